@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Handlebars from 'handlebars';
+import { UserError } from '../errors.ts';
+import type { Answers } from './answers.ts';
+import { matchesAny } from './glob.ts';
+import { loadManifest, type TemplateManifest } from './manifest.ts';
+import { isTemplated, outputSegment } from './paths.ts';
+
+/** One file of a render: its project-relative path, exact bytes and git file mode. */
+export interface RenderedFile {
+  path: string;
+  contents: Buffer;
+  mode: 0o644 | 0o755;
+}
+
+/** A whole render, sorted by path so every consumer sees the same order. */
+export type RenderedTree = RenderedFile[];
+
+/** The files of a template folder, relative and `/`-separated, sorted bytewise for a stable render order. */
+export function listFiles(root: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(join(root, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...listFiles(root, rel));
+    else if (entry.isFile()) out.push(rel);
+  }
+  return out.sort(compareBytes);
+}
+
+/** Orders strings by UTF-16 code units, independent of locale. */
+export function compareBytes(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Renders a template version from answers: a pure function of (template folder, answers).
+ * `*.hbs` files and `{{...}}` path segments go through Handlebars (strict, no HTML escaping); every other file is
+ * copied byte for byte. A path segment that renders empty drops the file, which is how templates make files optional.
+ */
+export function renderTemplate(templateDir: string, answers: Answers, manifest = loadManifest(templateDir)): RenderedTree {
+  const hbs = createHandlebars();
+  const layers = [...manifest.layers.map((l) => resolve(templateDir, l)), templateDir];
+  const sources = new Map<string, string>(); // template-relative path -> absolute source, later layers win
+  for (const layer of layers) {
+    for (const rel of safeList(join(layer, 'partials'))) {
+      hbs.registerPartial(rel.replace(/\.hbs$/, ''), readFileSync(join(layer, 'partials', rel), 'utf8'));
+    }
+    for (const rel of safeList(join(layer, 'files'))) sources.set(rel, join(layer, 'files', rel));
+  }
+  const context = { ...answers, template: { id: manifest.id, version: manifest.version } };
+  const byPath = new Map<string, RenderedFile>();
+  for (const [rel, abs] of sources) {
+    const path = renderPath(hbs, rel, context);
+    if (!path) continue;
+    if (byPath.has(path)) throw new UserError(`Template ${manifest.id}@${manifest.version}: two files render to ${path}`);
+    const raw = readFileSync(abs);
+    const contents = isTemplated(rel) ? Buffer.from(compile(hbs, raw.toString('utf8'), rel, manifest)(context), 'utf8') : raw;
+    byPath.set(path, { path, contents, mode: matchesAny(path, manifest.executable) ? 0o755 : 0o644 });
+  }
+  return [...byPath.values()].sort((a, b) => compareBytes(a.path, b.path));
+}
+
+/** sha256 of one file's bytes, hex. */
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** A single hash over every path, mode and content of a render: equal hashes mean byte-identical trees. */
+export function treeHash(tree: RenderedTree): string {
+  const h = createHash('sha256');
+  for (const f of tree) h.update(`${f.mode.toString(8)} ${sha256(f.contents)} ${f.path}\n`);
+  return h.digest('hex');
+}
+
+function renderPath(hbs: typeof Handlebars, rel: string, context: object): string | undefined {
+  const segments = rel.split('/');
+  const out: string[] = [];
+  for (const [i, seg] of segments.entries()) {
+    const rendered = seg.includes('{{') ? hbs.compile(seg, { noEscape: true, strict: true })(context) : seg;
+    if (!rendered) return undefined;
+    out.push(outputSegment(rendered, i === segments.length - 1));
+  }
+  return out.join('/');
+}
+
+function compile(hbs: typeof Handlebars, source: string, rel: string, manifest: TemplateManifest) {
+  const template = hbs.compile(source, { noEscape: true, strict: true });
+  return (context: object) => {
+    try {
+      return template(context);
+    } catch (error) {
+      throw new UserError(`Template ${manifest.id}@${manifest.version}: cannot render ${rel}: ${(error as Error).message}`);
+    }
+  };
+}
+
+// Helpers are part of every template version's output, so they may be added but never changed.
+function createHandlebars(): typeof Handlebars {
+  const hbs = Handlebars.create();
+  hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('ne', (a: unknown, b: unknown) => a !== b);
+  hbs.registerHelper('split', (value: unknown, sep: unknown) => String(value).split(String(sep)));
+  return hbs;
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return listFiles(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
