@@ -103,6 +103,8 @@ function createHandlebars(): typeof Handlebars {
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hbs.registerHelper('ne', (a: unknown, b: unknown) => a !== b);
   hbs.registerHelper('split', (value: unknown, sep: unknown) => String(value).split(String(sep)));
+  // For optional files: a path segment `{{when gpu 'gpu.yml'}}` renders empty, and so drops the file, when false.
+  hbs.registerHelper('when', (condition: unknown, value: unknown) => (condition ? String(value) : ''));
   return hbs;
 }
 

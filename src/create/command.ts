@@ -1,0 +1,70 @@
+import { relative } from 'node:path';
+import { CancelledError, UserError } from '../errors.ts';
+import { detectPackageManager } from '../install.ts';
+import { log } from '../log.ts';
+import { intro, outro } from '../prompts.ts';
+import { parseSetFlags } from '../templates/answers.ts';
+import { resolveTemplate } from '../templates/registry.ts';
+import { chooseDirectory, chooseTemplate, collectAnswers, confirmNonEmpty } from './collect-answers.ts';
+import { runCreate } from './run-create.ts';
+import { inspectTarget } from './staging.ts';
+
+/** The create command's flags, as parsed by the CLI. */
+export interface CreateFlags {
+  dir?: string | undefined;
+  template?: string | undefined;
+  name?: string | undefined;
+  yes: boolean;
+  interactive: boolean;
+  git: boolean;
+  install: boolean;
+  force: boolean;
+  set: string[];
+  templateRoot?: string | undefined;
+}
+
+/** Runs `create-detml [dir] ...`: gathers answers (prompting only when interactive), creates, prints next steps. */
+export async function createCommand(flags: CreateFlags): Promise<void> {
+  const interactive = flags.interactive;
+  const source = { templateRoot: flags.templateRoot ?? process.env.DETML_TEMPLATE_ROOT };
+  const given = parseSetFlags(flags.set);
+  if (flags.name !== undefined) given.name = flags.name;
+  if (interactive) intro('create-detml');
+
+  const templateId = await chooseTemplate(flags.template, interactive, source);
+  const template = resolveTemplate(templateId, source);
+  const dir = await chooseDirectory(flags.dir, flags.name, interactive, `detml-${templateId}-app`);
+  let force = flags.force;
+  if (!force && inspectTarget(dir) === 'non-empty') {
+    if (!interactive) throw new UserError(`Directory ${dir} is not empty. Choose another directory, or pass --force to write into it (files with the same names are overwritten).`);
+    if (!(await confirmNonEmpty(dir))) throw new CancelledError();
+    force = true;
+  }
+  const answers = await collectAnswers(template, given, dir, interactive);
+
+  const result = await runCreate({
+    target: dir,
+    template,
+    answers,
+    git: flags.git,
+    install: flags.install ? detectPackageManager() : false,
+    force,
+    onProgress: (m) => log.step(m),
+  });
+
+  const shown = relative(process.cwd(), result.dir) || '.';
+  const steps = [
+    ...(shown === '.' ? [] : [`cd ${shown}`]),
+    ...(result.installed ? [] : [installHint(template.manifest.installEnv)]),
+    ...template.manifest.nextSteps,
+  ];
+  const summary = `Created ${template.manifest.id}@${template.manifest.version} project in ${shown} (${result.files} files${result.committed ? ', initial commit' : ''}).`;
+  if (interactive) outro(summary);
+  else log.success(summary);
+  log.info(`\nNext steps:\n${steps.map((s) => `  ${s}`).join('\n')}\n`);
+}
+
+function installHint(env: Record<string, string>): string {
+  const prefix = Object.entries(env).map(([k, v]) => `${k}=${v} `).join('');
+  return `${prefix}${detectPackageManager()} install`;
+}

@@ -1,0 +1,89 @@
+import { basename, resolve } from 'node:path';
+import { UserError } from '../errors.ts';
+import { initAndCommit, isInsideWorkTree } from '../git.ts';
+import { installDependencies, type PackageManager } from '../install.ts';
+import { buildState, serializeState, STATE_PATH } from '../state/state-file.ts';
+import type { Answers } from '../templates/answers.ts';
+import { ownershipOf } from '../templates/ownership.ts';
+import type { ResolvedTemplate } from '../templates/registry.ts';
+import { renderTemplate } from '../templates/render.ts';
+import { GENERATOR_NAME, GENERATOR_VERSION } from '../version.ts';
+import { runGenerator } from './run-generator.ts';
+import { createStaging, inspectTarget, publish } from './staging.ts';
+
+/** Everything `runCreate` needs; answers are complete and validated, so nothing here prompts. */
+export interface CreateOptions {
+  target: string;
+  template: ResolvedTemplate;
+  answers: Answers;
+  git: boolean;
+  /** The package manager to install with, or false to skip installing. */
+  install: PackageManager | false;
+  force: boolean;
+  onProgress?: (message: string) => void;
+}
+
+/** What was created, for the CLI's summary. */
+export interface CreateResult {
+  dir: string;
+  files: number;
+  committed: boolean;
+  installed: boolean;
+}
+
+/**
+ * Creates a project: render (pure) → write through the generator into a staging folder → git init and commit →
+ * move into place → install. Until the move, nothing exists under the target name, so a failure or interruption
+ * leaves nothing half-written.
+ */
+export async function runCreate(options: CreateOptions): Promise<CreateResult> {
+  const progress = options.onProgress ?? (() => {});
+  const target = resolve(options.target);
+  const { dir: templateDir, manifest } = options.template;
+
+  // 1. Refuse to write over someone's files unless told to.
+  const targetState = inspectTarget(target);
+  if (targetState === 'non-empty' && !options.force) {
+    throw new UserError(`Directory ${basename(target)} is not empty. Choose another directory, or pass --force to write into it (files with the same names are overwritten).`);
+  }
+
+  // 2. Render and describe the result; pure, so the same answers give the same bytes.
+  const tree = renderTemplate(templateDir, options.answers, manifest);
+  const state = buildState(
+    { generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION }, template: { id: manifest.id, version: manifest.version }, answers: options.answers },
+    tree,
+    (path) => ownershipOf(path, manifest),
+  );
+  const stateFile = { path: STATE_PATH, contents: serializeState(state) };
+
+  // 3. Write and commit in the staging folder, then publish it under the real name.
+  const staging = createStaging(target);
+  let committed = false;
+  try {
+    progress(`Writing ${tree.length + 1} files from ${manifest.id}@${manifest.version}`);
+    await runGenerator({ destination: staging.dir, files: tree, stateFile, force: false });
+    if (options.git && targetState !== 'non-empty') {
+      await initAndCommit(staging.dir, commitMessage(manifest.id, manifest.version));
+      committed = true;
+    }
+    publish(staging, target, targetState);
+  } catch (error) {
+    staging.discard();
+    throw error;
+  }
+  if (options.git && targetState === 'non-empty' && !(await isInsideWorkTree(target))) {
+    await initAndCommit(target, commitMessage(manifest.id, manifest.version), [...tree.map((f) => f.path), STATE_PATH]);
+    committed = true;
+  }
+
+  // 4. Install last: the project is complete even if this fails, and the error says how to retry.
+  if (options.install) {
+    progress(`Installing dependencies with ${options.install}`);
+    await installDependencies(target, options.install, manifest.installEnv);
+  }
+  return { dir: target, files: tree.length + 1, committed, installed: Boolean(options.install) };
+}
+
+function commitMessage(id: string, version: string): string {
+  return `Create project from create-detml template ${id}@${version}`;
+}

@@ -1,0 +1,38 @@
+import { Writable } from 'node:stream';
+import { UserError } from '../errors.ts';
+import type { DetmlGeneratorOptions } from './generator.ts';
+
+/** What to write and where; `force` lets the conflicter overwrite files that already exist with other contents. */
+export interface RunGeneratorOptions {
+  destination: string;
+  files: DetmlGeneratorOptions['files'];
+  stateFile: DetmlGeneratorOptions['stateFile'];
+  force: boolean;
+}
+
+/**
+ * Runs the detml generator in a yeoman environment without `yo`. Yeoman is imported here, lazily, because it is by
+ * far the most expensive part of start-up and only `create` needs it. Its console output is swallowed: the CLI
+ * prints its own summary.
+ */
+export async function runGenerator(options: RunGeneratorOptions): Promise<void> {
+  const [{ createEnv }, { DetmlGenerator }] = await Promise.all([import('yeoman-environment'), import('./generator.ts')]);
+  const sink = new Writable({ write: (_chunk, _enc, done) => done() });
+  const env = createEnv({
+    cwd: options.destination,
+    skipInstall: true,
+    force: options.force,
+    stdout: sink as NodeJS.WriteStream,
+    stderr: sink as NodeJS.WriteStream,
+    stdin: undefined,
+  } as never);
+  const generator = await env.instantiate(DetmlGenerator as never, {
+    generatorArgs: [],
+    generatorOptions: { files: options.files, stateFile: options.stateFile, skipInstall: true, force: options.force } as never,
+  });
+  try {
+    await env.runGenerator(generator as never);
+  } catch (error) {
+    throw new UserError(`Writing the project failed: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,54 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.ts';
+import { buildState, parseState, readState, serializeState, STATE_PATH } from '../../src/state/state-file.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const tree = [
+  { path: 'b.txt', contents: Buffer.from('b'), mode: 0o644 as const },
+  { path: 'a.txt', contents: Buffer.from('a'), mode: 0o755 as const },
+];
+const state = buildState(
+  { generator: { name: 'create-detml', version: '0.1.0' }, template: { id: 'onnx', version: '1.0.0' }, answers: { name: 'x', seed: 7, gpu: true } },
+  tree,
+  (p) => (p === 'a.txt' ? 'owned' : 'merged'),
+);
+
+describe('state file', () => {
+  it('round-trips through disk with sorted paths and hashes', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, '.detml'));
+    writeFileSync(join(dir, STATE_PATH), serializeState(state));
+    const read = readState(dir);
+    expect(read).toEqual(state);
+    expect(Object.keys(read.files)).toEqual(['a.txt', 'b.txt']);
+    expect(read.files['a.txt']).toEqual({ sha256: 'ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb', ownership: 'owned' });
+  });
+
+  it('serialises deterministically', () => {
+    const shuffled = { ...state, files: Object.fromEntries(Object.entries(state.files).reverse()) };
+    expect(serializeState(shuffled)).toBe(serializeState(state));
+    expect(serializeState(state).endsWith('}\n')).toBe(true);
+  });
+
+  it('names the fix when the file is missing', () => {
+    expect(() => readState(tempDir())).toThrow(/\.detml\/state\.json not found .*created by create-detml/);
+  });
+
+  const good = JSON.parse(serializeState(state));
+  it.each([
+    ['{not json', /not valid JSON/],
+    ['[]', /not a JSON object/],
+    [JSON.stringify({ ...good, schema: 2 }), /schema 2 is newer than this create-detml understands/],
+    [JSON.stringify({ ...good, schema: 0 }), /"schema" must be 1/],
+    [JSON.stringify({ ...good, template: { id: 'onnx', version: 'latest' } }), /"template" must have/],
+    [JSON.stringify({ ...good, answers: { seed: [1] } }), /answer "seed" must be/],
+    [JSON.stringify({ ...good, files: { 'a.txt': { sha256: 'xyz', ownership: 'owned' } } }), /files\["a.txt"\].sha256/],
+    [JSON.stringify({ ...good, files: { 'a.txt': { sha256: 'a'.repeat(64), ownership: 'mine' } } }), /ownership must be/],
+  ])('rejects corrupt state %#', (text, message) => {
+    expect(() => parseState(text, 'state.json')).toThrow(UserError);
+    expect(() => parseState(text, 'state.json')).toThrow(message);
+    expect(() => parseState(text, 'state.json')).toThrow(/Restore it from git/);
+  });
+});
