@@ -8,6 +8,7 @@ export const HELP = `create-detml ${GENERATOR_VERSION}: deterministic ML inferen
 Usage:
   npm create detml [dir] -- [options]
   create-detml [dir] [options]          create a project
+  create-detml sync [options]           update this project to a newer template (sync --help)
 
 Options:
   -t, --template <id>      onnx (default), tfjs or vllm
@@ -22,11 +23,16 @@ Options:
   -h, --help               show this help
   -v, --version            show the version
 
-Exit codes: 0 ok, 1 error, 2 invalid input, 130 cancelled.
+Exit codes: 0 ok, 1 error, 2 invalid input, 3 sync conflicts, 130 cancelled.
 `;
 
 /** Parses argv and runs the chosen command; throws UserError for bad usage. Returns the exit code. */
 export async function runCli(argv: readonly string[]): Promise<number> {
+  // Commands are imported lazily so `--help`, `--version` and create never load what they do not use.
+  if (argv[0] === 'sync') {
+    const { syncCommand } = await import('../sync/command.ts');
+    return syncCommand(argv.slice(1));
+  }
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(HELP);
     return EXIT.ok;

@@ -54,6 +54,14 @@ export async function isInsideWorkTree(dir: string): Promise<boolean> {
   }
 }
 
+/** Env vars that give commits an identity when the user has configured none; empty when they have one. */
+export async function fallbackIdentity(dir: string): Promise<Record<string, string>> {
+  if (await hasIdentity(dir)) return {};
+  const name = 'create-detml';
+  const email = 'create-detml@users.noreply.github.com';
+  return { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email };
+}
+
 async function hasIdentity(dir: string): Promise<boolean> {
   try {
     const git = gitAt(dir);
@@ -62,5 +70,49 @@ async function hasIdentity(dir: string): Promise<boolean> {
     return Boolean(name && email);
   } catch {
     return false;
+  }
+}
+
+/** The result of a plumbing command: its exit code and raw output. */
+export interface GitOutput {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/**
+ * Runs a git plumbing command that needs stdin or binary output (fast-import, update-index --index-info,
+ * cat-file --batch, merge-tree). Exit codes listed in `okCodes` are returned; any other is an error.
+ */
+export async function runGit(
+  dir: string,
+  args: readonly string[],
+  options: { input?: Buffer | string; env?: Record<string, string>; okCodes?: readonly number[] } = {},
+): Promise<GitOutput> {
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd: dir, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', (error) => reject(new UserError(`Cannot run git: ${error.message}. Install git and retry.`)));
+    child.on('close', (code) => {
+      const result = { code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') };
+      if ((options.okCodes ?? [0]).includes(result.code)) resolve(result);
+      else reject(new GitError(args, result));
+    });
+    child.stdin.on('error', () => {}); // git may exit before reading all input; the exit code tells what happened
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** A git command that failed; the message names the command and git's first error line. */
+export class GitError extends UserError {
+  constructor(
+    readonly args: readonly string[],
+    readonly result: GitOutput,
+  ) {
+    super(`git ${args[0]} failed: ${result.stderr.trim().split('\n')[0] ?? `exit ${result.code}`}`);
   }
 }

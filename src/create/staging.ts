@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { onInterrupt } from '../cleanup.ts';
 import { UserError } from '../errors.ts';
@@ -26,7 +26,7 @@ export function inspectTarget(target: string): TargetState {
  */
 export function createStaging(target: string): Staging {
   const parent = dirname(target);
-  if (!existsSync(parent)) throw new UserError(`Parent directory ${parent} does not exist.`);
+  mkdirSync(parent, { recursive: true });
   const dir = mkdtempSync(join(parent, `.${basename(target)}.detml-staging-`));
   // mkdtemp makes the folder private (0700); the published project gets the user's normal folder mode.
   chmodSync(dir, 0o777 & ~process.umask());

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
+import { parseMigrations, type Migration } from './migrations.ts';
 import { VALIDATORS, type ValidatorName } from './validators.ts';
 
 /** Who owns a rendered file once it is in the user's project; decides what sync does with it. */
@@ -37,6 +38,8 @@ export interface TemplateManifest {
   /** Other template folders (relative) whose files and partials are overlaid under this one's. */
   layers: string[];
   nextSteps: string[];
+  /** Typed migrations of every version so far; sync runs those between the project's version and the target. */
+  migrations: Migration[];
 }
 
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
@@ -76,6 +79,7 @@ export function parseManifest(raw: unknown, where: string): TemplateManifest {
     installEnv: record(raw.installEnv, fail, 'installEnv'),
     layers: strings(raw.layers, fail, 'layers'),
     nextSteps: strings(raw.nextSteps, fail, 'nextSteps'),
+    migrations: migrationsOf(raw.migrations, fail),
   };
 }
 
@@ -101,6 +105,11 @@ function parseQuestion(q: unknown, i: number, fail: (what: string) => never): Qu
   if (q.validate !== undefined) question.validate = q.validate as ValidatorName;
   if (typeof q.help === 'string') question.help = q.help;
   return question;
+}
+
+function migrationsOf(raw: unknown, fail: (what: string) => never): Migration[] {
+  const parsed = parseMigrations(raw);
+  return typeof parsed === 'string' ? fail(parsed) : parsed;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -1,0 +1,53 @@
+import { UserError } from '../src/errors.ts';
+import { fallbackIdentity, runGit } from '../src/git.ts';
+import { commitTree } from './git-objects.ts';
+import type { Stage } from './merge-trees.ts';
+
+/** The local branch a sync commit goes to for a base branch; the pull-request flow pushes it. */
+export function syncBranch(base: string): string {
+  return `detml/sync/${base}`;
+}
+
+/**
+ * Writes the result into the work tree and index (`sync --local`). git's two-tree read-tree refuses, before
+ * changing anything, to overwrite untracked files; conflicted paths then get their three index stages, so
+ * `git status` and editors show them as unmerged, exactly like a conflicted `git merge`.
+ */
+export async function applyToWorkTree(dir: string, tree: string, conflicts: ReadonlyMap<string, Stage[]>): Promise<void> {
+  const read = await runGit(dir, ['read-tree', '-m', '-u', 'HEAD', tree], { okCodes: [0, 128] });
+  if (read.code !== 0) {
+    const files = untrackedInTheWay(read.stderr);
+    throw new UserError(
+      files
+        ? `The template adds files that exist untracked in your work tree (${files}); move or commit them, then run sync again. Nothing was changed.`
+        : `Could not update the work tree: ${read.stderr.trim().split('\n')[0]}. Nothing was changed.`,
+    );
+  }
+  if (conflicts.size === 0) return;
+  const zero = '0'.repeat(40);
+  const lines: string[] = [];
+  for (const [path, stages] of conflicts) {
+    lines.push(`0 ${zero}\t${path}`);
+    for (const s of stages) lines.push(`${s.mode} ${s.oid} ${s.stage}\t${path}`);
+  }
+  await runGit(dir, ['update-index', '-z', '--index-info'], { input: lines.join('\0') + '\0' });
+}
+
+// git words this two ways: one file inline, several as a tab-indented list.
+function untrackedInTheWay(stderr: string): string | undefined {
+  const one = /Untracked working tree file '(.+)' would be overwritten/.exec(stderr);
+  if (one) return one[1];
+  const many = /untracked working tree files would be overwritten[^\n]*\n((?:\t[^\n]+\n)+)/.exec(stderr);
+  return many?.[1]?.trim().split('\n').map((l) => l.trim()).join(', ');
+}
+
+/**
+ * Commits the result on `detml/sync/<base>` with HEAD as parent, leaving the checkout, the current branch and the
+ * index as they are. The ref moves in one atomic update, from whatever it pointed to before.
+ */
+export async function commitToBranch(dir: string, tree: string, head: string, base: string, message: string): Promise<{ branch: string; commit: string }> {
+  const commit = await commitTree(dir, tree, [head], message, await fallbackIdentity(dir));
+  const branch = syncBranch(base);
+  await runGit(dir, ['update-ref', '-m', 'create-detml sync', `refs/heads/${branch}`, commit]);
+  return { branch, commit };
+}

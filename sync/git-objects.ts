@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runGit } from '../src/git.ts';
+
+/** A tree entry: git file mode ("100644", "100755", "120000") and object id. */
+export interface Entry {
+  mode: string;
+  oid: string;
+}
+
+/** Path -> entry for the files of a tree (blobs only, recursive). */
+export type Listing = Map<string, Entry>;
+
+/** A fixed identity and date for the synthetic commits that only feed the merge; they are never pushed. */
+const SYNTHETIC = {
+  GIT_AUTHOR_NAME: 'create-detml',
+  GIT_AUTHOR_EMAIL: 'create-detml@users.noreply.github.com',
+  GIT_AUTHOR_DATE: '1970-01-01T00:00:00Z',
+  GIT_COMMITTER_NAME: 'create-detml',
+  GIT_COMMITTER_EMAIL: 'create-detml@users.noreply.github.com',
+  GIT_COMMITTER_DATE: '1970-01-01T00:00:00Z',
+};
+
+/** Writes many blobs with one `git fast-import` and returns their object ids, in order. */
+export async function writeBlobs(dir: string, contents: readonly Buffer[]): Promise<string[]> {
+  if (contents.length === 0) return [];
+  const scratch = mkdtempSync(join(tmpdir(), 'detml-marks-'));
+  try {
+    const marks = join(scratch, 'marks');
+    const parts: Buffer[] = [];
+    contents.forEach((c, i) => parts.push(Buffer.from(`blob\nmark :${i + 1}\ndata ${c.length}\n`), c, Buffer.from('\n')));
+    parts.push(Buffer.from('done\n'));
+    await runGit(dir, ['fast-import', '--quiet', '--done', `--export-marks=${marks}`], { input: Buffer.concat(parts) });
+    const { readFileSync } = await import('node:fs');
+    const byMark = new Map(readFileSync(marks, 'utf8').trim().split('\n').map((l) => l.split(' ') as [string, string]));
+    return contents.map((_, i) => byMark.get(`:${i + 1}`) as string);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds a tree object from entries, optionally on top of an existing tree, through a throwaway index file so the
+ * user's index is never touched. A null entry deletes the path.
+ */
+export async function writeTree(dir: string, entries: ReadonlyMap<string, Entry | null>, base?: string): Promise<string> {
+  const scratch = mkdtempSync(join(tmpdir(), 'detml-index-'));
+  const env = { GIT_INDEX_FILE: join(scratch, 'index') };
+  try {
+    if (base) await runGit(dir, ['read-tree', base], { env });
+    const zero = '0'.repeat(40);
+    const lines = [...entries].map(([path, e]) => (e ? `${e.mode} ${e.oid}\t${path}` : `0 ${zero}\t${path}`));
+    if (lines.length) await runGit(dir, ['update-index', '--add', '--remove', '-z', '--index-info'], { env, input: lines.join('\0') + '\0' });
+    return (await runGit(dir, ['write-tree'], { env })).stdout.toString('utf8').trim();
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Lists the files of a tree-ish; with `paths`, only those (cost grows with them, not with the repository). */
+export async function listTree(dir: string, treeish: string, paths?: readonly string[]): Promise<Listing> {
+  if (paths && paths.length === 0) return new Map();
+  const args = ['ls-tree', '-r', '-z', '--full-tree', treeish, ...(paths ? ['--', ...paths.map((p) => `:(literal)${p}`)] : [])];
+  const out = (await runGit(dir, args)).stdout.toString('utf8');
+  const listing: Listing = new Map();
+  for (const record of out.split('\0')) {
+    if (!record) continue;
+    const tab = record.indexOf('\t');
+    const [mode, type, oid] = record.slice(0, tab).split(' ') as [string, string, string];
+    if (type === 'blob') listing.set(record.slice(tab + 1), { mode, oid });
+  }
+  return listing;
+}
+
+/** Creates a commit object (no ref is moved); synthetic commits get a fixed identity and date. */
+export async function commitTree(
+  dir: string,
+  tree: string,
+  parents: readonly string[],
+  message: string,
+  identity: Record<string, string> | 'synthetic',
+): Promise<string> {
+  const args = ['commit-tree', tree, ...parents.flatMap((p) => ['-p', p])];
+  const env = identity === 'synthetic' ? SYNTHETIC : identity;
+  return (await runGit(dir, args, { env, input: message })).stdout.toString('utf8').trim();
+}
+
+/** Reads blobs by id with one `git cat-file --batch`. */
+export async function readBlobs(dir: string, oids: readonly string[]): Promise<Map<string, Buffer>> {
+  const unique = [...new Set(oids)];
+  const result = new Map<string, Buffer>();
+  if (unique.length === 0) return result;
+  const out = (await runGit(dir, ['cat-file', '--batch'], { input: unique.join('\n') + '\n' })).stdout;
+  let pos = 0;
+  for (const oid of unique) {
+    const eol = out.indexOf(0x0a, pos);
+    const [, , size] = out.subarray(pos, eol).toString('utf8').split(' ');
+    const start = eol + 1;
+    const end = start + Number(size);
+    result.set(oid, out.subarray(start, end));
+    pos = end + 1;
+  }
+  return result;
+}
+
+/** Writes one blob from memory. */
+export async function writeBlob(dir: string, contents: Buffer | string): Promise<string> {
+  return (await runGit(dir, ['hash-object', '-w', '--stdin'], { input: contents })).stdout.toString('utf8').trim();
+}

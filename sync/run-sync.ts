@@ -1,0 +1,98 @@
+import { isDeepStrictEqual } from 'node:util';
+import { UserError } from '../src/errors.ts';
+import { buildState, readState, serializeState, STATE_PATH } from '../src/state/state-file.ts';
+import type { RawAnswers } from '../src/templates/answers.ts';
+import { ownershipOf } from '../src/templates/ownership.ts';
+import { resolveTemplate, type TemplateSource } from '../src/templates/registry.ts';
+import { compareSemver } from '../src/templates/semver.ts';
+import { GENERATOR_NAME, GENERATOR_VERSION } from '../src/version.ts';
+import { applyToWorkTree, commitToBranch } from './apply.ts';
+import type { PlanEntry } from './policy.ts';
+import { checkRepository } from './preconditions.ts';
+import { renderPair } from './render-pair.ts';
+import { resolveRecordedTemplate } from './template-source.ts';
+import { threeWayMerge } from './three-way.ts';
+
+/** How sync delivers its result. */
+export type SyncMode = 'dry-run' | 'local' | 'branch';
+
+/** Options of `runSync`; `cwd` is the project folder (the one holding .detml/state.json). */
+export interface SyncOptions {
+  cwd: string;
+  mode: SyncMode;
+  to?: string | undefined;
+  set?: RawAnswers;
+  source?: TemplateSource;
+  onProgress?: (message: string) => void;
+}
+
+/** The outcome of a sync, for printing and for the pull-request flow. */
+export interface SyncResult {
+  status: 'up-to-date' | 'clean' | 'conflicts';
+  template: string;
+  from: string;
+  to: string;
+  mode: SyncMode;
+  plan: PlanEntry[];
+  notes: string[];
+  branch?: string;
+  commit?: string;
+  base?: string;
+}
+
+/**
+ * Updates a project to a newer template version (or new answers): preconditions → old and new renders → git's
+ * three-way merge against HEAD → ownership policy → deliver (plan only, work tree, or a commit on a sync branch).
+ */
+export async function runSync(options: SyncOptions): Promise<SyncResult> {
+  const progress = options.onProgress ?? (() => {});
+  const source = options.source ?? {};
+
+  // 1. Preconditions: each failure is one line, and nothing has been changed yet.
+  const repo = await checkRepository(options.cwd);
+  const state = readState(options.cwd);
+  const { id } = state.template;
+  const old = await resolveRecordedTemplate(id, state.template.version, state.generator.version, source);
+  const next = resolveTemplate(id, source, options.to);
+  if (compareSemver(next.manifest.version, old.manifest.version) < 0) {
+    throw new UserError(`Cannot downgrade ${id} from ${old.manifest.version} to ${next.manifest.version}; sync only moves forward.`);
+  }
+
+  // 2. Render both versions; same version and same answers means there is nothing to do.
+  const pair = renderPair(state, old, next, options.set ?? {});
+  const summary = { template: id, from: old.manifest.version, to: next.manifest.version, mode: options.mode, notes: pair.notes };
+  if (old.manifest.version === next.manifest.version && isDeepStrictEqual(pair.nextAnswers, state.answers)) {
+    return { ...summary, status: 'up-to-date', plan: [] };
+  }
+  progress(`Merging ${id} ${old.manifest.version} -> ${next.manifest.version} into your project`);
+
+  // 3. Merge in the object database; the new state file records the new version and pristine render.
+  const newState = buildState(
+    { generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION }, template: { id, version: next.manifest.version }, answers: pair.nextAnswers },
+    pair.next,
+    (path) => ownershipOf(path, next.manifest),
+  );
+  const merged = await threeWayMerge({
+    dir: options.cwd,
+    prefix: repo.prefix,
+    headTree: repo.headTree,
+    old: pair.old,
+    next: pair.next,
+    moves: pair.moves,
+    ownership: (path) => (newState.files[path] ?? state.files[path])?.ownership ?? ownershipOf(path, next.manifest),
+    lockfiles: new Map(Object.entries(next.manifest.lockfiles)),
+    labels: { yours: 'yours (HEAD)', old: `template ${id}@${old.manifest.version}`, next: `template ${id}@${next.manifest.version}` },
+    extra: new Map([[STATE_PATH, Buffer.from(serializeState(newState))]]),
+  });
+  const result: SyncResult = { ...summary, status: merged.conflicts.size ? 'conflicts' : 'clean', plan: merged.plan };
+
+  // 4. Deliver.
+  if (options.mode === 'local') {
+    await applyToWorkTree(options.cwd, merged.tree, merged.conflicts);
+  } else if (options.mode === 'branch') {
+    if (!repo.branch) throw new UserError('HEAD is detached; check out the branch to update, then run sync again.');
+    const message = `detml: update ${id} template ${old.manifest.version} -> ${next.manifest.version}\n`;
+    Object.assign(result, { base: repo.branch }, await commitToBranch(options.cwd, merged.tree, repo.head, repo.branch, message));
+  }
+  return result;
+}

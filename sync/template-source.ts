@@ -1,0 +1,50 @@
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from '../src/errors.ts';
+import { extractTarball, npmPack } from '../src/install.ts';
+import { loadManifest } from '../src/templates/manifest.ts';
+import { builtinDir, resolveTemplate, type ResolvedTemplate, type TemplateSource } from '../src/templates/registry.ts';
+import { GENERATOR_NAME } from '../src/version.ts';
+
+/**
+ * Finds the exact template version a project was created from, so it can be re-rendered byte for byte:
+ * from the template root when given, from this package when it ships that version, otherwise from the immutable
+ * published tarball of the create-detml version that created the project (downloaded once, then cached).
+ */
+export async function resolveRecordedTemplate(id: string, version: string, generatorVersion: string, source: TemplateSource): Promise<ResolvedTemplate> {
+  if (source.templateRoot) return resolveTemplate(id, source, version);
+  const shipped = join(builtinDir(), id);
+  if (existsSync(join(shipped, 'template.json')) && loadManifest(shipped).version === version) return resolveTemplate(id, {}, version);
+  const packageDir = await publishedPackage(generatorVersion);
+  const dir = join(packageDir, 'templates', id);
+  if (!existsSync(join(dir, 'template.json'))) throw new UserError(`${GENERATOR_NAME}@${generatorVersion} has no template "${id}".`);
+  const manifest = loadManifest(dir);
+  if (manifest.version !== version) {
+    throw new UserError(`${GENERATOR_NAME}@${generatorVersion} ships ${id}@${manifest.version}, not ${version} as the state file says; pass --template-root with ${id}@${version}.`);
+  }
+  return { dir, manifest };
+}
+
+/** The cache folder for published packages: DETML_CACHE_DIR, else $XDG_CACHE_HOME/create-detml, else ~/.cache/create-detml. */
+export function cacheDir(): string {
+  return process.env.DETML_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'create-detml');
+}
+
+async function publishedPackage(version: string): Promise<string> {
+  const target = join(cacheDir(), `${GENERATOR_NAME}@${version}`);
+  if (existsSync(join(target, 'package.json'))) return target;
+  mkdirSync(cacheDir(), { recursive: true });
+  const scratch = mkdtempSync(join(cacheDir(), '.download-'));
+  try {
+    // DETML_TARBALL_DIR holds create-detml-<version>.tgz files, for offline use and tests.
+    const local = process.env.DETML_TARBALL_DIR && join(process.env.DETML_TARBALL_DIR, `${GENERATOR_NAME}-${version}.tgz`);
+    const tarball = local && existsSync(local) ? local : await npmPack(GENERATOR_NAME, version, scratch);
+    await extractTarball(tarball, scratch);
+    // Publish the extracted package with one rename, so an interrupted download never leaves a partial cache entry.
+    if (!existsSync(target)) renameSync(join(scratch, 'package'), target);
+    return target;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
