@@ -70,7 +70,7 @@ export async function createProject(version = '1.0.0', options: { name?: string;
       git('commit', '-qm', message);
     },
     sync: (o = {}) => runSync({ cwd: dir, mode: o.mode ?? 'local', to: o.to, set: o.set ?? {}, source: { templateRoot } }),
-    snapshot: () => [git('rev-parse', 'HEAD'), git('branch', '--list'), git('status', '--porcelain=v1', '--untracked-files=all'), git('diff', '--cached', '--stat'), git('diff', '--stat')].join('\n--\n'),
+    snapshot: () => [git('rev-parse', 'HEAD'), git('branch', '--show-current'), git('status', '--porcelain=v1', '--untracked-files=all'), git('diff', '--cached', '--stat'), git('diff', '--stat')].join('\n--\n'),
   };
 }
 
