@@ -9,5 +9,7 @@ export default defineConfig({
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     env: { NO_COLOR: '1', GIT_CONFIG_NOSYSTEM: '1' },
+    // Its dist imports JSON without an import attribute, which Node 20 rejects; vite's transform handles it.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });
