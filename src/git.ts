@@ -90,6 +90,7 @@ export async function runGit(
   options: { input?: Buffer | string; env?: Record<string, string>; okCodes?: readonly number[] } = {},
 ): Promise<GitOutput> {
   const { spawn } = await import('node:child_process');
+  if (process.env.DETML_GIT_TRACE) await trace(process.env.DETML_GIT_TRACE, dir, args, options);
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd: dir, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -115,4 +116,13 @@ export class GitError extends UserError {
   ) {
     super(`git ${args[0]} failed: ${result.stderr.trim().split('\n')[0] ?? `exit ${result.code}`}`);
   }
+}
+
+// Benchmarks replay the exact git commands sync ran (bench/sync.ts) to compare sync with its raw git cost.
+async function trace(file: string, dir: string, args: readonly string[], options: { input?: Buffer | string; env?: Record<string, string> }): Promise<void> {
+  const { appendFileSync } = await import('node:fs');
+  const input = options.input === undefined ? '' : Buffer.from(options.input).toString('base64');
+  // Only variables that shape the command are kept: credentials (GIT_CONFIG_*) never reach the trace.
+  const env = Object.fromEntries(Object.entries(options.env ?? {}).filter(([k]) => /^GIT_(INDEX_FILE|AUTHOR_|COMMITTER_)/.test(k)));
+  appendFileSync(file, `${JSON.stringify({ dir, args, env, input })}\n`);
 }

@@ -22,25 +22,20 @@ export async function checkRepository(dir: string): Promise<ProjectRepo> {
   if (major < 2 || (major === 2 && minor < 38)) {
     throw new UserError(`create-detml sync needs git 2.38 or newer (found ${major}.${minor}) for "git merge-tree --write-tree"; upgrade git.`);
   }
-  const inside = await runGit(dir, ['rev-parse', '--is-inside-work-tree'], { okCodes: [0, 128] });
-  if (inside.code !== 0 || inside.stdout.toString().trim() !== 'true') {
+  const inside = await runGit(dir, ['rev-parse', '--is-inside-work-tree', '--show-prefix'], { okCodes: [0, 128] });
+  const [isInside, prefix = ''] = inside.stdout.toString('utf8').split('\n');
+  if (inside.code !== 0 || isInside !== 'true') {
     throw new UserError(`${dir} is not inside a git work tree; sync merges with git. Run "git init && git add -A && git commit -m init" first.`);
   }
-  const head = await runGit(dir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { okCodes: [0, 1] });
-  if (head.code !== 0) throw new UserError('The repository has no commits yet; commit the project first (git add -A && git commit).');
+  // One call for the commit, its tree and the branch ("HEAD" when detached); it fails only without a commit.
+  const refs = await runGit(dir, ['rev-parse', 'HEAD', 'HEAD^{tree}', '--symbolic-full-name', 'HEAD'], { okCodes: [0, 128] });
+  if (refs.code !== 0) throw new UserError('The repository has no commits yet; commit the project first (git add -A && git commit).');
+  const [head = '', headTree = '', ref = ''] = refs.stdout.toString('utf8').split('\n');
   const status = await runGit(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=no']);
   const dirty = status.stdout.toString('utf8').split('\0').filter(Boolean).map((r) => r.slice(3));
   if (dirty.length) {
     const shown = dirty.slice(0, 5).join(', ') + (dirty.length > 5 ? `, and ${dirty.length - 5} more` : '');
     throw new UserError(`Uncommitted changes to tracked files (${shown}). Commit or stash them, then run sync again.`);
   }
-  const prefix = (await runGit(dir, ['rev-parse', '--show-prefix'])).stdout.toString('utf8').trim();
-  const headTree = (await runGit(dir, ['rev-parse', 'HEAD^{tree}'])).stdout.toString('utf8').trim();
-  const branch = await runGit(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { okCodes: [0, 1] });
-  return {
-    prefix,
-    head: head.stdout.toString('utf8').trim(),
-    headTree,
-    branch: branch.code === 0 ? branch.stdout.toString('utf8').trim() : undefined,
-  };
+  return { prefix, head, headTree, branch: ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined };
 }

@@ -35,7 +35,9 @@ export interface ThreeWayResult {
 export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResult> {
   const { dir, prefix } = input;
   const all = [...input.old, ...input.next];
-  const oids = await writeBlobs(dir, all.map((f) => f.contents));
+  const extra = [...input.extra];
+  // One fast-import for every blob we know up front: both renders and the extra files.
+  const oids = await writeBlobs(dir, [...all.map((f) => f.contents), ...extra.map(([, contents]) => contents)]);
   const entryOf = (i: number): Entry => ({ mode: all[i]!.mode === 0o755 ? '100755' : '100644', oid: oids[i]! });
   const moved = (path: string) => input.moves.get(path) ?? path;
   const oldEntries = new Map(input.old.map((f, i) => [prefix + moved(f.path), entryOf(i)]));
@@ -69,9 +71,7 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
   // 4. The final tree: git's merge, the policy's overrides, readable conflict labels, the extra files.
   const overrides = new Map(decision.overrides);
   await relabelConflicts(dir, merged, decision.conflicts, overrides, { [u]: input.labels.yours, [n]: input.labels.next, [o]: input.labels.old });
-  const extraPaths = [...input.extra.keys()];
-  const extraOids = await writeBlobs(dir, [...input.extra.values()]);
-  extraPaths.forEach((p, i) => overrides.set(prefix + p, { mode: '100644', oid: extraOids[i]! }));
+  extra.forEach(([path], i) => overrides.set(prefix + path, { mode: '100644', oid: oids[all.length + i]! }));
   const tree = await writeTree(dir, overrides, merge.tree);
   const plan = decision.plan.map((e) => ({ ...e, path: e.path.slice(prefix.length) }));
   return { tree, plan, conflicts: decision.conflicts };
