@@ -1,27 +1,21 @@
 // The only module that imports simple-git: every git command create-detml runs goes through here.
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
 import { UserError } from './errors.ts';
 
-/** A git client bound to one folder, with the user's environment (never a replaced one, see simple-git#1017). */
-export function gitAt(dir: string, env?: Record<string, string>): SimpleGit {
+/**
+ * A git client bound to one folder, with the user's environment (never a replaced one, see simple-git#1017).
+ * simple-git is imported on first use, so commands that never touch git do not pay for loading it.
+ */
+export async function gitAt(dir: string, env?: Record<string, string>): Promise<SimpleGit> {
+  const { simpleGit } = await import('simple-git');
   const git = simpleGit({ baseDir: dir, trimmed: false });
   return env ? git.env({ ...process.env, ...env } as Record<string, string>) : git;
-}
-
-/** True when `git` can be run at all. */
-export async function gitAvailable(): Promise<boolean> {
-  try {
-    await simpleGit().raw(['--version']);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The default branch name the user configured (`init.defaultBranch`), or `main`. */
 export async function defaultBranch(dir: string): Promise<string> {
   try {
-    const value = (await gitAt(dir).raw(['config', '--get', 'init.defaultBranch'])).trim();
+    const value = (await (await gitAt(dir)).raw(['config', '--get', 'init.defaultBranch'])).trim();
     return value || 'main';
   } catch {
     return 'main';
@@ -33,7 +27,7 @@ export async function defaultBranch(dir: string): Promise<string> {
  * create-detml identity only when the user has none configured, so the commit never fails for that reason.
  */
 export async function initAndCommit(dir: string, message: string, paths?: readonly string[]): Promise<void> {
-  const git = gitAt(dir);
+  const git = await gitAt(dir);
   const branch = await defaultBranch(dir);
   await git.raw(['init', '--quiet', `--initial-branch=${branch}`]);
   await git.raw(paths ? ['add', '--', ...paths] : ['add', '--all']);
@@ -48,7 +42,7 @@ export async function initAndCommit(dir: string, message: string, paths?: readon
 /** True when the folder is inside a git work tree. */
 export async function isInsideWorkTree(dir: string): Promise<boolean> {
   try {
-    return (await gitAt(dir).raw(['rev-parse', '--is-inside-work-tree'])).trim() === 'true';
+    return (await (await gitAt(dir)).raw(['rev-parse', '--is-inside-work-tree'])).trim() === 'true';
   } catch {
     return false;
   }
@@ -64,7 +58,7 @@ export async function fallbackIdentity(dir: string): Promise<Record<string, stri
 
 async function hasIdentity(dir: string): Promise<boolean> {
   try {
-    const git = gitAt(dir);
+    const git = await gitAt(dir);
     const name = (await git.raw(['config', '--get', 'user.name'])).trim();
     const email = (await git.raw(['config', '--get', 'user.email'])).trim();
     return Boolean(name && email);

@@ -1,5 +1,7 @@
 import { basename } from 'node:path';
-import { askSelect, askText, askConfirm } from '../prompts.ts';
+
+// Prompts load only in interactive runs: scripted and CI runs never pay for the prompt library.
+const prompts = () => import('../prompts.ts');
 import { coerceAnswer, resolveAnswers, validateAnswer, type Answers, type RawAnswers } from '../templates/answers.ts';
 import type { Question } from '../templates/manifest.ts';
 import { availableTemplates, DEFAULT_TEMPLATE, TEMPLATES, type ResolvedTemplate, type TemplateSource } from '../templates/registry.ts';
@@ -10,7 +12,7 @@ export async function chooseTemplate(flag: string | undefined, interactive: bool
   const ids = availableTemplates(source);
   if (!interactive || ids.length <= 1) return ids.includes(DEFAULT_TEMPLATE) ? DEFAULT_TEMPLATE : (ids[0] ?? DEFAULT_TEMPLATE);
   const labels = new Map<string, string>(TEMPLATES.map((t) => [t.id, t.label]));
-  return askSelect(
+  return (await prompts()).askSelect(
     'Which template?',
     ids.map((id) => ({ value: id, label: labels.get(id) ?? id })),
     ids.includes(DEFAULT_TEMPLATE) ? DEFAULT_TEMPLATE : (ids[0] as string),
@@ -22,12 +24,12 @@ export async function chooseDirectory(dirArg: string | undefined, nameFlag: stri
   if (dirArg) return dirArg;
   if (nameFlag) return nameFlag;
   if (!interactive) return fallback;
-  return askText('Project directory', fallback, (v) => (v.trim() ? undefined : 'Enter a directory name'));
+  return (await prompts()).askText('Project directory', fallback, (v) => (v.trim() ? undefined : 'Enter a directory name'));
 }
 
 /** Asks whether to write into a non-empty folder; only called interactively. */
-export function confirmNonEmpty(dir: string): Promise<boolean> {
-  return askConfirm(`${dir} is not empty. Write the project into it anyway (files with the same names are overwritten)?`, false);
+export async function confirmNonEmpty(dir: string): Promise<boolean> {
+  return (await prompts()).askConfirm(`${dir} is not empty. Write the project into it anyway (files with the same names are overwritten)?`, false);
 }
 
 /**
@@ -47,6 +49,7 @@ export async function collectAnswers(template: ResolvedTemplate, given: RawAnswe
 
 async function ask(q: Question, current: unknown): Promise<string | number | boolean> {
   const initial = current ?? q.default;
+  const { askConfirm, askSelect, askText } = await prompts();
   if (q.type === 'boolean') return askConfirm(q.message, Boolean(initial));
   if (q.type === 'select') return askSelect(q.message, (q.choices ?? []).map((c) => ({ value: c, label: c })), String(initial));
   const text = await askText(q.message, String(initial), (v) => validateAnswer(q, v));

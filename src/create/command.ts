@@ -1,8 +1,8 @@
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { CancelledError, UserError } from '../errors.ts';
-import { detectPackageManager } from '../install.ts';
+import { detectPackageManager, installCommand } from '../install.ts';
 import { log } from '../log.ts';
-import { intro, outro } from '../prompts.ts';
 import { parseSetFlags } from '../templates/answers.ts';
 import { resolveTemplate } from '../templates/registry.ts';
 import { chooseDirectory, chooseTemplate, collectAnswers, confirmNonEmpty } from './collect-answers.ts';
@@ -29,7 +29,8 @@ export async function createCommand(flags: CreateFlags): Promise<void> {
   const source = { templateRoot: flags.templateRoot ?? process.env.DETML_TEMPLATE_ROOT };
   const given = parseSetFlags(flags.set);
   if (flags.name !== undefined) given.name = flags.name;
-  if (interactive) intro('create-detml');
+  const prompts = interactive ? await import('../prompts.ts') : undefined;
+  prompts?.intro('create-detml');
 
   const templateId = await chooseTemplate(flags.template, interactive, source);
   const template = resolveTemplate(templateId, source);
@@ -55,16 +56,16 @@ export async function createCommand(flags: CreateFlags): Promise<void> {
   const shown = relative(process.cwd(), result.dir) || '.';
   const steps = [
     ...(shown === '.' ? [] : [`cd ${shown}`]),
-    ...(result.installed ? [] : [installHint(template.manifest.installEnv)]),
+    ...(result.installed ? [] : [installHint(template.manifest.installEnv, existsSync(join(result.dir, 'package-lock.json')))]),
     ...template.manifest.nextSteps,
   ];
   const summary = `Created ${template.manifest.id}@${template.manifest.version} project in ${shown} (${result.files} files${result.committed ? ', initial commit' : ''}).`;
-  if (interactive) outro(summary);
+  if (prompts) prompts.outro(summary);
   else log.success(summary);
   log.info(`\nNext steps:\n${steps.map((s) => `  ${s}`).join('\n')}\n`);
 }
 
-function installHint(env: Record<string, string>): string {
+function installHint(env: Record<string, string>, hasNpmLockfile: boolean): string {
   const prefix = Object.entries(env).map(([k, v]) => `${k}=${v} `).join('');
-  return `${prefix}${detectPackageManager()} install`;
+  return prefix + installCommand(detectPackageManager(), hasNpmLockfile).flat().join(' ');
 }

@@ -1,6 +1,5 @@
 import { basename, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
-import { initAndCommit, isInsideWorkTree } from '../git.ts';
 import { installDependencies, type PackageManager } from '../install.ts';
 import { buildState, serializeState, STATE_PATH } from '../state/state-file.ts';
 import type { Answers } from '../templates/answers.ts';
@@ -63,6 +62,7 @@ export async function runCreate(options: CreateOptions): Promise<CreateResult> {
     progress(`Writing ${tree.length + 1} files from ${manifest.id}@${manifest.version}`);
     await runGenerator({ destination: staging.dir, files: tree, stateFile, force: false });
     if (options.git && targetState !== 'non-empty') {
+      const { initAndCommit } = await import('../git.ts');
       await initAndCommit(staging.dir, commitMessage(manifest.id, manifest.version));
       committed = true;
     }
@@ -71,7 +71,8 @@ export async function runCreate(options: CreateOptions): Promise<CreateResult> {
     staging.discard();
     throw error;
   }
-  if (options.git && targetState === 'non-empty' && !(await isInsideWorkTree(target))) {
+  if (options.git && targetState === 'non-empty' && !(await (await import('../git.ts')).isInsideWorkTree(target))) {
+    const { initAndCommit } = await import('../git.ts');
     await initAndCommit(target, commitMessage(manifest.id, manifest.version), [...tree.map((f) => f.path), STATE_PATH]);
     committed = true;
   }
