@@ -1,12 +1,65 @@
-// `npm run bench [-- <suite> ...args]`: runs the benchmarks and prints their tables. Suites: sync.
+// `npm run bench` runs every benchmark and writes bench/RESULTS.md; `npm run bench -- --quick` is the small
+// setting CI runs to keep the script working. `npm run bench -- sync [files] [commits] [runs]` runs sync alone.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PEERS } from './peers.ts';
+import { measureInstalled, measureSize } from './size.ts';
+import { benchStartup } from './startup.ts';
 import { runSyncBench } from './sync.ts';
 
-const [suite = 'sync', ...args] = process.argv.slice(2).filter((a) => a !== '--');
-if (suite === 'sync') {
-  const [files = 5000, commits = 300, runs = 5] = args.map(Number);
-  for (const r of runSyncBench(files, commits, runs)) {
-    console.log(`${r.userFiles} user files, ${r.commits} commits: sync ${r.syncMs.toFixed(0)} ms, raw git ${r.rawGitMs.toFixed(0)} ms (${r.gitCommands} commands), ratio ${(r.syncMs / r.rawGitMs).toFixed(2)}`);
-  }
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const quick = args.includes('--quick');
+
+if (args[0] === 'sync') {
+  const [files = 5000, commits = 300, runs = 5] = args.slice(1).map(Number);
+  for (const r of runSyncBench(files, commits, runs)) console.log(`${r.userFiles} files: sync ${r.syncMs.toFixed(0)} ms, raw git ${r.rawGitMs.toFixed(0)} ms, ratio ${(r.syncMs / r.rawGitMs).toFixed(2)}`);
 } else {
-  throw new Error(`unknown benchmark suite ${suite}`);
+  const scratch = mkdtempSync(join(tmpdir(), 'detml-bench-'));
+  try {
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+    const report = runAll(scratch);
+    if (quick) process.stdout.write(report);
+    else {
+      writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), report);
+      process.stdout.write(report);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function runAll(scratch: string): string {
+  const t = Object.fromEntries(benchStartup(join(ROOT, 'bin.js'), scratch, quick ? 3 : 15).map((x) => [x.name, x.medianMs]));
+  const [small, large] = runSyncBench(quick ? 200 : 5000, quick ? 10 : 300, quick ? 2 : 5);
+  const ours = measureSize(ROOT);
+  const vite = measureInstalled(`create-vite@${PEERS['create-vite']}`);
+  const ms = (v: number) => `${v.toFixed(0)} ms`;
+  const mb = (v: number) => `${(v / 1e6).toFixed(1)} MB`;
+  const row = (what: string, value: string, ratio: number, target: number, against: string) =>
+    `| ${what} | ${value} | ${ratio.toFixed(2)}× ${against} | ≤ ${target}× | ${ratio <= target ? 'met' : '**not met**'} |`;
+  const create = t['create-detml create (onnx)']!;
+  return [
+    '# Benchmark results',
+    '',
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}${quick ? ' (quick setting: few runs, not for reporting)' : ''}.`,
+    'Whole-process medians, commands interleaved in one run (bench/harness.ts). Regenerate with `npm run bench`.',
+    '',
+    '| measure | value | ratio | target | status |',
+    '|---|---|---|---|---|',
+    row('`create-detml demo --template onnx --yes --no-install --no-git`', ms(create), create / t['create-vite (react-ts)']!, 2.5, 'create-vite'),
+    row('same, against create-t3-app `--CI --noGit --noInstall`', ms(create), create / t['create-t3-app']!, 0.5, 'create-t3-app'),
+    row('`create-detml --help`', ms(t['create-detml --help']!), t['create-detml --help']! / t['node -e 0']!, 1.3, '`node -e 0`'),
+    row('`create-detml --version`', ms(t['create-detml --version']!), t['create-detml --version']! / t['node -e 0']!, 1.3, '`node -e 0`'),
+    row(`\`sync --local\`, ${large!.userFiles} user files, ${large!.commits} commits`, ms(large!.syncMs), large!.syncMs / large!.rawGitMs, 2, `its raw git (${ms(large!.rawGitMs)})`),
+    row(`sync flatness: ${large!.userFiles} vs ${small!.userFiles} user files`, `${ms(large!.syncMs)} vs ${ms(small!.syncMs)}`, large!.syncMs / small!.syncMs, 1.2, 'the small project'),
+    row('installed size (packed tarball, with dependencies)', mb(ours.installed), ours.installed / 10e6, 1, '10 MB'),
+    row('first install from an empty npm cache', ms(ours.installMs), ours.installMs / vite.installMs, 2, `create-vite (${ms(vite.installMs)})`),
+    '',
+    `Raw: node -e 0 ${ms(t['node -e 0']!)}; create-vite ${ms(t['create-vite (react-ts)']!)}; create-t3-app ${ms(t['create-t3-app']!)}; npm pack unpacked size ${mb(ours.packUnpacked)}; create-vite installed ${mb(vite.installed)}.`,
+    '',
+  ].join('\n');
 }

@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+
+/** One command to time: argv, working folder, and a step run before every timed run (e.g. remove the output). */
+export interface Command {
+  name: string;
+  argv: string[];
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  prepare?: () => void;
+}
+
+/** Medians in ms per command, and every sample. */
+export interface Timing {
+  name: string;
+  medianMs: number;
+  samples: number[];
+}
+
+/**
+ * Times commands interleaved (A, B, C, A, B, C, ...) rather than one after another, so load changes on a shared
+ * machine hit every command alike; reports medians, which resist the outliers such machines produce.
+ */
+export function timeInterleaved(commands: Command[], runs: number, warmup = 2): Timing[] {
+  const samples = commands.map(() => [] as number[]);
+  for (let r = -warmup; r < runs; r++) {
+    commands.forEach((c, i) => {
+      c.prepare?.();
+      const start = process.hrtime.bigint();
+      const out = spawnSync(c.argv[0]!, c.argv.slice(1), { cwd: c.cwd, env: c.env ?? process.env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (out.status !== 0) throw new Error(`${c.name} failed (${out.status}): ${out.stderr?.toString().slice(0, 500)}`);
+      if (r >= 0) samples[i]!.push(ms);
+    });
+  }
+  return commands.map((c, i) => ({ name: c.name, medianMs: median(samples[i]!), samples: samples[i]! }));
+}
+
+/** The median of a list of numbers. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
