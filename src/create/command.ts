@@ -56,7 +56,7 @@ export async function createCommand(flags: CreateFlags): Promise<void> {
   const shown = relative(process.cwd(), result.dir) || '.';
   const steps = [
     ...(shown === '.' ? [] : [`cd ${shown}`]),
-    ...(result.installed ? [] : [installHint(template.manifest.installEnv, existsSync(join(result.dir, 'package-lock.json')))]),
+    ...(result.installed || !existsSync(join(result.dir, 'package.json')) ? [] : [installHint(template.manifest.installEnv, existsSync(join(result.dir, 'package-lock.json')))]),
     ...template.manifest.nextSteps,
   ];
   const summary = `Created ${template.manifest.id}@${template.manifest.version} project in ${shown} (${result.files} files${result.committed ? ', initial commit' : ''}).`;

@@ -78,11 +78,13 @@ export async function runCreate(options: CreateOptions): Promise<CreateResult> {
   }
 
   // 4. Install last: the project is complete even if this fails, and the error says how to retry.
-  if (options.install) {
+  // Only Node templates have something to install; Python ones run inside their pinned image.
+  const installable = Boolean(options.install) && tree.some((f) => f.path === 'package.json');
+  if (options.install && installable) {
     progress(`Installing dependencies with ${options.install}`);
     await installDependencies(target, options.install, manifest.installEnv);
   }
-  return { dir: target, files: tree.length + 1, committed, installed: Boolean(options.install) };
+  return { dir: target, files: tree.length + 1, committed, installed: installable };
 }
 
 function commitMessage(id: string, version: string): string {
