@@ -1,0 +1,60 @@
+import { runGit } from '../src/git.ts';
+import { commitTree } from './git-objects.ts';
+
+/** What create-detml records about its own pull request, hidden in the PR body as an HTML comment. */
+export interface SyncMarker {
+  /** The commit create-detml last pushed to the PR branch. */
+  head: string;
+  /** The template version the PR updates to. */
+  to: string;
+}
+
+const MARKER = /<!-- detml-sync: (\{.*?\}) -->/;
+const TRAILER = 'Detml-Sync-Tree';
+
+/** The hidden HTML comment that marks a PR body as create-detml's, recording the pushed head and target version. */
+export function markerComment(marker: SyncMarker): string {
+  return `<!-- detml-sync: ${JSON.stringify({ head: marker.head, to: marker.to })} -->`;
+}
+
+/** Reads the marker from a PR body; undefined for PRs create-detml did not write. */
+export function parseMarker(body: string | null | undefined): SyncMarker | undefined {
+  const match = MARKER.exec(body ?? '');
+  if (!match) return undefined;
+  try {
+    const value = JSON.parse(match[1] as string) as Partial<SyncMarker>;
+    return typeof value.head === 'string' && typeof value.to === 'string' ? { head: value.head, to: value.to } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Re-creates the sync commit with a `Detml-Sync-Tree: <tree>` trailer (same tree, parent, author and dates) and moves
+ * the local branch to it. A pushed commit whose trailer still names its own tree is one create-detml made and nobody
+ * amended or rebased, which is how a rerun tells its own branch tip from a maintainer's work.
+ */
+export async function stampCommit(dir: string, commit: string, branch: string): Promise<string> {
+  const info = (await runGit(dir, ['show', '-s', '--format=%T%n%P%n%an%n%ae%n%aI%n%cn%n%ce%n%cI%n%B', commit])).stdout.toString('utf8');
+  const [tree, parents, an, ae, ad, cn, ce, cd, ...message] = info.split('\n') as string[];
+  const body = message.join('\n').trimEnd();
+  if (body.includes(`\n${TRAILER}: `)) return commit;
+  const env = { GIT_AUTHOR_NAME: an, GIT_AUTHOR_EMAIL: ae, GIT_AUTHOR_DATE: ad, GIT_COMMITTER_NAME: cn, GIT_COMMITTER_EMAIL: ce, GIT_COMMITTER_DATE: cd } as Record<string, string>;
+  const stamped = await commitTree(dir, tree as string, (parents as string).split(' ').filter(Boolean), `${body}\n\n${TRAILER}: ${tree}\n`, env);
+  await runGit(dir, ['update-ref', '-m', 'create-detml sync: stamp', `refs/heads/${branch}`, stamped, commit]);
+  return stamped;
+}
+
+/** True when `commit` is a create-detml sync commit nobody changed: its trailer names its own tree and it has one parent. */
+export async function isToolCommit(dir: string, commit: string): Promise<boolean> {
+  const info = (await runGit(dir, ['show', '-s', '--format=%T%n%P%n%B', commit])).stdout.toString('utf8');
+  const [tree, parents, ...message] = info.split('\n');
+  const trailer = new RegExp(`^${TRAILER}: ([0-9a-f]{40,64})$`, 'm').exec(message.join('\n'));
+  return trailer?.[1] === tree && (parents ?? '').split(' ').filter(Boolean).length === 1;
+}
+
+/** True when two commits have the same tree and parents, so pushing one over the other would change nothing. */
+export async function sameCommitContent(dir: string, a: string, b: string): Promise<boolean> {
+  const show = async (c: string) => (await runGit(dir, ['show', '-s', '--format=%T %P', c])).stdout.toString('utf8').trim();
+  return (await show(a)) === (await show(b));
+}

@@ -1,0 +1,132 @@
+import { UserError } from '../src/errors.ts';
+import { syncBranch } from './apply.ts';
+import type { GitHubClient, PullSummary } from './github.ts';
+import { prBody, prTitle, type PrBodyInput } from './pr-body.ts';
+import { isToolCommit, parseMarker, sameCommitContent } from './pr-marker.ts';
+import type { Target } from './pr-target.ts';
+import { fetchBranches, isAncestor, lsRemote, pushBranch, remoteRef } from './push.ts';
+
+/** What happened to the pull request. */
+export type PrAction = 'created' | 'updated' | 'unchanged' | 'closed-by-maintainer' | 'left-for-maintainer';
+
+/** The result of the pull-request step, for printing and JSON. */
+export interface PrOutcome {
+  action: PrAction;
+  number: number;
+  url: string;
+  branch: string;
+  draft: boolean;
+  /** The older sync PR this one replaces because a maintainer pushed to its branch. */
+  supersedes?: number;
+  notes: string[];
+}
+
+/** Everything the upsert needs: the client, where to push, the local sync commit and the PR text inputs. */
+export interface UpsertInput {
+  dir: string;
+  gh: GitHubClient;
+  target: Target;
+  token: string;
+  base: string;
+  /** The local sync commit (stamped) and its parent, the checkout's HEAD. */
+  commit: string;
+  parent: string;
+  conflicts: boolean;
+  text: Omit<PrBodyInput, 'head' | 'branch' | 'base'>;
+  progress: (message: string) => void;
+}
+
+const LABEL = { name: 'detml-sync', color: '0e8a16', description: 'Template update opened by create-detml sync' };
+const CONFLICTS = { name: 'conflicts', color: 'b60205', description: 'Has conflict markers to resolve before merging' };
+
+/**
+ * One sync PR per base branch, upserted like changesets/action: `detml/sync/<base>` is force-pushed (with a lease)
+ * and its PR updated in place while its tip is a commit create-detml made. A branch carrying a maintainer's commits is
+ * never overwritten: a newer version goes to `detml/sync/<base>-<to>` with a comment on the old PR, and the same
+ * version is left to the maintainer. A PR a human closed for this version is never reopened or recreated.
+ */
+export async function upsertSyncPr(i: UpsertInput): Promise<PrOutcome> {
+  const to = i.text.to;
+  const main = syncBranch(i.base);
+  const alt = `${main}-${to}`;
+  const pulls = [...(await i.gh.listPulls(main)), ...(await i.gh.listPulls(alt))];
+  const closed = pulls.find((p) => p.state === 'closed' && !p.merged && parseMarker(p.body)?.to === to);
+  if (closed) return outcome('closed-by-maintainer', closed, [`#${closed.number} (${to}) was closed without merging; create-detml does not propose ${to} again.`]);
+
+  const tips = await lsRemote(i.dir, i.target.remoteUrl, i.token, [i.base, main, alt]);
+  if (!tips.has(i.base)) throw new UserError(`Branch ${i.base} does not exist on ${i.target.remoteUrl}; push it first, then run sync again.`);
+  await fetchBranches(i.dir, i.target.remoteUrl, i.token, [...tips.keys()]);
+  if (!(await isAncestor(i.dir, i.parent, remoteRef(i.base)))) {
+    throw new UserError(`Your ${i.base} has commits that are not on ${i.target.owner}/${i.target.repo}; push them (or sync from an up-to-date checkout) so the pull request holds only the template update.`);
+  }
+  const open = (branch: string) => pulls.find((p) => p.state === 'open' && p.headRef === branch);
+  if (await ours(i, main, tips.get(main))) return deliver(i, main, tips.get(main), open(main));
+
+  const current = open(main);
+  if (current && parseMarker(current.body)?.to === to) {
+    return outcome('left-for-maintainer', current, [`${main} has commits create-detml did not push; #${current.number} already proposes ${to}, so it is left as it is.`]);
+  }
+  if (!(await ours(i, alt, tips.get(alt)))) {
+    const other = open(alt);
+    if (other) return outcome('left-for-maintainer', other, [`${alt} has commits create-detml did not push; #${other.number} is left as it is.`]);
+    throw new UserError(`Branches ${main} and ${alt} both hold commits create-detml did not push; delete ${alt} or merge its work, then run sync again.`);
+  }
+  i.progress(`${main} has commits create-detml did not push; proposing ${to} on ${alt} instead`);
+  const result = await deliver(i, alt, tips.get(alt), open(alt));
+  if (current) await commentSuperseded(i.gh, current, result, to);
+  return { ...result, ...(current ? { supersedes: current.number } : {}) };
+}
+
+// A remote branch may be overwritten when it is absent, is an untouched create-detml commit, or is already merged into base.
+async function ours(i: UpsertInput, branch: string, tip: string | undefined): Promise<boolean> {
+  if (!tip) return true;
+  return (await isToolCommit(i.dir, remoteRef(branch))) || (await isAncestor(i.dir, remoteRef(branch), remoteRef(i.base)));
+}
+
+async function deliver(i: UpsertInput, branch: string, tip: string | undefined, open: PullSummary | undefined): Promise<PrOutcome> {
+  let head = i.commit;
+  if (tip && (await sameCommitContent(i.dir, remoteRef(branch), i.commit))) head = tip;
+  else {
+    i.progress(`Pushing ${branch} to ${i.target.remoteUrl}`);
+    await pushBranch(i.dir, i.target.remoteUrl, i.token, i.commit, branch, tip);
+  }
+  const title = prTitle(i.text);
+  const body = prBody({ ...i.text, head, branch, base: i.base });
+  let pr = open;
+  let action: PrAction = 'updated';
+  if (!pr) {
+    const created = await i.gh.createPull({ head: branch, base: i.base, title, body, draft: i.conflicts });
+    // 'exists': an earlier attempt opened it but the response was lost; find it and update it instead.
+    pr = created === 'exists' ? (await i.gh.listPulls(branch)).find((p) => p.state === 'open') : created;
+    if (!pr) throw new UserError(`GitHub says a pull request from ${branch} exists but lists none open; run sync again.`);
+    action = created === 'exists' ? 'updated' : 'created';
+  }
+  if (action === 'updated' && (pr.title !== title || pr.body !== body)) pr = await i.gh.updatePull(pr.number, { title, body });
+  else if (action === 'updated' && head === tip) action = 'unchanged';
+  await syncLabels(i, pr);
+  const notes: string[] = [];
+  if (i.conflicts && !pr.draft) notes.push(`#${pr.number} has conflicts but is not a draft (GitHub's REST API cannot convert it); it is labelled "${CONFLICTS.name}".`);
+  if (!i.conflicts && pr.draft) notes.push(`#${pr.number} no longer has conflicts: mark it ready for review.`);
+  return outcome(action, pr, notes);
+}
+
+async function syncLabels(i: UpsertInput, pr: PullSummary): Promise<void> {
+  const wanted = i.conflicts ? [LABEL, CONFLICTS] : [LABEL];
+  const missing = wanted.filter((l) => !pr.labels.includes(l.name));
+  for (const label of missing) await i.gh.ensureLabel(label.name, label.color, label.description);
+  if (missing.length) await i.gh.addLabels(pr.number, missing.map((l) => l.name));
+  if (!i.conflicts && pr.labels.includes(CONFLICTS.name)) await i.gh.removeLabel(pr.number, CONFLICTS.name);
+}
+
+async function commentSuperseded(gh: GitHubClient, old: PullSummary, next: PrOutcome, to: string): Promise<void> {
+  const tag = `<!-- detml-sync-superseded-by: ${next.number} -->`;
+  if ((await gh.listComments(old.number)).some((c) => c.includes(tag))) return;
+  await gh.createComment(
+    old.number,
+    `${tag}\ncreate-detml did not update this pull request to ${to} because \`${old.headRef}\` has commits it did not push; they are left untouched. The update to ${to} is in #${next.number} (${next.url}).`,
+  );
+}
+
+function outcome(action: PrAction, pr: PullSummary, notes: string[]): PrOutcome {
+  return { action, number: pr.number, url: pr.url, branch: pr.headRef, draft: pr.draft, notes };
+}

@@ -1,0 +1,133 @@
+// An offline GitHub for the pull-request tests: one node:http server on 127.0.0.1 serving real git smart HTTP for
+// bare repositories (/<owner>/<repo>.git/...) and the REST API (/api/v3/...) validated against GitHub's description.
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, verify } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
+import { tempDir } from '../tmp.ts';
+import { createApi, loadGitHubSpec, type ApiCall } from './api.ts';
+import type { Fault } from './faults.ts';
+import { serveGit, type GitCall } from './git-http.ts';
+import { FakeState, type FakePull, type FakeRepo, type Permissions } from './state.ts';
+
+/** Full access for a token: what `create-detml sync` documents as needed. */
+export const ALL_WRITE: Permissions = { contents: 'write', pull_requests: 'write', issues: 'write', metadata: 'read' };
+
+/** A running fake GitHub with handles on its state, calls, injected faults and schema violations. */
+export interface FakeGitHub {
+  /** Web root, e.g. http://127.0.0.1:PORT (git URLs live under it). */
+  url: string;
+  /** REST root, e.g. http://127.0.0.1:PORT/api/v3 (pass as --api-url). */
+  apiUrl: string;
+  state: FakeState;
+  faults: Fault[];
+  calls: ApiCall[];
+  gitCalls: GitCall[];
+  /** Requests or responses that broke GitHub's OpenAPI description; every test expects none. */
+  violations: string[];
+  gitUrl(owner: string, name: string): string;
+  /** Publishes a local repository as `owner/name` (a bare clone), with pushes enabled. */
+  addRepo(owner: string, name: string, source: string): FakeRepo;
+  addToken(token: string, permissions?: Permissions, login?: string): void;
+  /** Registers a GitHub App installed on every repository; returns its id, installation and private key. */
+  addApp(): { appId: number; installationId: number; privateKeyPem: string };
+  pulls(owner: string, name: string): FakePull[];
+  /** Closes a pull request without merging, as a maintainer would in the web UI. */
+  closePull(owner: string, name: string, number: number): void;
+  /** How many times an operation was called. */
+  count(operation: string): number;
+  close(): Promise<void>;
+}
+
+/** Starts a fake GitHub on 127.0.0.1 (port 0); it is closed when the current test finishes. */
+export async function startFakeGitHub(): Promise<FakeGitHub> {
+  const root = join(tempDir('detml-fake-github-'), 'repos');
+  mkdirSync(root, { recursive: true });
+  const spec = await loadGitHubSpec();
+  const state = new FakeState();
+  const faults: Fault[] = [];
+  const calls: ApiCall[] = [];
+  const gitCalls: GitCall[] = [];
+  const violations: string[] = [];
+  const urls = { web: '', api: '' };
+  const api = createApi(spec, state, urls, faults, calls, violations, (jwt) => verifyJwt(state, jwt));
+  const authorize = (token: string | undefined, write: boolean) => {
+    const t = token === undefined ? undefined : state.tokens.get(token);
+    return Boolean(t && (t.permissions.contents === 'write' || (!write && t.permissions.contents === 'read')));
+  };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const path = new URL(req.url ?? '/', 'http://fake').pathname;
+      if (path.startsWith('/api/v3/')) {
+        api.handle(req, res, body).catch((e: Error) => {
+          violations.push(`fake crashed: ${e.stack}`);
+          res.writeHead(500).end();
+        });
+      } else if (/^\/[^/]+\/[^/]+\.git\//.test(path)) serveGit(req, res, body, root, authorize, gitCalls);
+      else res.writeHead(404).end('Not Found');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  urls.web = `http://127.0.0.1:${port}`;
+  urls.api = `${urls.web}/api/v3`;
+  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  server.keepAliveTimeout = 100;
+  onTestFinished(async () => {
+    server.closeAllConnections();
+    await close();
+  });
+
+  return {
+    url: urls.web,
+    apiUrl: urls.api,
+    state,
+    faults,
+    calls,
+    gitCalls,
+    violations,
+    gitUrl: (owner, name) => `${urls.web}/${owner}/${name}.git`,
+    addRepo(owner, name, source) {
+      const dir = join(root, owner, `${name}.git`);
+      execFileSync('git', ['clone', '--quiet', '--bare', source, dir]);
+      execFileSync('git', ['config', 'http.receivepack', 'true'], { cwd: dir });
+      const defaultBranch = execFileSync('git', ['symbolic-ref', '--short', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
+      const repo: FakeRepo = { id: state.nextId(), owner, name, defaultBranch, dir, labels: new Map() };
+      state.repos.set(`${owner}/${name}`.toLowerCase(), repo);
+      return repo;
+    },
+    addToken(token, permissions = ALL_WRITE, login = 'sync-bot') {
+      state.tokens.set(token, { login, permissions });
+    },
+    addApp() {
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      state.app = { id: 4242, installationId: 777, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+      return { appId: 4242, installationId: 777, privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+    },
+    pulls: (owner, name) => state.pulls.filter((p) => p.repo === `${owner}/${name}`),
+    closePull(owner, name, number) {
+      const p = state.pulls.find((x) => x.repo === `${owner}/${name}` && x.number === number);
+      if (!p) throw new Error(`no PR #${number}`);
+      Object.assign(p, { state: 'closed', closedAt: state.now() });
+    },
+    count: (operation) => calls.filter((c) => c.operation === operation).length,
+    close,
+  };
+}
+
+// An RS256 JWT signed by the registered app's key, issued by its id and not expired.
+function verifyJwt(state: FakeState, jwt: string): boolean {
+  const app = state.app;
+  const [header, payload, signature] = jwt.split('.');
+  if (!app || !header || !payload || !signature) return false;
+  const ok = verify('sha256', Buffer.from(`${header}.${payload}`), app.publicKeyPem, Buffer.from(signature, 'base64url'));
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: string | number; exp?: number; iat?: number };
+  const now = Date.now() / 1000;
+  return ok && String(claims.iss) === String(app.id) && (claims.exp ?? 0) > now && (claims.iat ?? Infinity) <= now;
+}
