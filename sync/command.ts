@@ -18,6 +18,7 @@ Options:
       --json               print the plan or result as JSON
       --set <key=value>    change an answer (repeatable); paths that depend on it move, edits follow
       --template-root <d>  use templates from <d>/<id>@<version>/ (env DETML_TEMPLATE_ROOT)
+      --templates-from <v> sync to the templates of a published create-detml version or dist-tag (e.g. latest)
       --check              only report whether an update is available (exit 4 if so); for CI
   -h, --help               show this help
 
@@ -51,7 +52,7 @@ export async function syncCommand(argv: readonly string[]): Promise<number> {
     cwd: process.cwd(),
     to: values.to,
     set: parseSetFlags(values.set ?? []),
-    source: { templateRoot: values['template-root'] ?? process.env.DETML_TEMPLATE_ROOT },
+    source: { templateRoot: values['template-root'] ?? process.env.DETML_TEMPLATE_ROOT, templatesFrom: values['templates-from'] },
     onProgress: values.json || values.check ? undefined : (m: string) => log.step(m),
   };
   if (values.check) {
@@ -89,6 +90,7 @@ function parse(argv: readonly string[]) {
         json: { type: 'boolean' },
         set: { type: 'string', multiple: true },
         'template-root': { type: 'string' },
+        'templates-from': { type: 'string' },
         check: { type: 'boolean' },
         repo: { type: 'string' },
         base: { type: 'string' },

@@ -1,6 +1,6 @@
 import { UserError } from '../src/errors.ts';
 import { runGit } from '../src/git.ts';
-import { resolveTemplate } from '../src/templates/registry.ts';
+import { resolveTargetTemplate } from './template-source.ts';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../src/version.ts';
 import { resolveAuth, type AuthOptions } from './auth.ts';
 import { connectGitHub } from './github.ts';
@@ -59,16 +59,16 @@ export async function runPullRequestSync(options: PullRequestSyncOptions): Promi
     commit,
     parent,
     conflicts: sync.status === 'conflicts',
-    text: { template: sync.template, from: sync.from, to: sync.to, plan: sync.plan, notes: sync.notes, changelog: changelog(sync, options), generator: `${GENERATOR_NAME} ${GENERATOR_VERSION}` },
+    text: { template: sync.template, from: sync.from, to: sync.to, plan: sync.plan, notes: sync.notes, changelog: await changelog(sync, options), generator: `${GENERATOR_NAME} ${GENERATOR_VERSION}` },
     progress,
   });
   return { ...sync, commit, pullRequest };
 }
 
 // The new template version's release notes between the two versions; none when the template has no changelog.
-function changelog(sync: SyncResult, options: PullRequestSyncOptions): ChangelogEntry[] {
+async function changelog(sync: SyncResult, options: PullRequestSyncOptions): Promise<ChangelogEntry[]> {
   try {
-    return changelogBetween(readChangelog(resolveTemplate(sync.template, options.source ?? {}, sync.to).dir), sync.from, sync.to);
+    return changelogBetween(readChangelog((await resolveTargetTemplate(sync.template, sync.to, options.source ?? {})).dir), sync.from, sync.to);
   } catch {
     return [];
   }

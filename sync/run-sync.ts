@@ -3,14 +3,14 @@ import { UserError } from '../src/errors.ts';
 import { buildState, readState, serializeState, STATE_PATH } from '../src/state/state-file.ts';
 import type { RawAnswers } from '../src/templates/answers.ts';
 import { ownershipOf } from '../src/templates/ownership.ts';
-import { resolveTemplate, type TemplateSource } from '../src/templates/registry.ts';
+import type { TemplateSource } from '../src/templates/registry.ts';
 import { compareSemver } from '../src/templates/semver.ts';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../src/version.ts';
 import { applyToWorkTree, commitToBranch } from './apply.ts';
 import type { PlanEntry } from './policy.ts';
 import { checkRepository } from './preconditions.ts';
 import { renderPair } from './render-pair.ts';
-import { resolveRecordedTemplate } from './template-source.ts';
+import { resolveRecordedTemplate, resolveTargetTemplate } from './template-source.ts';
 import { threeWayMerge } from './three-way.ts';
 
 /** How sync delivers its result. */
@@ -53,7 +53,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const state = readState(options.cwd);
   const { id } = state.template;
   const old = await resolveRecordedTemplate(id, state.template.version, state.generator.version, source);
-  const next = resolveTemplate(id, source, options.to);
+  const next = await resolveTargetTemplate(id, options.to, source);
   if (compareSemver(next.manifest.version, old.manifest.version) < 0) {
     throw new UserError(`Cannot downgrade ${id} from ${old.manifest.version} to ${next.manifest.version}; sync only moves forward.`);
   }

@@ -27,6 +27,8 @@ export interface ResolvedTemplate {
 /** Where templates come from: the built-in folder, or a `--template-root` of `<id>@<version>/` trees. */
 export interface TemplateSource {
   templateRoot?: string | undefined;
+  /** sync only: take the target version from this published create-detml (a version or dist-tag, e.g. "latest"). */
+  templatesFrom?: string | undefined;
 }
 
 /** Template ids that can be created from this source (built-in ones only once their folder exists). */
