@@ -9,6 +9,8 @@ Usage:
   npm create detml [dir] -- [options]
   create-detml [dir] [options]          create a project
   create-detml sync [options]           update this project to a newer template (sync --help)
+  create-detml verify [dir] [options]   check pins, locks, env, seeds and owned files offline (verify --help)
+  create-detml pins resolve|update      resolve image tags to digests, refresh a project's pins (pins --help)
 
 Options:
   -t, --template <id>      onnx (default), tfjs or vllm
@@ -32,6 +34,14 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'sync') {
     const { syncCommand } = await import('../sync/command.ts');
     return syncCommand(argv.slice(1));
+  }
+  if (argv[0] === 'verify') {
+    const { verifyCommand } = await import('./verify/command.ts');
+    return verifyCommand(argv.slice(1));
+  }
+  if (argv[0] === 'pins') {
+    const { pinsCommand } = await import('./pins/command.ts');
+    return pinsCommand(argv.slice(1));
   }
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(HELP);
