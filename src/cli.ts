@@ -25,7 +25,7 @@ Options:
   -h, --help               show this help
   -v, --version            show the version
 
-Exit codes: 0 ok, 1 error, 2 invalid input, 3 sync conflicts, 130 cancelled.
+Exit codes: 0 ok, 1 error (or verify findings), 2 invalid input, 3 sync conflicts, 4 update or pin drift (--check), 130 cancelled.
 `;
 
 /** Parses argv and runs the chosen command; throws UserError for bad usage. Returns the exit code. */
