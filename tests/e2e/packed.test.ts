@@ -1,0 +1,45 @@
+// `npm create detml` runs the published tarball: pack it, run it through npm exec like npm create does.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/paths.ts';
+import { suiteTempDir } from '../helpers/tmp.ts';
+
+describe('the packed package, run as npm create would', () => {
+  let scratch = '';
+  let tarball = '';
+  beforeAll(() => {
+    scratch = suiteTempDir('detml-packed-');
+    const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: ROOT, encoding: 'utf8' }));
+    tarball = join(scratch, info.filename);
+  }, 120_000);
+
+  it('has no runtime dependencies: everything it needs is bundled in dist/', () => {
+    const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
+    expect(listing).toContain('package/dist/main.js');
+    expect(listing).toContain('package/templates/onnx/template.json');
+    expect(listing.some((f) => f.startsWith('package/tests/') || f.startsWith('package/src/'))).toBe(false);
+    const pkg = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+    expect(pkg.dependencies ?? {}).toEqual({});
+  });
+
+  it('creates a project with --yes and closed stdin, without hanging', () => {
+    const work = join(scratch, 'work');
+    execFileSync('mkdir', ['-p', work]);
+    const env = { ...process.env, CI: '1', NO_COLOR: '1' };
+    delete env.npm_config_user_agent;
+    const r = spawnSync('npm', ['exec', '--yes', `--package=${tarball}`, '--', 'create-detml', 'from-tarball', '--template', 'onnx', '--yes', '--no-install'], {
+      cwd: work,
+      env,
+      input: '',
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Created onnx@\d+\.\d+\.\d+ project in from-tarball/);
+    expect(existsSync(join(work, 'from-tarball', '.detml', 'state.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(work, 'from-tarball', 'package.json'), 'utf8')).name).toBe('from-tarball');
+    expect(readdirSync(work)).toEqual(['from-tarball']);
+  }, 150_000);
+});
