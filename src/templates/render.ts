@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Handlebars from 'handlebars';
 import { UserError } from '../errors.ts';
@@ -42,6 +42,10 @@ export function compareBytes(a: string, b: string): number {
 export function renderTemplate(templateDir: string, answers: Answers, manifest = loadManifest(templateDir)): RenderedTree {
   const hbs = createHandlebars();
   const layers = [...manifest.layers.map((l) => resolve(templateDir, l)), templateDir];
+  for (const layer of layers.slice(0, -1)) {
+    // A missing layer would silently drop files from the render; with a template root, copy layers beside the versions.
+    if (!existsSync(layer)) throw new UserError(`Template ${manifest.id}@${manifest.version}: layer ${layer} not found (layers are resolved relative to the template folder).`);
+  }
   const sources = new Map<string, string>(); // template-relative path -> absolute source, later layers win
   for (const layer of layers) {
     for (const rel of safeList(join(layer, 'partials'))) {

