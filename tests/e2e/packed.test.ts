@@ -27,7 +27,7 @@ describe('the packed package, run as npm create would', () => {
   it('creates a project with --yes and closed stdin, without hanging', () => {
     const work = join(scratch, 'work');
     execFileSync('mkdir', ['-p', work]);
-    const env = { ...process.env, CI: '1', NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', NO_COLOR: '1' };
     delete env.npm_config_user_agent;
     const r = spawnSync('npm', ['exec', '--yes', `--package=${tarball}`, '--', 'create-detml', 'from-tarball', '--template', 'onnx', '--yes', '--no-install'], {
       cwd: work,

@@ -6,6 +6,7 @@ import { resolveAnswers } from '../../src/templates/answers.ts';
 import { resolveTemplate } from '../../src/templates/registry.ts';
 import { renderTemplate, treeHash } from '../../src/templates/render.ts';
 import { ROOT } from '../helpers/paths.ts';
+import { runAsync } from '../helpers/run-async.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { suiteTempDir } from '../helpers/tmp.ts';
 import { actionlintProblems, dockerfileFroms, workflowParserProblems } from '../helpers/validate.ts';
@@ -98,8 +99,7 @@ describe('onnx template: what it renders', () => {
 
 describe('onnx template: a generated project works (installs and passes its own tests)', () => {
   let dir = '';
-  const npm = (args: string[], env: Record<string, string> = {}) =>
-    spawnSync('npm', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: '', ...env } });
+  const npm = (args: string[], env: Record<string, string> = {}) => runAsync('npm', args, { cwd: dir, env: { ONNXRUNTIME_NODE_INSTALL: '', ...env } });
 
   beforeAll(async () => {
     const cwd = suiteTempDir('detml-onnx-');
@@ -113,26 +113,26 @@ describe('onnx template: a generated project works (installs and passes its own 
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
   });
 
-  it('npm ci works from the lockfile with no CUDA download, and lint passes', () => {
-    const ci = npm(['ci', '--no-audit', '--no-fund']);
+  it('npm ci works from the lockfile with no CUDA download, and lint passes', async () => {
+    const ci = await npm(['ci', '--no-audit', '--no-fund']);
     expect(ci.status, ci.stderr).toBe(0);
-    const lint = npm(['run', 'lint']);
+    const lint = await npm(['run', 'lint']);
     expect(lint.status, lint.stdout + lint.stderr).toBe(0);
   }, 240_000);
 
-  it('records goldens for this CPU class, then checks them; a changed golden fails with a readable diff', () => {
-    const first = npm(['test']);
+  it('records goldens for this CPU class, then checks them; a changed golden fails with a readable diff', async () => {
+    const first = await npm(['test']);
     expect(first.status, first.stdout + first.stderr).toBe(0);
     expect(first.stdout + first.stderr).toMatch(/no goldens for hardware class/);
 
-    const record = npm(['test'], { DETML_GOLDEN_MODE: 'record' });
+    const record = await npm(['test'], { DETML_GOLDEN_MODE: 'record' });
     expect(record.status, record.stdout + record.stderr).toBe(0);
     const classes = readdirSync(join(dir, 'goldens'), { withFileTypes: true }).filter((d) => d.isDirectory());
     expect(classes).toHaveLength(1);
     const classDir = join(dir, 'goldens', classes[0]!.name);
     expect(readdirSync(classDir).length).toBeGreaterThan(0);
 
-    const check = npm(['test']);
+    const check = await npm(['test']);
     expect(check.status, check.stdout + check.stderr).toBe(0);
     expect(check.stdout + check.stderr).not.toMatch(/no goldens for hardware class/);
 
@@ -141,7 +141,7 @@ describe('onnx template: a generated project works (installs and passes its own 
     const tampered = JSON.stringify(json).replace(/"sha256":"([0-9a-f])/, (_, c: string) => `"sha256":"${c === '0' ? '1' : '0'}`);
     expect(tampered).not.toBe(JSON.stringify(json));
     writeFileSync(golden, tampered);
-    const broken = npm(['test']);
+    const broken = await npm(['test']);
     expect(broken.status).not.toBe(0);
     expect(broken.stdout + broken.stderr).toMatch(/expected|mismatch/i);
   }, 240_000);

@@ -1,4 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { runAsync } from '../helpers/run-async.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -141,17 +142,7 @@ describe('tfjs template: what it renders', () => {
 
 describe('tfjs template: a generated project works (installs and passes its own tests)', () => {
   let dir = '';
-  // Asynchronous on purpose: minutes of spawnSync would block the vitest worker's event loop (and its RPC heartbeat).
-  const run = (cmd: string, args: string[], env: Record<string, string> = {}) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(cmd, args, { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
+  const run = (cmd: string, args: string[], env: Record<string, string> = {}) => runAsync(cmd, args, { cwd: dir, env });
   const npm = (args: string[], env: Record<string, string> = {}) => run('npm', args, env);
 
   beforeAll(async () => {

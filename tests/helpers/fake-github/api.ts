@@ -6,10 +6,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import addFormatsModule from 'ajv-formats';
 import { OpenAPIBackend, type Request as OpenApiRequest } from 'openapi-backend';
 import { ROOT } from '../paths.ts';
-import { takeFault, type Fault } from './faults.ts';
+import { primaryRateLimit, takeFault, type Fault } from './faults.ts';
 import { HANDLERS, type Reply } from './handlers.ts';
 import { error, type Urls } from './objects.ts';
-import type { FakeRepo, FakeState, FakeToken, Permissions } from './state.ts';
+import { permissionsOn, type FakeRepo, type FakeState, type FakeToken, type Permissions } from './state.ts';
 
 /** One API call as the fake saw it. */
 export interface ApiCall {
@@ -18,6 +18,8 @@ export interface ApiCall {
   path: string;
   status: number;
   body: unknown;
+  /** When the request arrived (ms since the epoch), before any injected delay. */
+  at: number;
 }
 
 /** What a handler gets: state, URLs, path/query parameters, the parsed body, the caller and the repository. */
@@ -46,6 +48,9 @@ const NEEDS: Record<string, [keyof Permissions, 'read' | 'write'] | undefined> =
   'issues/remove-label': ['issues', 'write'],
   'issues/list-comments': ['issues', 'read'],
   'issues/create-comment': ['issues', 'write'],
+  'repos/list-for-org': ['metadata', 'read'],
+  'repos/get-content': ['contents', 'read'],
+  'repos/create-fork': ['contents', 'read'],
 };
 
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: unknown) => void;
@@ -87,8 +92,9 @@ export function createApi(spec: OpenAPIBackend, state: FakeState, urls: Urls, fa
   return {
     async handle(req, res, raw) {
       const url = new URL(req.url ?? '/', 'http://fake');
+      const at = Date.now();
       const send = (operation: string, reply: Reply) => {
-        calls.push({ operation, method: req.method ?? '', path: url.pathname, status: reply.status, body: reply.body });
+        calls.push({ operation, method: req.method ?? '', path: url.pathname, status: reply.status, body: reply.body, at });
         res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'x-github-media-type': 'github.v3', ...reply.headers });
         res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
       };
@@ -107,11 +113,18 @@ export function createApi(spec: OpenAPIBackend, state: FakeState, urls: Urls, fa
         violations.push(`request ${id}: ${JSON.stringify(checked.errors)}`);
         return send(id, { status: 422, body: error('Invalid request.\n\n' + (checked.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join('\n')) });
       }
+      const limit = state.rateLimit;
+      if (limit && at < limit.until) return send(id, { status: 403, body: limit.body, headers: limit.headers });
       const fault = takeFault(faults, id);
       if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (fault?.disconnect) {
-        calls.push({ operation: id, method: req.method ?? '', path: url.pathname, status: 0, body: undefined });
+        calls.push({ operation: id, method: req.method ?? '', path: url.pathname, status: 0, body: undefined, at });
         return void req.socket.destroy();
+      }
+      if (fault?.window) {
+        const { headers, body: limitBody } = primaryRateLimit(id, fault.window);
+        state.rateLimit = { until: Number(headers?.['x-ratelimit-reset']) * 1000, headers: headers ?? {}, body: limitBody };
+        return send(id, { status: 403, body: limitBody, headers: headers ?? {} });
       }
       if (fault?.status) return send(id, { status: fault.status, body: fault.body ?? error('Server Error'), headers: fault.headers ?? {} });
 
@@ -123,7 +136,7 @@ export function createApi(spec: OpenAPIBackend, state: FakeState, urls: Urls, fa
       const repo = params.owner ? state.repo(params.owner, params.repo ?? '') : undefined;
       if (params.owner && !repo) return send(id, { status: 404, body: error('Not Found') });
       const need = NEEDS[id];
-      if (need && token && !allows(token.permissions, need)) {
+      if (need && token && !allows(repo ? permissionsOn(token, `${repo.owner}/${repo.name}`) : token.permissions, need)) {
         const accepted = `${need[0]}=${need[1]}`;
         return send(id, { status: 403, body: error(`Resource not accessible by personal access token`), headers: { 'x-accepted-github-permissions': accepted } });
       }
@@ -136,7 +149,7 @@ export function createApi(spec: OpenAPIBackend, state: FakeState, urls: Urls, fa
         return send(id, { status: 500, body: error('fake GitHub built an invalid response') });
       }
       if (fault?.loseResponse) {
-        calls.push({ operation: id, method: req.method ?? '', path: url.pathname, status: 0, body: reply.body });
+        calls.push({ operation: id, method: req.method ?? '', path: url.pathname, status: 0, body: reply.body, at });
         return void req.socket.destroy();
       }
       send(id, reply);

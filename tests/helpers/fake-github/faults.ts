@@ -16,6 +16,11 @@ export interface Fault {
   loseResponse?: boolean;
   /** How many matching requests this fault hits (default 1). */
   times?: number;
+  /**
+   * A primary rate limit as GitHub enforces it: when this fault is hit, the limit is exhausted for this many seconds
+   * (rounded up to GitHub's whole-second `x-ratelimit-reset`), and every API call (any operation) gets the same 403.
+   */
+  window?: number;
 }
 
 /** Takes the first fault matching an operation, counting down its `times`. */
@@ -47,4 +52,9 @@ export function primaryRateLimit(operation: string, resetInSeconds = 1): Fault {
     headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + resetInSeconds) },
     body: { message: 'API rate limit exceeded for installation.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', status: '403' },
   };
+}
+
+/** An exhausted primary rate limit, hit at an `operation`, that holds for every API call for `seconds`. */
+export function rateLimitWindow(operation: string, seconds = 2): Fault {
+  return { operation, window: seconds };
 }

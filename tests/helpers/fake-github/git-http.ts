@@ -5,8 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const BACKEND = '/usr/lib/git-core/git-http-backend';
 
-/** Decides whether a token may read (fetch) or write (push); undefined token means no credentials were sent. */
-export type GitAuthorizer = (token: string | undefined, write: boolean) => boolean;
+/** Decides whether a token may read (fetch) or write (push) `owner/name`; undefined token means no credentials were sent. */
+export type GitAuthorizer = (token: string | undefined, write: boolean, repo: string) => boolean;
 
 /** One git HTTP request as the fake saw it: whether credentials came and whether it was allowed. */
 export interface GitCall {
@@ -20,7 +20,8 @@ export function serveGit(req: IncomingMessage, res: ServerResponse, body: Buffer
   const url = new URL(req.url ?? '/', 'http://fake');
   const write = url.searchParams.get('service') === 'git-receive-pack' || url.pathname.endsWith('/git-receive-pack');
   const token = basicPassword(req.headers.authorization);
-  const authorized = authorize(token, write);
+  const [, owner = '', name = ''] = /^\/([^/]+)\/([^/]+?)\.git\//.exec(url.pathname) ?? [];
+  const authorized = authorize(token, write, `${owner}/${name}`);
   calls.push({ path: url.pathname, write, authorized });
   if (!authorized) {
     res.writeHead(401, { 'www-authenticate': 'Basic realm="GitHub"', 'content-type': 'text/plain' });

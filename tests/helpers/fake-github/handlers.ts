@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ApiContext } from './api.ts';
 import { comment, error, installation, label, pull, repository } from './objects.ts';
-import type { FakePull, FakeRepo } from './state.ts';
+import { FLEET_HANDLERS } from './handlers-fleet.ts';
+import { permissionsOn, type FakePull, type FakeRepo } from './state.ts';
 
 /** A handler's answer. */
 export interface Reply {
@@ -18,8 +19,9 @@ const validation = (errors: Record<string, unknown>[], message = 'Validation Fai
 /** The JSON of a pull request with its head and base read from the bare repository now. */
 export function pullJson(c: ApiContext, p: FakePull, simple: boolean): Record<string, unknown> {
   const repo = c.repo as FakeRepo;
-  p.lastHeadSha = c.state.branchSha(repo, p.head) ?? p.lastHeadSha;
-  return pull(c.urls, repo, p, { head: p.lastHeadSha, base: c.state.branchSha(repo, p.base) ?? '' }, simple);
+  const headRepo = c.state.headRepo(repo, p);
+  p.lastHeadSha = c.state.branchSha(headRepo, p.head) ?? p.lastHeadSha;
+  return pull(c.urls, repo, p, { head: p.lastHeadSha, base: c.state.branchSha(repo, p.base) ?? '' }, simple, headRepo);
 }
 
 function findPull(c: ApiContext, key: string): FakePull | undefined {
@@ -28,14 +30,18 @@ function findPull(c: ApiContext, key: string): FakePull | undefined {
 
 /** Every operation the fake implements. */
 export const HANDLERS: Record<string, Handler> = {
-  'repos/get': (c) => ({ status: 200, body: repository(c.urls, c.repo as FakeRepo) }),
+  'repos/get': (c) => {
+    const repo = c.repo as FakeRepo;
+    const push = !c.token || permissionsOn(c.token, `${repo.owner}/${repo.name}`).contents === 'write';
+    return { status: 200, body: repository(c.urls, repo, { push, parent: repo.parent ? c.state.repo(...(repo.parent.split('/') as [string, string])) : undefined }) };
+  },
 
   'pulls/list': (c) => {
     const repo = c.repo as FakeRepo;
     const state = c.query.state ?? 'open';
     const head = c.query.head?.includes(':') ? c.query.head.split(':') : undefined;
     const found = c.state.pullsOf(repo).filter(
-      (p) => (state === 'all' || p.state === state) && (!head || (head[0]?.toLowerCase() === repo.owner.toLowerCase() && head[1] === p.head)) && (!c.query.base || c.query.base === p.base),
+      (p) => (state === 'all' || p.state === state) && (!head || (head[0]?.toLowerCase() === (p.headOwner ?? repo.owner).toLowerCase() && head[1] === p.head)) && (!c.query.base || c.query.base === p.base),
     );
     const perPage = Number(c.query.per_page ?? 30);
     const page = Number(c.query.page ?? 1);
@@ -45,21 +51,28 @@ export const HANDLERS: Record<string, Handler> = {
 
   'pulls/create': (c) => {
     const repo = c.repo as FakeRepo;
-    const head = String(c.body.head).replace(new RegExp(`^${repo.owner}:`, 'i'), '');
+    // `head` is a branch here, or `owner:branch` where owner may own a fork of this repository.
+    const [owner, head] = String(c.body.head).includes(':') ? (String(c.body.head).split(':') as [string, string]) : [repo.owner, String(c.body.head)];
+    const headOwner = owner.toLowerCase() === repo.owner.toLowerCase() ? undefined : owner;
+    const headRepo = headOwner ? c.state.forkOf(repo, headOwner) : repo;
     const base = String(c.body.base);
-    const headSha = c.state.branchSha(repo, head);
+    const headSha = headRepo && c.state.branchSha(headRepo, head);
     const baseSha = c.state.branchSha(repo, base);
     if (!headSha) return validation([{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
     if (!baseSha) return validation([{ resource: 'PullRequest', field: 'base', code: 'invalid' }]);
-    if (c.state.pullsOf(repo).some((p) => p.state === 'open' && p.head === head && p.base === base)) {
-      return validation([{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repo.owner}:${head}.` }]);
+    if (c.state.pullsOf(repo).some((p) => p.state === 'open' && p.head === head && p.base === base && p.headOwner?.toLowerCase() === headOwner?.toLowerCase())) {
+      return validation([{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${owner}:${head}.` }]);
     }
-    if (c.state.isAncestor(repo, headSha, baseSha)) return validation([{ resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${head}` }]);
+    if (c.state.isAncestor(headRepo as FakeRepo, headSha, baseSha)) return validation([{ resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${head}` }]);
+    // GitHub refuses "allow edits by maintainers" on a fork that an organisation owns.
+    if (headOwner && c.body.maintainer_can_modify && !c.state.users.has(headOwner.toLowerCase())) {
+      return validation([{ resource: 'PullRequest', field: 'fork_collab', code: 'custom', message: "Fork collab can't be granted by organizations" }]);
+    }
     const now = c.state.now();
     const p: FakePull = {
       id: c.state.nextId(), repo: `${repo.owner}/${repo.name}`, number: c.state.pulls.length + 1, head, base, title: c.body.title ?? '', body: c.body.body ?? '',
       state: 'open', draft: c.body.draft ?? false, author: c.token?.login ?? 'ghost', labels: [], comments: [], createdAt: now, updatedAt: now,
-      closedAt: null, mergedAt: null, maintainerCanModify: c.body.maintainer_can_modify ?? true, lastHeadSha: headSha,
+      closedAt: null, mergedAt: null, maintainerCanModify: c.body.maintainer_can_modify ?? true, lastHeadSha: headSha, ...(headOwner && { headOwner }),
     };
     c.state.pulls.push(p);
     return { status: 201, body: pullJson(c, p, false), headers: { location: `${c.urls.api}/repos/${repo.owner}/${repo.name}/pulls/${p.number}` } };
@@ -135,7 +148,9 @@ export const HANDLERS: Record<string, Handler> = {
     if (Number(c.params.installation_id) !== app.installationId) return { status: 404, body: error('Not Found') };
     const token = `ghs_${randomBytes(18).toString('base64url')}`;
     const permissions = c.body?.permissions ?? { contents: 'write', pull_requests: 'write', issues: 'write', metadata: 'read' };
-    c.state.tokens.set(token, { login: 'detml-sync-app[bot]', permissions });
+    c.state.tokens.set(token, { login: 'detml-sync-app[bot]', permissions, installation: true });
     return { status: 201, body: { token, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions, repository_selection: 'selected' } };
   },
+
+  ...FLEET_HANDLERS,
 };

@@ -28,13 +28,19 @@ export function user(u: Urls, login: string, id = 1): Record<string, unknown> {
   };
 }
 
-/** A `full-repository` (also valid as the `repository` inside a PR's head and base). */
-export function repository(u: Urls, r: FakeRepo): Record<string, unknown> {
+/** What a repository's JSON says beyond the repository itself: the caller's push access and, for a fork, its parent. */
+export interface RepoExtras {
+  push?: boolean;
+  parent?: FakeRepo | undefined;
+}
+
+/** A `full-repository` (also valid as the `repository` inside a PR's head and base, and as a `minimal-repository`). */
+export function repository(u: Urls, r: FakeRepo, extras: RepoExtras = {}): Record<string, unknown> {
   const api = `${u.api}/repos/${r.owner}/${r.name}`;
   const tpl = (name: string, suffix = '') => `${api}/${name}${suffix}`;
   return {
     id: r.id, node_id: `R_${r.id}`, name: r.name, full_name: `${r.owner}/${r.name}`, owner: user(u, r.owner, 100), private: false,
-    html_url: `${u.web}/${r.owner}/${r.name}`, description: null, fork: false, url: api,
+    html_url: `${u.web}/${r.owner}/${r.name}`, description: null, fork: Boolean(r.parent), url: api,
     archive_url: tpl('{archive_format}{/ref}'), assignees_url: tpl('assignees', '{/user}'), blobs_url: tpl('git/blobs', '{/sha}'),
     branches_url: tpl('branches', '{/branch}'), collaborators_url: tpl('collaborators', '{/collaborator}'), comments_url: tpl('comments', '{/number}'),
     commits_url: tpl('commits', '{/sha}'), compare_url: tpl('compare/{base}...{head}'), contents_url: tpl('contents/{+path}'),
@@ -50,8 +56,9 @@ export function repository(u: Urls, r: FakeRepo): Record<string, unknown> {
     svn_url: `${u.web}/${r.owner}/${r.name}`, homepage: null, language: null, forks_count: 0, forks: 0, stargazers_count: 0,
     watchers_count: 0, watchers: 0, size: 1, default_branch: r.defaultBranch, open_issues_count: 0, open_issues: 0,
     has_issues: true, has_projects: false, has_wiki: false, has_pages: false, has_downloads: true, has_discussions: false,
-    archived: false, disabled: false, license: null, pushed_at: EPOCH, created_at: EPOCH, updated_at: EPOCH,
-    network_count: 0, subscribers_count: 0, permissions: { admin: false, maintain: false, push: true, triage: true, pull: true },
+    archived: r.archived ?? false, disabled: false, license: null, pushed_at: EPOCH, created_at: EPOCH, updated_at: EPOCH,
+    network_count: 0, subscribers_count: 0, permissions: { admin: false, maintain: false, push: extras.push ?? true, triage: true, pull: true },
+    ...(extras.parent && { parent: repository(u, extras.parent), source: repository(u, extras.parent) }),
   };
 }
 
@@ -61,10 +68,10 @@ export function label(u: Urls, r: FakeRepo, l: FakeLabel): Record<string, unknow
 }
 
 /** A `pull-request` (`simple` drops the fields `pull-request-simple` does not have). */
-export function pull(u: Urls, r: FakeRepo, p: FakePull, shas: { head: string; base: string }, simple = false): Record<string, unknown> {
+export function pull(u: Urls, r: FakeRepo, p: FakePull, shas: { head: string; base: string }, simple = false, headRepo: FakeRepo = r): Record<string, unknown> {
   const api = `${u.api}/repos/${r.owner}/${r.name}`;
   const html = `${u.web}/${r.owner}/${r.name}/pull/${p.number}`;
-  const side = (ref: string, sha: string) => ({ label: `${r.owner}:${ref}`, ref, sha, repo: repository(u, r), user: user(u, r.owner, 100) });
+  const side = (ref: string, sha: string, at: FakeRepo = r) => ({ label: `${at.owner}:${ref}`, ref, sha, repo: repository(u, at), user: user(u, at.owner, 100) });
   const link = (href: string) => ({ href });
   const full = {
     url: `${api}/pulls/${p.number}`, id: p.id, node_id: `PR_${p.id}`, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`,
@@ -74,7 +81,7 @@ export function pull(u: Urls, r: FakeRepo, p: FakePull, shas: { head: string; ba
     labels: p.labels.map((name) => label(u, r, r.labels.get(name) ?? { id: 0, name, color: 'ededed', description: null })),
     milestone: null, active_lock_reason: null, created_at: p.createdAt, updated_at: p.updatedAt, closed_at: p.closedAt, merged_at: p.mergedAt,
     merge_commit_sha: null, assignee: null, assignees: [], requested_reviewers: [], requested_teams: [],
-    head: side(p.head, shas.head), base: side(p.base, shas.base),
+    head: side(p.head, shas.head, headRepo), base: side(p.base, shas.base),
     _links: {
       self: link(`${api}/pulls/${p.number}`), html: link(html), issue: link(`${api}/issues/${p.number}`), comments: link(`${api}/issues/${p.number}/comments`),
       review_comments: link(`${api}/pulls/${p.number}/comments`), review_comment: link(`${api}/pulls/comments{/number}`),

@@ -1,6 +1,5 @@
 // An offline GitHub for the pull-request tests: one node:http server on 127.0.0.1 serving real git smart HTTP for
 // bare repositories (/<owner>/<repo>.git/...) and the REST API (/api/v3/...) validated against GitHub's description.
-import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, verify } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -11,7 +10,7 @@ import { tempDir } from '../tmp.ts';
 import { createApi, loadGitHubSpec, type ApiCall } from './api.ts';
 import type { Fault } from './faults.ts';
 import { serveGit, type GitCall } from './git-http.ts';
-import { FakeState, type FakePull, type FakeRepo, type Permissions } from './state.ts';
+import { FakeState, permissionsOn, type FakePull, type FakeRepo, type Permissions } from './state.ts';
 
 /** Full access for a token: what `create-detml sync` documents as needed. */
 export const ALL_WRITE: Permissions = { contents: 'write', pull_requests: 'write', issues: 'write', metadata: 'read' };
@@ -30,8 +29,9 @@ export interface FakeGitHub {
   violations: string[];
   gitUrl(owner: string, name: string): string;
   /** Publishes a local repository as `owner/name` (a bare clone), with pushes enabled. */
-  addRepo(owner: string, name: string, source: string): FakeRepo;
-  addToken(token: string, permissions?: Permissions, login?: string): void;
+  addRepo(owner: string, name: string, source: string, extra?: Partial<Pick<FakeRepo, 'parent' | 'archived'>>): FakeRepo;
+  /** Registers a token; `repos` gives per-repository permissions (`owner/name` lower case) replacing `permissions` there. */
+  addToken(token: string, permissions?: Permissions, login?: string, repos?: Record<string, Permissions>): void;
   /** Registers a GitHub App installed on every repository; returns its id, installation and private key. */
   addApp(): { appId: number; installationId: number; privateKeyPem: string };
   pulls(owner: string, name: string): FakePull[];
@@ -42,21 +42,31 @@ export interface FakeGitHub {
   close(): Promise<void>;
 }
 
-/** Starts a fake GitHub on 127.0.0.1 (port 0); it is closed when the current test finishes. */
-export async function startFakeGitHub(): Promise<FakeGitHub> {
-  const root = join(tempDir('detml-fake-github-'), 'repos');
+/** Where a fake outside a test (a benchmark) keeps its repositories; it then closes only when told to. */
+export interface FakeGitHubOptions {
+  root?: string;
+}
+
+/**
+ * Starts a fake GitHub on 127.0.0.1 (port 0); inside a test it is closed when the test finishes, outside one
+ * (`options.root` given) the caller closes it.
+ */
+export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+  const root = join(options.root ?? tempDir('detml-fake-github-'), 'repos');
   mkdirSync(root, { recursive: true });
   const spec = await loadGitHubSpec();
   const state = new FakeState();
+  state.root = root;
   const faults: Fault[] = [];
   const calls: ApiCall[] = [];
   const gitCalls: GitCall[] = [];
   const violations: string[] = [];
   const urls = { web: '', api: '' };
   const api = createApi(spec, state, urls, faults, calls, violations, (jwt) => verifyJwt(state, jwt));
-  const authorize = (token: string | undefined, write: boolean) => {
+  const authorize = (token: string | undefined, write: boolean, repo: string) => {
     const t = token === undefined ? undefined : state.tokens.get(token);
-    return Boolean(t && (t.permissions.contents === 'write' || (!write && t.permissions.contents === 'read')));
+    const contents = t && permissionsOn(t, repo).contents;
+    return contents === 'write' || (!write && contents === 'read');
   };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -79,10 +89,12 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   urls.api = `${urls.web}/api/v3`;
   const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   server.keepAliveTimeout = 100;
-  onTestFinished(async () => {
-    server.closeAllConnections();
-    await close();
-  });
+  if (!options.root) {
+    onTestFinished(async () => {
+      server.closeAllConnections();
+      await close();
+    });
+  }
 
   return {
     url: urls.web,
@@ -93,17 +105,10 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     gitCalls,
     violations,
     gitUrl: (owner, name) => `${urls.web}/${owner}/${name}.git`,
-    addRepo(owner, name, source) {
-      const dir = join(root, owner, `${name}.git`);
-      execFileSync('git', ['clone', '--quiet', '--bare', source, dir]);
-      execFileSync('git', ['config', 'http.receivepack', 'true'], { cwd: dir });
-      const defaultBranch = execFileSync('git', ['symbolic-ref', '--short', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
-      const repo: FakeRepo = { id: state.nextId(), owner, name, defaultBranch, dir, labels: new Map() };
-      state.repos.set(`${owner}/${name}`.toLowerCase(), repo);
-      return repo;
-    },
-    addToken(token, permissions = ALL_WRITE, login = 'sync-bot') {
-      state.tokens.set(token, { login, permissions });
+    addRepo: (owner, name, source, extra) => state.createRepo(owner, name, source, extra),
+    addToken(token, permissions = ALL_WRITE, login = 'sync-bot', repos) {
+      state.tokens.set(token, { login, permissions, ...(repos && { repos }) });
+      state.users.add(login.toLowerCase());
     },
     addApp() {
       const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -117,7 +122,10 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       Object.assign(p, { state: 'closed', closedAt: state.now() });
     },
     count: (operation) => calls.filter((c) => c.operation === operation).length,
-    close,
+    close: async () => {
+      server.closeAllConnections();
+      await close();
+    },
   };
 }
 

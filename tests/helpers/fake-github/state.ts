@@ -1,6 +1,7 @@
 // The fake GitHub's in-memory state: repositories backed by real bare git repositories, tokens with permissions,
 // pull requests, labels and comments. Refs are never cached: they are read from the bare repository with git.
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 
 /** A repository: a bare git repository on disk plus its labels. */
 export interface FakeRepo {
@@ -10,6 +11,9 @@ export interface FakeRepo {
   defaultBranch: string;
   dir: string;
   labels: Map<string, FakeLabel>;
+  /** For a fork: the full name (`owner/name`) of the repository it was forked from. */
+  parent?: string;
+  archived?: boolean;
 }
 
 /** A label of a repository. */
@@ -49,6 +53,8 @@ export interface FakePull {
   maintainerCanModify: boolean;
   /** The head commit when the PR was last read or closed, kept if the branch is deleted. */
   lastHeadSha: string;
+  /** Owner of the fork holding `head`, for a pull request from a fork; undefined when head is in the same repository. */
+  headOwner?: string;
 }
 
 /** Permission levels of a token, by GitHub permission name. */
@@ -58,6 +64,22 @@ export type Permissions = Partial<Record<'contents' | 'pull_requests' | 'issues'
 export interface FakeToken {
   login: string;
   permissions: Permissions;
+  /** Per-repository permissions (`owner/name`, lower case) that replace `permissions` there, e.g. read-only upstreams. */
+  repos?: Record<string, Permissions>;
+  /** A GitHub App installation token (may list the installation's repositories). */
+  installation?: boolean;
+}
+
+/** The permissions a token has on one repository. */
+export function permissionsOn(token: FakeToken, fullName: string): Permissions {
+  return token.repos?.[fullName.toLowerCase()] ?? token.permissions;
+}
+
+/** A primary rate limit in force: every API call until `until` (ms) is answered 403 with these headers. */
+export interface RateLimitWindow {
+  until: number;
+  headers: Record<string, string>;
+  body: unknown;
 }
 
 /** The whole state of one fake GitHub. */
@@ -65,8 +87,14 @@ export class FakeState {
   readonly repos = new Map<string, FakeRepo>();
   readonly pulls: FakePull[] = [];
   readonly tokens = new Map<string, FakeToken>();
+  /** Logins that are user accounts (lower case); every other owner is an organisation. */
+  readonly users = new Set<string>();
   /** The GitHub App whose JWTs the fake accepts, installed on every repository. */
   app: { id: number; installationId: number; publicKeyPem: string } | undefined;
+  /** The exhausted rate limit, while one is in force (set by a fault with `window`). */
+  rateLimit: RateLimitWindow | undefined;
+  /** Where bare repositories live (`<root>/<owner>/<name>.git`); set by the server. */
+  root = '';
   private ids = 1000;
   private clock = Date.parse('2026-01-01T00:00:00Z');
 
@@ -79,6 +107,17 @@ export class FakeState {
   now(): string {
     this.clock += 1000;
     return new Date(this.clock).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+
+  /** Publishes a git repository as `owner/name`: a bare clone under `root` with pushes enabled. */
+  createRepo(owner: string, name: string, source: string, extra: Partial<Pick<FakeRepo, 'parent' | 'archived'>> = {}): FakeRepo {
+    const dir = join(this.root, owner, `${name}.git`);
+    execFileSync('git', ['clone', '--quiet', '--bare', source, dir]);
+    execFileSync('git', ['config', 'http.receivepack', 'true'], { cwd: dir });
+    const defaultBranch = execFileSync('git', ['symbolic-ref', '--short', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
+    const repo: FakeRepo = { id: this.nextId(), owner, name, defaultBranch, dir, labels: new Map(), ...extra };
+    this.repos.set(`${owner}/${name}`.toLowerCase(), repo);
+    return repo;
   }
 
   /** The repository `owner/name`, or undefined. */
@@ -103,6 +142,18 @@ export class FakeState {
     } catch {
       return false;
     }
+  }
+
+  /** The repository a pull request's head branch lives in: the fork for a PR from a fork, else the repository itself. */
+  headRepo(repo: FakeRepo, p: FakePull): FakeRepo {
+    if (!p.headOwner || p.headOwner.toLowerCase() === repo.owner.toLowerCase()) return repo;
+    return this.forkOf(repo, p.headOwner) ?? repo;
+  }
+
+  /** The fork of `repo` owned by `owner`, or undefined. */
+  forkOf(repo: FakeRepo, owner: string): FakeRepo | undefined {
+    const parent = `${repo.owner}/${repo.name}`.toLowerCase();
+    return [...this.repos.values()].find((r) => r.owner.toLowerCase() === owner.toLowerCase() && r.parent?.toLowerCase() === parent);
   }
 
   /** The pull requests of one repository. */
