@@ -24,6 +24,7 @@ describe('onnx template: what it renders', () => {
     expect(tree.map((f) => f.path)).toEqual([
       '.dockerignore',
       '.github/workflows/ci.yml',
+      '.github/workflows/detml-sync.yml',
       '.github/workflows/gpu.yml',
       '.gitignore',
       '.npmrc',

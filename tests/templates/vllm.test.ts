@@ -85,6 +85,7 @@ describe('vllm template: what it renders', () => {
     expect(tree.map((f) => `${f.mode.toString(8)} ${f.path}`)).toEqual([
       '644 .dockerignore',
       '644 .github/workflows/ci.yml',
+      '644 .github/workflows/detml-sync.yml',
       '644 .github/workflows/gpu.yml',
       '644 .gitignore',
       '644 .python-version',

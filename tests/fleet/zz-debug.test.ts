@@ -1,0 +1,22 @@
+import { it } from 'vitest';
+import { fleetCommand } from '../../sync/fleet/command.ts';
+import { buildFleet } from '../helpers/fake-github/fleet.ts';
+import { startFakeGitHub } from '../helpers/fake-github/server.ts';
+import { tempDir } from '../helpers/tmp.ts';
+it('timing', async () => {
+  let t = Date.now();
+  const lap = (m: string) => { console.log(m, Date.now() - t); t = Date.now(); };
+  const gh = await startFakeGitHub();
+  lap('start');
+  const specs = Array.from({ length: 12 }, (_, i) => ({ name: `s${i}`, version: (['1.0.0', '1.1.0', '1.2.0'] as const)[i % 3] }));
+  const { templateRoot } = await buildFleet(gh, 'acme', specs, tempDir());
+  lap('build');
+  gh.addToken('ghp_x1234567890');
+  let out = '';
+  const run = (...a: string[]) => fleetCommand([...a, '--template-root', templateRoot, '--api-url', gh.apiUrl, '--concurrency', '4'], { write: (x) => void (out += x), env: { GITHUB_TOKEN: 'ghp_x1234567890' } });
+  await run('plan', '--org', 'acme');
+  lap('plan');
+  await run('sync', '--org', 'acme');
+  lap('sync');
+  console.log(out);
+}, 600_000);
