@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from './args.ts';
 import { EXIT, UserError } from './errors.ts';
 import { GENERATOR_VERSION } from './version.ts';
 
@@ -9,6 +9,7 @@ Usage:
   npm create detml [dir] -- [options]
   create-detml [dir] [options]          create a project
   create-detml sync [options]           update this project to a newer template (sync --help)
+  create-detml fleet plan|sync|status   sync many repositories, one PR each, and report versions (fleet --help)
   create-detml verify [dir] [options]   check pins, locks, env, seeds and owned files offline (verify --help)
   create-detml pins resolve|update      resolve image tags to digests, refresh a project's pins (pins --help)
 
@@ -34,6 +35,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'sync') {
     const { syncCommand } = await import('../sync/command.ts');
     return syncCommand(argv.slice(1));
+  }
+  if (argv[0] === 'fleet') {
+    const { fleetCommand } = await import('../sync/fleet/command.ts');
+    return fleetCommand(argv.slice(1));
   }
   if (argv[0] === 'verify') {
     const { verifyCommand } = await import('./verify/command.ts');
@@ -70,26 +75,19 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 }
 
 function parseCreateArgs(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        template: { type: 'string', short: 't' },
-        name: { type: 'string', short: 'n' },
-        yes: { type: 'boolean', short: 'y' },
-        'no-interactive': { type: 'boolean' },
-        'no-git': { type: 'boolean' },
-        'no-install': { type: 'boolean' },
-        force: { type: 'boolean', short: 'f' },
-        set: { type: 'string', multiple: true },
-        'template-root': { type: 'string' },
-      },
-    });
-  } catch (error) {
-    // Node's message goes on about positionals after "--"; the first sentence is the useful part.
-    const first = (error as Error).message.split('. ')[0]?.replace(/\.$/, '');
-    throw new UserError(`${first}. Run create-detml --help for usage.`, EXIT.usage);
-  }
+  return parseFlags(
+    argv,
+    {
+    template: { type: 'string', short: 't' },
+    name: { type: 'string', short: 'n' },
+    yes: { type: 'boolean', short: 'y' },
+    'no-interactive': { type: 'boolean' },
+    'no-git': { type: 'boolean' },
+    'no-install': { type: 'boolean' },
+    force: { type: 'boolean', short: 'f' },
+    set: { type: 'string', multiple: true },
+    'template-root': { type: 'string' },
+  },
+    'create-detml',
+  );
 }

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../src/args.ts';
 import { EXIT, UserError } from '../src/errors.ts';
 import { log } from '../src/log.ts';
 import { parseSetFlags } from '../src/templates/answers.ts';
@@ -41,7 +41,8 @@ Exit codes: 0 done (or up to date), 1 error, 2 invalid input, 3 conflicts to res
 
 /** Runs `create-detml sync ...` in the current folder and returns the exit code. */
 export async function syncCommand(argv: readonly string[]): Promise<number> {
-  const { values } = parse(argv);
+  const { values, positionals } = parse(argv);
+  if (positionals.length) throw new UserError(`sync takes no arguments, got: ${positionals.join(' ')}. Run it inside the project.`, EXIT.usage);
   if (values.help) {
     process.stdout.write(SYNC_HELP);
     return EXIT.ok;
@@ -79,33 +80,28 @@ export async function syncCommand(argv: readonly string[]): Promise<number> {
 }
 
 function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      strict: true,
-      options: {
-        to: { type: 'string' },
-        local: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        json: { type: 'boolean' },
-        set: { type: 'string', multiple: true },
-        'template-root': { type: 'string' },
-        'templates-from': { type: 'string' },
-        check: { type: 'boolean' },
-        repo: { type: 'string' },
-        base: { type: 'string' },
-        'api-url': { type: 'string' },
-        'remote-url': { type: 'string' },
-        'token-env': { type: 'string' },
-        'app-id': { type: 'string' },
-        'app-key-file': { type: 'string' },
-        'installation-id': { type: 'string' },
-        'allow-conflicts': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    const first = (error as Error).message.split('. ')[0]?.replace(/\.$/, '');
-    throw new UserError(`${first}. Run create-detml sync --help for usage.`, EXIT.usage);
-  }
+  return parseFlags(
+    argv,
+    {
+    to: { type: 'string' },
+    local: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    json: { type: 'boolean' },
+    set: { type: 'string', multiple: true },
+    'template-root': { type: 'string' },
+    'templates-from': { type: 'string' },
+    check: { type: 'boolean' },
+    repo: { type: 'string' },
+    base: { type: 'string' },
+    'api-url': { type: 'string' },
+    'remote-url': { type: 'string' },
+    'token-env': { type: 'string' },
+    'app-id': { type: 'string' },
+    'app-key-file': { type: 'string' },
+    'installation-id': { type: 'string' },
+    'allow-conflicts': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+    'create-detml sync',
+  );
 }

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../args.ts';
 import { EXIT, UserError } from '../errors.ts';
 import { formatResolved, formatUpdate } from './format.ts';
 import { resolveImage } from './resolve.ts';
@@ -47,21 +47,15 @@ export async function pinsCommand(argv: readonly string[]): Promise<number> {
 }
 
 function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'registry-url': { type: 'string' },
-        'credentials-env': { type: 'string' },
-        check: { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    const first = (error as Error).message.split('. ')[0]?.replace(/\.$/, '');
-    throw new UserError(`${first}. Run create-detml pins --help for usage.`, EXIT.usage);
-  }
+  return parseFlags(
+    argv,
+    {
+    'registry-url': { type: 'string' },
+    'credentials-env': { type: 'string' },
+    check: { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+    'create-detml pins',
+  );
 }

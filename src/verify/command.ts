@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../args.ts';
 import { EXIT, UserError } from '../errors.ts';
 import { formatJson, formatText } from './format.ts';
 import { RULES } from './rules/index.ts';
@@ -44,21 +44,15 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
 }
 
 function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: 'string' },
-        json: { type: 'boolean' },
-        rule: { type: 'string', multiple: true },
-        'list-rules': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    const first = (error as Error).message.split('. ')[0]?.replace(/\.$/, '');
-    throw new UserError(`${first}. Run create-detml verify --help for usage.`, EXIT.usage);
-  }
+  return parseFlags(
+    argv,
+    {
+    format: { type: 'string' },
+    json: { type: 'boolean' },
+    rule: { type: 'string', multiple: true },
+    'list-rules': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+    'create-detml verify',
+  );
 }
