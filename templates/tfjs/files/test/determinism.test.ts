@@ -1,13 +1,8 @@
 // Self-consistency (same bytes in-process and across fresh processes), seeded random ops, and the refusals that
 // protect them.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import test from 'node:test';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { buildCases } from '../src/cases.js';
 import { loadConfig } from '../src/detml/config.js';
@@ -18,14 +13,7 @@ import { backendFrom, DetmlError, requiredEnv } from '../src/detml/env.js';
 import { collectFingerprint, queryGpus } from '../src/detml/fingerprint.js';
 import { loadModel, readVerifiedModel } from '../src/detml/model.js';
 import { runCases } from '../src/detml/run.js';
-
-const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
-
-/** Runs the compiled entrypoint in a fresh process with exactly this environment. */
-function runMain(env: Record<string, string | undefined>, args: string[] = []) {
-  const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>;
-  return spawnSync(process.execPath, [MAIN, ...args], { env: clean, encoding: 'utf8' });
-}
+import { assertFreshProcessesMatch, runMain, runMainWithConfig, testRefusalsWithout } from '../src/detml/testing.js';
 
 async function setUp() {
   const { loaded, backend } = checkDeterminism();
@@ -45,14 +33,7 @@ test('identical bytes: twice with one model, with a freshly loaded model, and in
   second.dispose();
   assert.deepEqual(b, a, 'same model, second run');
   assert.deepEqual(c, a, 'freshly loaded model, cases built again');
-
-  const processes = [1, 2].map(() => {
-    const child = runMain(process.env, ['--json']);
-    assert.equal(child.status, 0, child.stderr);
-    return (JSON.parse(child.stdout) as { cases: unknown }).cases;
-  });
-  assert.deepEqual(processes[0], a, 'fresh process 1 vs in-process');
-  assert.deepEqual(processes[1], a, 'fresh process 2 vs in-process');
+  assertFreshProcessesMatch(a);
 });
 
 test('seeded(): seed 0 is refused, the same seed and name give identical tensors, other names other tensors', async () => {
@@ -84,18 +65,7 @@ test('the configured backend runs, with its flags pinned and read back', async (
   }
 });
 
-for (const key of Object.keys(requiredEnv(loadConfig().config.threads))) {
-  test(`the entrypoint refuses to run without ${key}`, () => {
-    for (const value of [undefined, 'wrong']) {
-      const child = runMain({ ...process.env, [key]: value });
-      assert.notEqual(child.status, 0);
-      assert.equal(child.stdout, '');
-      const lines = child.stderr.trim().split('\n');
-      assert.equal(lines.length, 1, `one clear line, got:\n${child.stderr}`);
-      assert.match(lines[0]!, new RegExp(`^detml: refusing to run: ${key} must be`));
-    }
-  });
-}
+testRefusalsWithout(Object.keys(requiredEnv(loadConfig().config.threads)));
 
 test('an unknown DETML_BACKEND is refused', () => {
   assert.throws(() => backendFrom({ DETML_BACKEND: 'webgl' }, 'wasm'), DetmlError);
@@ -133,31 +103,15 @@ test('a model file whose sha256 differs from detml.config.json is refused', () =
     new RegExp(`refusing to load model/${shard!.replace('.', '\\.')}: sha256 is`),
   );
 
-  const dir = mkdtempSync(join(tmpdir(), 'detml-config-'));
-  try {
-    const config = JSON.parse(readFileSync(loaded.file, 'utf8')) as { model: { weights: Record<string, string> } };
-    config.model.weights[shard!] = wrong;
-    writeFileSync(join(dir, 'detml.config.json'), JSON.stringify(config));
-    const child = runMain({ ...process.env, DETML_CONFIG: join(dir, 'detml.config.json') });
-    assert.notEqual(child.status, 0);
-    assert.match(child.stderr, /^detml: refusing to load model\/weights\.bin: sha256 is /);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const child = runMainWithConfig<{ model: { weights: Record<string, string> } }>((config) => (config.model.weights[shard!] = wrong));
+  assert.notEqual(child.status, 0);
+  assert.match(child.stderr, /^detml: refusing to load model\/weights\.bin: sha256 is /);
 });
 
 test('a config with seed 0 is refused', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'detml-config-'));
-  try {
-    const config = JSON.parse(readFileSync(loadConfig().file, 'utf8')) as { seed: number };
-    config.seed = 0;
-    writeFileSync(join(dir, 'detml.config.json'), JSON.stringify(config));
-    const child = runMain({ ...process.env, DETML_CONFIG: join(dir, 'detml.config.json') });
-    assert.notEqual(child.status, 0);
-    assert.match(child.stderr, /"seed" must be a non-zero integer/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const child = runMainWithConfig<{ seed: number }>((config) => (config.seed = 0));
+  assert.notEqual(child.status, 0);
+  assert.match(child.stderr, /"seed" must be a non-zero integer/);
 });
 
 test('the fingerprint class key is stable and names the backend, and a missing nvidia-smi means no GPUs', async () => {

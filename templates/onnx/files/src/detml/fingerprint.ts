@@ -1,21 +1,11 @@
-// The hardware/software fingerprint. `strict` fields decide how the numbers are computed and form the golden class
-// key; `soft` fields are recorded and shown in diffs only. Everything in `strict` is stable across runs on one machine.
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { arch, cpus, platform, release, totalmem } from 'node:os';
-import { resolve } from 'node:path';
-import { PROJECT_ROOT, type LoadedConfig } from './config.js';
+// The hardware/software fingerprint of an onnxruntime run. `strict` fields decide how the numbers are computed and
+// form the golden class key; `soft` fields are recorded and shown in diffs only. Everything in `strict` is stable
+// across runs on one machine. Probing the machine, the soft facts and the key's hash are shared (fingerprint-core.ts).
+import type { LoadedConfig } from './config.js';
 import { recordedEnvValues, requiredEnvValues, type ExecutionProvider } from './env.js';
+import { classKeyOf, fingerprintOf, isaLevel, probeMachine, slug, softFacts, type FingerprintOf, type GpuInfo, type SoftFacts } from './fingerprint-core.js';
 
-export interface GpuInfo {
-  name: string;
-  pciDeviceId: string; // tells apart SKUs that share a name prefix (H100 PCIe, 114 SMs vs H100 SXM, 132 SMs)
-  computeCap: string;
-  memoryTotalMiB: number;
-  migMode: string; // a MIG slice has fewer SMs, and cuBLAS results depend on the SM count
-  driverVersion: string;
-}
+export { canonicalJson, cpuInfo, queryGpus, type GpuInfo } from './fingerprint-core.js';
 
 export interface StrictFingerprint {
   template: 'onnx';
@@ -31,35 +21,15 @@ export interface StrictFingerprint {
   determinismEnv: Record<string, string | null>;
 }
 
-export interface SoftFingerprint {
-  node: string;
-  os: string;
-  cpuModel: string;
-  cpuIsa: string[];
-  cpuCount: number;
-  memoryTotalMiB: number;
-  gpus: GpuInfo[];
-  lockfileSha256: string | null;
-  model: { path: string; sha256: string };
-  config: { sha256: string; values: LoadedConfig['config'] };
-  env: Record<string, string>;
-}
+/** The CPU vendor is strict here, so soft leaves it out. */
+export type SoftFingerprint = Omit<SoftFacts<{ path: string; sha256: string }, LoadedConfig['config']>, 'cpuVendor'>;
 
-export interface Fingerprint {
-  schema: 'detml.fingerprint/v1';
-  createdAt: string;
-  classKey: string;
-  strict: StrictFingerprint;
-  soft: SoftFingerprint;
-}
-
-/** The ISA flags that change which CPU kernels ORT/MLAS dispatch to (x86 and Arm names as /proc/cpuinfo spells them). */
-const ISA_FLAGS = /^(avx|avx2|avx_vnni|avx512f|avx512bw|avx512dq|avx512vl|avx512_vnni|avx512_bf16|avx512_fp16|amx\w*|fma|f16c|sse4_2|neon|asimd|asimddp|sve|sve2|i8mm|bf16)$/;
+export type Fingerprint = FingerprintOf<StrictFingerprint, SoftFingerprint>;
 
 /** Collects the fingerprint of this machine for one configured run. */
 export function collectFingerprint(loaded: LoadedConfig, ep: ExecutionProvider, onnxruntime: string): Fingerprint {
-  const gpus = queryGpus();
-  const cpu = cpuInfo();
+  const machine = probeMachine();
+  const { cpu, gpus } = machine;
   const strict: StrictFingerprint = {
     template: 'onnx',
     executionProvider: ep,
@@ -72,111 +42,29 @@ export function collectFingerprint(loaded: LoadedConfig, ep: ExecutionProvider, 
     },
     cpu: { arch: cpu.arch, vendor: cpu.vendor, isa: ep === 'cpu' ? cpu.isa : [] },
     gpus: ep === 'cuda' ? gpus.map(({ driverVersion: _driver, ...gpu }) => gpu) : [],
-    imageDigest: process.env.DETML_IMAGE_DIGEST || null,
+    imageDigest: machine.imageDigest,
     determinismEnv: requiredEnvValues(),
   };
-  const soft: SoftFingerprint = {
-    node: process.version,
-    os: `${platform()} ${release()}`,
-    cpuModel: cpu.model,
-    cpuIsa: cpu.isa,
-    cpuCount: cpus().length,
-    memoryTotalMiB: Math.round(totalmem() / 2 ** 20),
-    gpus,
-    lockfileSha256: fileSha256(resolve(PROJECT_ROOT, 'package-lock.json')),
-    model: { path: loaded.config.model.path, sha256: loaded.config.model.sha256 },
-    config: { sha256: sha256(loaded.raw), values: loaded.config },
-    env: recordedEnvValues(),
-  };
-  return { schema: 'detml.fingerprint/v1', createdAt: new Date().toISOString(), classKey: classKey(strict), strict, soft };
+  const model = { path: loaded.config.model.path, sha256: loaded.config.model.sha256 };
+  const soft = softFacts(machine, { raw: loaded.raw, config: loaded.config, model, env: recordedEnvValues() }, ['cpuVendor']);
+  return fingerprintOf(strict, soft, classSlug);
 }
 
 /**
- * A readable slug plus the first 12 hex digits of sha256(canonical JSON of `strict`), e.g.
+ * The class key: a readable slug plus the first 12 hex digits of sha256(canonical JSON of `strict`), e.g.
  * `cpu-x86_64-avx512f-t1-ort1.30.0-0123456789ab` or `cuda-nvidia-h100-80gb-hbm3-cc90-x1-ort1.30.0-0123456789ab`.
  * The slug is for humans; the hash is what makes two classes different.
  */
 export function classKey(strict: StrictFingerprint): string {
-  const hash = sha256(canonicalJson(strict)).slice(0, 12);
+  return classKeyOf(strict, classSlug);
+}
+
+function classSlug(strict: StrictFingerprint): string {
   const ort = `ort${strict.onnxruntime}`;
   if (strict.executionProvider === 'cuda') {
     const first = strict.gpus[0];
     const gpu = first ? `${slug(first.name)}-cc${first.computeCap.replace('.', '')}` : 'nogpu';
-    return `cuda-${gpu}-x${strict.gpus.length}-${ort}-${hash}`;
+    return `cuda-${gpu}-x${strict.gpus.length}-${ort}`;
   }
-  return `cpu-${strict.cpu.arch}-${isaLevel(strict.cpu.isa)}-t${strict.session.intraOpNumThreads}-${ort}-${hash}`;
-}
-
-/** GPUs from nvidia-smi; no nvidia-smi (or no driver) means no GPUs, never an error. */
-export function queryGpus(command = 'nvidia-smi'): GpuInfo[] {
-  let csv: string;
-  try {
-    csv = execFileSync(
-      command,
-      ['--query-gpu=name,pci.device_id,compute_cap,memory.total,mig.mode.current,driver_version', '--format=csv,noheader,nounits'],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 },
-    );
-  } catch {
-    return [];
-  }
-  return csv
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const [name = '', pciDeviceId = '', computeCap = '', memory = '', migMode = '', driverVersion = ''] = line.split(',').map((s) => s.trim());
-      return { name, pciDeviceId, computeCap, memoryTotalMiB: Number(memory) || 0, migMode, driverVersion };
-    });
-}
-
-/** CPU vendor, model and ISA flags from /proc/cpuinfo (Linux); other systems fall back to os.cpus(). */
-export function cpuInfo(cpuinfo = readOptional('/proc/cpuinfo')): { arch: string; vendor: string; model: string; isa: string[] } {
-  const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(cpuinfo)?.[1]?.trim() ?? '';
-  const flags = (field('flags') || field('Features')).split(/\s+/).filter((f) => ISA_FLAGS.test(f));
-  const archName = { x64: 'x86_64', arm64: 'aarch64' }[arch()] ?? arch();
-  return {
-    arch: archName,
-    vendor: field('vendor_id') || field('CPU implementer') || 'unknown',
-    model: field('model name') || cpus()[0]?.model || 'unknown',
-    isa: [...new Set(flags)].sort(),
-  };
-}
-
-/** The highest ISA tier present, for the readable part of the class key. */
-function isaLevel(isa: readonly string[]): string {
-  const tiers = ['amx_tile', 'avx512_bf16', 'avx512_vnni', 'avx512f', 'avx2', 'avx', 'sse4_2', 'sve2', 'sve', 'asimddp', 'asimd', 'neon'];
-  return tiers.find((t) => isa.includes(t))?.replace('_', '') ?? 'base';
-}
-
-/** JSON with object keys sorted at every level, so the hash does not depend on insertion order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '') || 'unknown';
-}
-
-function sha256(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-function fileSha256(path: string): string | null {
-  try {
-    return sha256(readFileSync(path));
-  } catch {
-    return null;
-  }
-}
-
-function readOptional(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
+  return `cpu-${strict.cpu.arch}-${isaLevel(strict.cpu.isa)}-t${strict.session.intraOpNumThreads}-${ort}`;
 }

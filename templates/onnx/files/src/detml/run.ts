@@ -5,7 +5,10 @@ import { buildCases } from '../cases.js';
 import { loadConfig, type LoadedConfig } from './config.js';
 import { summarize, tensorSha256, type NumericData, type TensorSummary } from './digest.js';
 import { DetmlError, executionProviderFrom, type ExecutionProvider } from './env.js';
+import { runEachCase, type CaseResult } from './runtime-api.js';
 import { createSession, onnxruntimeVersion } from './session.js';
+
+export type { CaseResult } from './runtime-api.js';
 
 /** One model input: a typed array plus its shape (the dtype follows from the array type). */
 export interface CaseInput {
@@ -19,13 +22,6 @@ export interface InferenceCase {
   inputs: Record<string, CaseInput>;
 }
 
-/** The digests of one case: its inputs (to tell input changes from output changes) and each output. */
-export interface CaseResult {
-  id: string;
-  inputSha256: string;
-  outputs: Record<string, TensorSummary>;
-}
-
 /** Everything one run produced, with what it ran on. */
 export interface ProjectRun {
   loaded: LoadedConfig;
@@ -33,8 +29,6 @@ export interface ProjectRun {
   onnxruntime: string;
   results: CaseResult[];
 }
-
-const CASE_ID = /^[a-z0-9][a-z0-9._-]*$/;
 
 /** Loads config + verified model, runs every case of src/cases.ts in order, and releases the session. */
 export async function runProject(): Promise<ProjectRun> {
@@ -51,15 +45,7 @@ export async function runProject(): Promise<ProjectRun> {
 
 /** Runs cases one at a time (never concurrently: one request at a time keeps kernel scheduling fixed). */
 export async function runCases(session: InferenceSession, cases: readonly InferenceCase[]): Promise<CaseResult[]> {
-  const seen = new Set<string>();
-  const results: CaseResult[] = [];
-  for (const c of cases) {
-    if (!CASE_ID.test(c.id)) throw new DetmlError(`case id ${JSON.stringify(c.id)} must match ${CASE_ID} (it is a file name)`);
-    if (seen.has(c.id)) throw new DetmlError(`case id ${c.id} is used twice`);
-    seen.add(c.id);
-    results.push(await runCase(session, c));
-  }
-  return results;
+  return runEachCase(cases, (c) => runCase(session, c));
 }
 
 async function runCase(session: InferenceSession, c: InferenceCase): Promise<CaseResult> {

@@ -1,5 +1,10 @@
 // The determinism environment. This module must not import TensorFlow.js: the entrypoint checks the environment
 // first and only then loads a backend, because libtensorflow (and CUDA) read these variables once, when they load.
+// The checks themselves are shared with the other Node templates (env-core.ts).
+import { assertEnv, choiceFromEnv, envProblems, envValues, setEnvValues, type Env } from './env-core.js';
+
+/** The one-line refusal (main.ts and the tests import it from here). */
+export { DetmlError } from './env-core.js';
 
 /** Variables that must hold exactly these values before any backend loads. */
 export const REQUIRED_ENV = {
@@ -41,13 +46,6 @@ export const RECORDED_ENV = [
 export const BACKENDS = ['wasm', 'cpu', 'tensorflow'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
-/** An expected refusal: printed as one line, never with a stack trace. */
-export class DetmlError extends Error {
-  override name = 'DetmlError';
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** The variables and values required for `threads` native threads. */
 export function requiredEnv(threads: number): Record<string, string> {
   return { ...REQUIRED_ENV, ...threadEnv(threads) };
@@ -55,40 +53,25 @@ export function requiredEnv(threads: number): Record<string, string> {
 
 /** One sentence per required variable that is missing or has another value; empty when all is well. */
 export function determinismEnvProblems(threads: number, env: Env = process.env): string[] {
-  return Object.entries(requiredEnv(threads))
-    .filter(([key, value]) => env[key] !== value)
-    .map(([key, value]) => `${key} must be "${value}" (got ${env[key] === undefined ? 'unset' : JSON.stringify(env[key])})`);
+  return envProblems(requiredEnv(threads), env);
 }
 
 /** Throws a one-line DetmlError unless every required variable is set; call it before loading a backend. */
 export function assertDeterminismEnv(threads: number, env: Env = process.env): void {
-  const problems = determinismEnvProblems(threads, env);
-  if (problems.length > 0) {
-    throw new DetmlError(
-      `refusing to run: ${problems.join('; ')}. Use the npm scripts (they load detml.env) or set them in the environment.`,
-    );
-  }
+  assertEnv(requiredEnv(threads), env);
 }
 
 /** DETML_BACKEND (wasm | cpu | tensorflow), else the config default; anything else is refused. */
 export function backendFrom(env: Env, fallback: Backend): Backend {
-  const raw = env.DETML_BACKEND;
-  if (raw === undefined || raw === '') return fallback;
-  if ((BACKENDS as readonly string[]).includes(raw)) return raw as Backend;
-  throw new DetmlError(`DETML_BACKEND must be one of ${BACKENDS.join(', ')} (got ${JSON.stringify(raw)})`);
+  return choiceFromEnv(env, 'DETML_BACKEND', BACKENDS, fallback);
 }
 
 /** The required values as they are now (for the fingerprint). */
 export function requiredEnvValues(threads: number, env: Env = process.env): Record<string, string | null> {
-  return Object.fromEntries(Object.keys(requiredEnv(threads)).map((key) => [key, env[key] ?? null]));
+  return envValues(Object.keys(requiredEnv(threads)), env);
 }
 
 /** The recorded allow-list, only the variables that are set. */
 export function recordedEnvValues(env: Env = process.env): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of RECORDED_ENV) {
-    const value = env[key];
-    if (value !== undefined) out[key] = value;
-  }
-  return out;
+  return setEnvValues(RECORDED_ENV, env);
 }

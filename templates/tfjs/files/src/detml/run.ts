@@ -8,6 +8,9 @@ import { summarize, tensorSha256, type TensorSummary } from './digest.js';
 import { initBackend, type BackendInfo } from './backend.js';
 import { DetmlError } from './env.js';
 import { loadModel, readVerifiedModel, type DetmlModel } from './model.js';
+import { runEachCase, type CaseResult } from './runtime-api.js';
+
+export type { CaseResult } from './runtime-api.js';
 
 /** One model input: a typed array plus its shape (float32 from a Float32Array, int32 from an Int32Array). */
 export interface CaseInput {
@@ -21,21 +24,12 @@ export interface InferenceCase {
   inputs: Record<string, CaseInput>;
 }
 
-/** The digests of one case: its inputs (to tell input changes from output changes) and each output. */
-export interface CaseResult {
-  id: string;
-  inputSha256: string;
-  outputs: Record<string, TensorSummary>;
-}
-
 /** Everything one run produced, with what it ran on. */
 export interface ProjectRun {
   loaded: LoadedConfig;
   backend: BackendInfo;
   results: CaseResult[];
 }
-
-const CASE_ID = /^[a-z0-9][a-z0-9._-]*$/;
 
 /** Checks the environment, sets up the backend, loads the verified model, runs every case of src/cases.ts in order. */
 export async function runProject(): Promise<ProjectRun> {
@@ -52,19 +46,13 @@ export async function runProject(): Promise<ProjectRun> {
 
 /** Runs cases one at a time (never concurrently: one request at a time keeps kernel scheduling fixed). */
 export async function runCases(model: DetmlModel, cases: readonly InferenceCase[]): Promise<CaseResult[]> {
-  const seen = new Set<string>();
-  const results: CaseResult[] = [];
-  for (const c of cases) {
-    if (!CASE_ID.test(c.id)) throw new DetmlError(`case id ${JSON.stringify(c.id)} must match ${CASE_ID} (it is a file name)`);
-    if (seen.has(c.id)) throw new DetmlError(`case id ${c.id} is used twice`);
-    seen.add(c.id);
+  return runEachCase(cases, (c) => {
     const given = Object.keys(c.inputs).sort();
     if (JSON.stringify(given) !== JSON.stringify([...model.inputNames].sort())) {
       throw new DetmlError(`case ${c.id} feeds [${given.join(', ')}], the model's inputs are [${model.inputNames.join(', ')}]`);
     }
-    results.push(await runCase(model, c));
-  }
-  return results;
+    return runCase(model, c);
+  });
 }
 
 async function runCase(model: DetmlModel, c: InferenceCase): Promise<CaseResult> {

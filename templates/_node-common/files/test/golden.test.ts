@@ -5,20 +5,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
-import { collectFingerprint } from '../src/detml/fingerprint.js';
 import { checkGoldens, goldenMode, recordGoldens, runGoldens, type GoldenFile } from '../src/detml/golden.js';
-import { runProject } from '../src/detml/run.js';
+import { runtime } from '../src/detml/runtime.js';
 
 test('outputs match the goldens of this hardware class', async () => {
-  const report = await runGoldens(goldenMode());
+  const report = await runGoldens(runtime, goldenMode());
   for (const warning of report.warnings) console.warn(`WARNING detml: ${warning}`);
   assert.ok(report.failures.length === 0, `\n${report.failures.join('\n\n')}\n`);
 });
 
 // The golden machinery itself, on temporary folders, so these run the same on every machine.
 async function scratch() {
-  const run = await runProject();
-  const fp = collectFingerprint(run.loaded, run.executionProvider, run.onnxruntime);
+  const run = await runtime.run();
+  const fp = run.fingerprint;
   const root = mkdtempSync(join(tmpdir(), 'detml-goldens-'));
   const dirs = { goldens: join(root, 'goldens'), candidates: join(root, 'candidates') };
   return { run, fp, root, dirs };
@@ -27,7 +26,7 @@ async function scratch() {
 test('an unknown class passes with a warning and writes candidates, never goldens', async () => {
   const { run, fp, root, dirs } = await scratch();
   try {
-    const report = checkGoldens(run.results, fp, dirs);
+    const report = checkGoldens(run, dirs);
     assert.deepEqual(report.failures, []);
     assert.match(report.warnings.join('\n'), /new class, not a regression/);
     assert.ok(existsSync(join(dirs.candidates, fp.classKey, `${run.results[0]!.id}.json`)));
@@ -40,8 +39,8 @@ test('an unknown class passes with a warning and writes candidates, never golden
 test('a recorded class passes, and a tampered golden fails with a readable diff', async () => {
   const { run, fp, root, dirs } = await scratch();
   try {
-    recordGoldens(run.results, fp, dirs);
-    assert.deepEqual(checkGoldens(run.results, fp, dirs).failures, []);
+    recordGoldens(run, dirs);
+    assert.deepEqual(checkGoldens(run, dirs).failures, []);
 
     const target = run.results[0]!;
     const file = join(dirs.goldens, fp.classKey, `${target.id}.json`);
@@ -51,7 +50,7 @@ test('a recorded class passes, and a tampered golden fails with a readable diff'
     out.head[0] = Number(out.head[0]) + 1e-3;
     writeFileSync(file, JSON.stringify(golden));
 
-    const report = checkGoldens(run.results, fp, dirs);
+    const report = checkGoldens(run, dirs);
     assert.equal(report.failures.length, 1);
     const diff = report.failures[0]!;
     assert.match(diff, new RegExp(`golden mismatch: case ${target.id} in class ${fp.classKey}`));

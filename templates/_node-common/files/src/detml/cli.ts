@@ -1,21 +1,16 @@
 // `npm run fingerprint` and `npm run goldens:record` / `goldens:check`. Like main.ts, it checks the determinism
-// environment before TensorFlow.js is imported, and prints expected failures as one line.
+// environment before the framework is imported (runtime.ts imports it lazily), and prints expected failures as one line.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { loadConfig } from './config.js';
-import { checkDeterminism } from './determinism.js';
-import { backendFrom, DetmlError } from './env.js';
+import { DetmlError } from './env-core.js';
+import { runGoldens } from './golden.js';
+import { runtime } from './runtime.js';
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'fingerprint') {
     // The fingerprint reports the environment as it is; it does not refuse when determinism variables are missing.
-    const loaded = loadConfig();
-    const backend = backendFrom(process.env, loaded.config.backend);
-    const { initBackend } = await import('./backend.js');
-    const { collectFingerprint } = await import('./fingerprint.js');
-    const fp = collectFingerprint(loaded, await initBackend(backend, loaded.config));
-    const json = `${JSON.stringify(fp, null, 2)}\n`;
+    const json = `${JSON.stringify(await runtime.fingerprint(), null, 2)}\n`;
     const out = optionValue(rest, '--out');
     if (out) {
       mkdirSync(dirname(out), { recursive: true });
@@ -25,9 +20,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'goldens' && (rest[0] === 'record' || rest[0] === 'check')) {
-    checkDeterminism();
-    const { runGoldens } = await import('./golden.js');
-    const report = await runGoldens(rest[0]);
+    runtime.checkEnvironment();
+    const report = await runGoldens(runtime, rest[0]);
     for (const warning of report.warnings) console.warn(`detml: ${warning}`);
     for (const failure of report.failures) console.error(failure);
     if (report.failures.length > 0) process.exitCode = 1;

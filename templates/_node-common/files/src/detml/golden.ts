@@ -1,13 +1,14 @@
-// Golden files: goldens/<class-key>/<case>.json. Recording writes the current class; checking compares with it.
-// A class with no goldens is a new hardware class, not a regression: it passes with a warning and leaves
-// candidates in out/candidates/<class-key>/ for a human to review and promote. Nothing is ever blessed silently.
+// The golden store, the same for every framework: goldens/<class-key>/<case>.json. Recording writes the current class;
+// checking compares with it. A class with no goldens is a new hardware class, not a regression: it passes with a
+// warning and leaves candidates in out/candidates/<class-key>/ for a human to review and promote. Nothing is ever
+// blessed silently. What it stores comes from a Runtime (runtime-api.ts): the case results and the fingerprint.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { PROJECT_ROOT } from './config.js';
+import { PROJECT_ROOT } from './config-core.js';
 import type { TensorSummary } from './digest.js';
-import { DetmlError } from './env.js';
-import { collectFingerprint, type Fingerprint } from './fingerprint.js';
-import { runProject, type CaseResult } from './run.js';
+import { DetmlError } from './env-core.js';
+import type { AnyFingerprint } from './fingerprint-core.js';
+import type { CaseResult, RunResult, Runtime } from './runtime-api.js';
 
 export type GoldenMode = 'record' | 'check';
 
@@ -19,7 +20,7 @@ export interface GoldenFile {
   inputSha256: string;
   outputs: Record<string, TensorSummary>;
   /** The fingerprint at record time, without its timestamp, so re-recording unchanged results is a no-op diff. */
-  fingerprint: Pick<Fingerprint, 'strict' | 'soft'>;
+  fingerprint: Pick<AnyFingerprint, 'strict' | 'soft'>;
 }
 
 export interface GoldenDirs {
@@ -49,18 +50,18 @@ export function goldenMode(env: Readonly<Record<string, string | undefined>> = p
 }
 
 /** Runs the project and records or checks its goldens; the caller reports warnings and failures. */
-export async function runGoldens(mode: GoldenMode, dirs = DEFAULT_DIRS): Promise<GoldenReport> {
-  const run = await runProject();
-  const fp = collectFingerprint(run.loaded, run.executionProvider, run.onnxruntime);
-  return mode === 'record' ? recordGoldens(run.results, fp, dirs) : checkGoldens(run.results, fp, dirs);
+export async function runGoldens(runtime: Runtime, mode: GoldenMode, dirs = DEFAULT_DIRS): Promise<GoldenReport> {
+  const run = await runtime.run();
+  return mode === 'record' ? recordGoldens(run, dirs) : checkGoldens(run, dirs);
 }
 
-export function toGolden(result: CaseResult, fp: Fingerprint): GoldenFile {
+export function toGolden(result: CaseResult, run: RunResult): GoldenFile {
+  const fp = run.fingerprint;
   return {
     schema: 'detml.golden/v1',
     case: result.id,
     classKey: fp.classKey,
-    modelSha256: fp.soft.model.sha256,
+    modelSha256: run.modelSha256,
     inputSha256: result.inputSha256,
     outputs: result.outputs,
     fingerprint: { strict: fp.strict, soft: fp.soft },
@@ -68,20 +69,22 @@ export function toGolden(result: CaseResult, fp: Fingerprint): GoldenFile {
 }
 
 /** Replaces goldens/<class>/ with the current results (a recording is the whole truth for its class). */
-export function recordGoldens(results: readonly CaseResult[], fp: Fingerprint, dirs = DEFAULT_DIRS): GoldenReport {
-  const dir = join(dirs.goldens, fp.classKey);
-  writeAll(dir, results, fp);
-  return { mode: 'record', classKey: fp.classKey, warnings: [`recorded ${results.length} goldens in ${show(dir)}; review and commit them`], failures: [] };
+export function recordGoldens(run: RunResult, dirs = DEFAULT_DIRS): GoldenReport {
+  const { classKey } = run.fingerprint;
+  const dir = join(dirs.goldens, classKey);
+  writeAll(dir, run);
+  return { mode: 'record', classKey, warnings: [`recorded ${run.results.length} goldens in ${show(dir)}; review and commit them`], failures: [] };
 }
 
 /** Compares the results with goldens/<class>/; see the file comment for unknown classes. */
-export function checkGoldens(results: readonly CaseResult[], fp: Fingerprint, dirs = DEFAULT_DIRS): GoldenReport {
+export function checkGoldens(run: RunResult, dirs = DEFAULT_DIRS): GoldenReport {
+  const { results, fingerprint: fp } = run;
   const report: GoldenReport = { mode: 'check', classKey: fp.classKey, warnings: [], failures: [] };
   const dir = join(dirs.goldens, fp.classKey);
   const candidates = join(dirs.candidates, fp.classKey);
   const promote = `review them, then copy ${show(candidates)} to ${show(dir)} to adopt them`;
   if (!existsSync(dir)) {
-    writeAll(candidates, results, fp);
+    writeAll(candidates, run);
     report.warnings.push(
       `no goldens for hardware class ${fp.classKey}: a new class, not a regression (known classes: ${knownClasses(dirs.goldens)}). ` +
         `Candidates written to ${show(candidates)}; ${promote}.`,
@@ -90,7 +93,7 @@ export function checkGoldens(results: readonly CaseResult[], fp: Fingerprint, di
   }
   for (const result of results) {
     const file = join(dir, `${result.id}.json`);
-    const actual = toGolden(result, fp);
+    const actual = toGolden(result, run);
     if (!existsSync(file)) {
       report.warnings.push(`class ${fp.classKey} has no golden for case ${result.id} (a new case?)`);
       continue;
@@ -103,7 +106,7 @@ export function checkGoldens(results: readonly CaseResult[], fp: Fingerprint, di
     report.warnings.push(`${show(join(dir, stale))} belongs to no current case; delete it if the case is gone`);
   }
   if (report.failures.length > 0 || report.warnings.length > 0) {
-    writeAll(candidates, results, fp);
+    writeAll(candidates, run);
     report.warnings.push(`candidates for all cases written to ${show(candidates)}; if the change is intended, ${promote}`);
   }
   return report;
@@ -174,10 +177,10 @@ function fingerprintDiff(expected: unknown, actual: unknown, path = ''): string[
   return keys.flatMap((k) => fingerprintDiff(expected[k], actual[k], path ? `${path}.${k}` : k));
 }
 
-function writeAll(dir: string, results: readonly CaseResult[], fp: Fingerprint): void {
+function writeAll(dir: string, run: RunResult): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (const result of results) writeFileSync(join(dir, `${result.id}.json`), `${JSON.stringify(toGolden(result, fp), null, 2)}\n`);
+  for (const result of run.results) writeFileSync(join(dir, `${result.id}.json`), `${JSON.stringify(toGolden(result, run), null, 2)}\n`);
 }
 
 function readGolden(file: string): GoldenFile {

@@ -1,0 +1,156 @@
+// What the Node templates (onnx, tfjs) have in common in their tests: the files every one of them renders, the files
+// of a shared layer, and the "a generated project works" suite (create with the built CLI, install, lint, goldens).
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compareBytes, listFiles } from '../../src/templates/render.ts';
+import { outputSegment } from '../../src/templates/paths.ts';
+import { TEMPLATES_DIR } from './paths.ts';
+import { runAsync, type RunResult } from './run-async.ts';
+import { runCli } from './run-cli.ts';
+import { suiteTempDir } from './tmp.ts';
+
+/**
+ * The files every Node template renders: from the _node-common and _common layers, plus what each template must ship
+ * itself (templates/_node-common/README.md). The file list is the contract: a test adds its framework's own files.
+ */
+const NODE_TEMPLATE_PATHS = [
+  // from the layers
+  '.dockerignore',
+  '.github/workflows/detml-sync.yml',
+  '.gitignore',
+  '.nvmrc',
+  'goldens/README.md',
+  'src/detml/cli.ts',
+  'src/detml/config-core.ts',
+  'src/detml/digest.ts',
+  'src/detml/env-core.ts',
+  'src/detml/fingerprint-core.ts',
+  'src/detml/golden.ts',
+  'src/detml/prng.ts',
+  'src/detml/runtime-api.ts',
+  'src/detml/testing.ts',
+  'test/golden.test.ts',
+  // each template's own
+  '.github/workflows/ci.yml',
+  '.github/workflows/gpu.yml',
+  '.npmrc',
+  'Dockerfile',
+  'README.md',
+  'detml.config.json',
+  'detml.env',
+  'package-lock.json',
+  'package.json',
+  'scripts/check-pins.mjs',
+  'src/cases.ts',
+  'src/detml/config.ts',
+  'src/detml/env.ts',
+  'src/detml/fingerprint.ts',
+  'src/detml/run.ts',
+  'src/detml/runtime.ts',
+  'src/main.ts',
+  'test/determinism.test.ts',
+  'tsconfig.json',
+];
+
+/** The paths a Node template renders, in render order: the common ones plus `own` (its model and framework modules). */
+export function nodeTemplatePaths(own: readonly string[]): string[] {
+  return [...NODE_TEMPLATE_PATHS, ...own].sort(compareBytes);
+}
+
+/** Each file of a layer (templates/<layer>/files): its source and the path a template that lists the layer renders. */
+export function layerFiles(layer: string): Array<{ source: string; path: string }> {
+  const root = join(TEMPLATES_DIR, layer, 'files');
+  return listFiles(root).map((rel) => {
+    const segments = rel.split('/');
+    return { source: join(root, rel), path: segments.map((s, i) => outputSegment(s, i === segments.length - 1)).join('/') };
+  });
+}
+
+/** A project created by generatedProjectSuite; `dir` is set once its beforeAll has run. */
+export interface GeneratedProject {
+  dir: string;
+  run(cmd: string, args: string[], env?: Record<string, string>): Promise<RunResult>;
+  npm(args: string[], env?: Record<string, string>): Promise<RunResult>;
+}
+
+export interface GeneratedProjectOptions {
+  /** Environment every npm call gets on top of process.env (onnx: no CUDA download). */
+  npmEnv?: Record<string, string>;
+  /** What `create` installed: the test's title and its checks (a clean `git status` is always checked after them). */
+  installed: { title: string; check(dir: string): void };
+  /** The lint test's title, and what runs before and after `npm run lint`. */
+  lint: { title: string; before?(project: GeneratedProject): Promise<void>; after?(project: GeneratedProject): Promise<void> };
+  /** How the first hardware class key starts, and the golden files a recording writes (one per case of src/cases.ts). */
+  goldens: { classPrefix: string; files: string[] };
+  /** More tests on the same project, registered after the common ones. */
+  more?(project: GeneratedProject): void;
+}
+
+/**
+ * The "a generated project works (installs and passes its own tests)" suite: creates my-<id> with the built CLI (which
+ * installs it), then checks the install, lint, and the golden flow: an unknown class passes with a warning, a recording
+ * makes one class, a check passes quietly, and a tampered golden fails with a readable diff.
+ */
+export function generatedProjectSuite(id: string, options: GeneratedProjectOptions): void {
+  describe(`${id} template: a generated project works (installs and passes its own tests)`, () => {
+    const project: GeneratedProject = {
+      dir: '',
+      run: (cmd, args, env = {}) => runAsync(cmd, args, { cwd: project.dir, env }),
+      npm: (args, env = {}) => project.run('npm', args, { ...options.npmEnv, ...env }),
+    };
+    const npm = project.npm;
+
+    beforeAll(async () => {
+      const cwd = suiteTempDir(`detml-${id}-`);
+      const created = await runCli([`my-${id}`, '--template', id, '--yes'], { cwd, timeoutMs: 280_000 });
+      expect(created.code, created.stderr).toBe(0);
+      project.dir = join(cwd, `my-${id}`);
+    }, 300_000);
+
+    it(options.installed.title, () => {
+      options.installed.check(project.dir);
+      expect(execFileSync('git', ['status', '--porcelain'], { cwd: project.dir, encoding: 'utf8' })).toBe('');
+    });
+
+    it(options.lint.title, async () => {
+      await options.lint.before?.(project);
+      const lint = await npm(['run', 'lint']);
+      expect(lint.status, lint.stdout + lint.stderr).toBe(0);
+      await options.lint.after?.(project);
+    }, 240_000);
+
+    it('records goldens for this CPU class, then checks them; a changed golden fails with a readable diff', async () => {
+      const first = await npm(['test']);
+      expect(first.status, first.stdout + first.stderr).toBe(0);
+      expect(first.stdout + first.stderr).toMatch(new RegExp(`no goldens for hardware class ${options.goldens.classPrefix}`));
+
+      const record = await npm(['test'], { DETML_GOLDEN_MODE: 'record' });
+      expect(record.status, record.stdout + record.stderr).toBe(0);
+      const classes = readdirSync(join(project.dir, 'goldens'), { withFileTypes: true }).filter((d) => d.isDirectory());
+      expect(classes).toHaveLength(1);
+      expect(classes[0]!.name.startsWith(options.goldens.classPrefix), classes[0]!.name).toBe(true);
+      const classDir = join(project.dir, 'goldens', classes[0]!.name);
+      expect(readdirSync(classDir).length).toBeGreaterThan(0);
+      expect(readdirSync(classDir).sort()).toEqual(options.goldens.files);
+
+      const check = await npm(['test']);
+      expect(check.status, check.stdout + check.stderr).toBe(0);
+      expect(check.stdout + check.stderr).not.toMatch(/no goldens for hardware class/);
+
+      const golden = join(classDir, readdirSync(classDir)[0]!);
+      const json = JSON.parse(readFileSync(golden, 'utf8'));
+      const tampered = JSON.stringify(json).replace(/"sha256":"([0-9a-f])/, (_, c: string) => `"sha256":"${c === '0' ? '1' : '0'}`);
+      expect(tampered).not.toBe(JSON.stringify(json));
+      writeFileSync(golden, tampered);
+      const broken = await npm(['test']);
+      expect(broken.status).not.toBe(0);
+      expect(broken.stdout + broken.stderr).toMatch(/expected|mismatch/i);
+      expect(broken.stdout + broken.stderr).toMatch(/golden mismatch/);
+    }, 240_000);
+
+    options.more?.(project);
+  });
+}
+
