@@ -12,7 +12,7 @@ import { join } from 'node:path';
 const VERSION = '23.0.2';
 const OUTPUT = new URL('../tests/fixtures/github-openapi.json', import.meta.url);
 
-/** Every operation sync/github.ts calls (operationId as in GitHub's description). */
+/** Every operation sync/github.ts and sync/fleet/rest.ts call (operationId as in GitHub's description). */
 const OPERATIONS = [
   'repos/get',
   'pulls/list',
@@ -26,6 +26,12 @@ const OPERATIONS = [
   'issues/create-comment',
   'apps/get-repo-installation',
   'apps/create-installation-access-token',
+  // fleet: discovery, state files and forks (sync/fleet/)
+  'repos/list-for-org',
+  'repos/get-content',
+  'repos/create-fork',
+  'apps/list-repos-accessible-to-installation',
+  'users/get-by-username',
 ];
 
 // Keywords dropped from the extract to keep it small; never dropped where they name a property.

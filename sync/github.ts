@@ -140,10 +140,12 @@ async function createOctokit(apiUrl: string, auth: string, policy: RetryPolicy):
   octokit.hook.wrap('request', async (request, options) => {
     for (let attempt = 0; ; attempt++) {
       try {
+        await policy.gate?.ready();
         // Set in place: a copied options object would not reach fetch through octokit's hook chain.
         options.request = { ...options.request, signal: AbortSignal.timeout(policy.timeoutMs) };
         return await request(options);
       } catch (error) {
+        policy.gate?.failed(failureOf(error), Date.now());
         const decision = retryDecision(failureOf(error), attempt, policy, Date.now());
         if (!decision.retry) throw error;
         await new Promise((resolve) => setTimeout(resolve, decision.waitMs));

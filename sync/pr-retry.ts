@@ -4,6 +4,14 @@ export interface RetryPolicy {
   baseMs: number;
   maxWaitMs: number;
   timeoutMs: number;
+  /** Shared by concurrent runs (fleet sync): awaited before every request, told of every failure. */
+  gate?: RequestGate;
+}
+
+/** A limiter shared across clients: after a rate-limit answer to any of them, none sends until the reset. */
+export interface RequestGate {
+  ready(): Promise<void>;
+  failed(failure: HttpFailure, now: number): void;
 }
 
 /** Defaults: 4 retries with 1, 2, 4, 8 s backoff; rate-limit waits up to a minute; 30 s per request. */

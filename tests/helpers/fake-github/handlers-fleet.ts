@@ -89,7 +89,7 @@ export const FLEET_HANDLERS: Record<string, Handler> = {
     const login = String(c.params.username);
     const isUser = c.state.users.has(login.toLowerCase());
     const owns = [...c.state.repos.values()].find((r) => r.owner.toLowerCase() === login.toLowerCase());
-    if (!isUser && !owns) return { status: 404, body: error('Not Found') };
+    if (!isUser && !owns && !c.state.orgs.has(login.toLowerCase())) return { status: 404, body: error('Not Found') };
     const name = owns?.owner ?? login;
     return { status: 200, body: publicUser(c.urls, name, isUser ? 'User' : 'Organization') };
   },

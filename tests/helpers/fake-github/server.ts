@@ -5,8 +5,6 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { onTestFinished } from 'vitest';
-import { tempDir } from '../tmp.ts';
 import { createApi, loadGitHubSpec, type ApiCall } from './api.ts';
 import type { Fault } from './faults.ts';
 import { serveGit, type GitCall } from './git-http.ts';
@@ -52,7 +50,8 @@ export interface FakeGitHubOptions {
  * (`options.root` given) the caller closes it.
  */
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
-  const root = join(options.root ?? tempDir('detml-fake-github-'), 'repos');
+  // vitest is imported only inside a test: importing it anywhere else (a benchmark) throws.
+  const root = join(options.root ?? (await import('../tmp.ts')).tempDir('detml-fake-github-'), 'repos');
   mkdirSync(root, { recursive: true });
   const spec = await loadGitHubSpec();
   const state = new FakeState();
@@ -90,6 +89,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   server.keepAliveTimeout = 100;
   if (!options.root) {
+    const { onTestFinished } = await import('vitest');
     onTestFinished(async () => {
       server.closeAllConnections();
       await close();

@@ -89,6 +89,8 @@ export class FakeState {
   readonly tokens = new Map<string, FakeToken>();
   /** Logins that are user accounts (lower case); every other owner is an organisation. */
   readonly users = new Set<string>();
+  /** Organisations that exist without owning a repository yet (lower case), e.g. one that will hold forks. */
+  readonly orgs = new Set<string>();
   /** The GitHub App whose JWTs the fake accepts, installed on every repository. */
   app: { id: number; installationId: number; publicKeyPem: string } | undefined;
   /** The exhausted rate limit, while one is in force (set by a fault with `window`). */

@@ -1,0 +1,93 @@
+// Which repositories a fleet run covers: a YAML/JSON list file, --repo values, and --only/--exclude globs.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { EXIT, UserError, ValidationError } from '../../src/errors.ts';
+import { globToRegExp } from '../../src/templates/glob.ts';
+
+/** One repository of the fleet, with what the list file says about it. */
+export interface FleetEntry {
+  owner: string;
+  name: string;
+  /** Why it is left out, when the list file opts it out. */
+  optOut?: string;
+  /** Base branch of its sync PR; default: the repository's default branch. */
+  base?: string;
+  /** Propose its update from a fork even without --fork for the whole run. */
+  fork?: boolean;
+}
+
+const SLUG = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/;
+
+/** The `owner/name` of an entry. */
+export function slug(e: { owner: string; name: string }): string {
+  return `${e.owner}/${e.name}`;
+}
+
+/**
+ * Reads a list file: a YAML or JSON array (or `{ repositories: [...] }`) whose items are `owner/name` strings or
+ * objects `{ repo, optOut | skip, reason, base, fork }`. Every problem is reported at once.
+ */
+export function readRepoList(file: string): FleetEntry[] {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UserError(`--repos ${file}: ${(error as Error).message.split('\n')[0]}`, EXIT.usage);
+  }
+  const items = Array.isArray(raw) ? raw : (raw as { repositories?: unknown } | null)?.repositories;
+  if (!Array.isArray(items)) throw new UserError(`--repos ${file}: expected a list of repositories (or "repositories:" with a list).`, EXIT.usage);
+  const problems: string[] = [];
+  const entries: FleetEntry[] = [];
+  items.forEach((item, i) => {
+    const where = `--repos ${file}: item ${i + 1}`;
+    const o = (typeof item === 'string' ? { repo: item } : item) as Record<string, unknown> | null;
+    const repo = typeof o?.repo === 'string' ? o.repo : undefined;
+    const match = repo ? SLUG.exec(repo.trim()) : null;
+    if (!o || typeof o !== 'object' || !match) return void problems.push(`${where}: "repo" must be owner/name`);
+    const unknown = Object.keys(o).filter((k) => !['repo', 'optOut', 'skip', 'reason', 'base', 'fork'].includes(k));
+    if (unknown.length) problems.push(`${where} (${repo}): unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
+    for (const key of ['optOut', 'skip', 'fork'] as const) if (o[key] !== undefined && typeof o[key] !== 'boolean') problems.push(`${where} (${repo}): "${key}" must be true or false`);
+    for (const key of ['reason', 'base'] as const) if (o[key] !== undefined && typeof o[key] !== 'string') problems.push(`${where} (${repo}): "${key}" must be a string`);
+    const out = o.optOut === true || o.skip === true;
+    entries.push({
+      owner: match[1] as string,
+      name: match[2] as string,
+      ...(out && { optOut: typeof o.reason === 'string' && o.reason ? `opted out in ${file}: ${o.reason}` : `opted out in ${file}` }),
+      ...(typeof o.base === 'string' && { base: o.base }),
+      ...(o.fork === true && { fork: true }),
+    });
+  });
+  if (problems.length) throw new ValidationError(problems);
+  return dedupe(entries);
+}
+
+/** Entries from `--repo` values: `owner/name`, several separated by commas or spaces (as a workflow matrix passes). */
+export function repoArgs(values: readonly string[]): FleetEntry[] {
+  const entries = values.flatMap((v) => v.split(/[\s,]+/).filter(Boolean)).map((value) => {
+    const match = SLUG.exec(value);
+    if (!match) throw new UserError(`--repo must look like owner/name, got "${value}".`, EXIT.usage);
+    return { owner: match[1] as string, name: match[2] as string };
+  });
+  return dedupe(entries);
+}
+
+/** Keeps entries matching some `--only` glob (when any is given) and no `--exclude` glob, case-insensitively. */
+export function filterEntries<T extends { owner: string; name: string }>(entries: readonly T[], only: readonly string[], exclude: readonly string[]): T[] {
+  const compile = (globs: readonly string[]) => globs.map((g) => new RegExp(globToRegExp(g.toLowerCase()).source));
+  const [onlyRe, excludeRe] = [compile(only), compile(exclude)];
+  return entries.filter((e) => {
+    const s = slug(e).toLowerCase();
+    return (onlyRe.length === 0 || onlyRe.some((r) => r.test(s))) && !excludeRe.some((r) => r.test(s));
+  });
+}
+
+// GitHub names are case-insensitive: the first mention of a repository wins.
+function dedupe(entries: FleetEntry[]): FleetEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((e) => {
+    const key = slug(e).toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
