@@ -1,5 +1,6 @@
-// `npm run bench` runs every benchmark and writes bench/RESULTS.md; `npm run bench -- --quick` is the small
-// setting CI runs to keep the script working. `npm run bench -- sync [files] [commits] [runs]` runs sync alone.
+// `npm run bench` runs every benchmark and writes bench/RESULTS.md; `npm run bench -- --quick` is a small setting
+// that only prints. `npm run bench -- sync [files] [commits] [runs]` runs sync alone, and
+// `npm run bench -- fleet [repos] [concurrency]` the fleet benchmark against the local fake GitHub.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -8,20 +9,24 @@ import { fileURLToPath } from 'node:url';
 import { PEERS } from './peers.ts';
 import { measureInstalled, measureSize } from './size.ts';
 import { benchStartup } from './startup.ts';
+import { formatFleetBench, runFleetBench } from './fleet.ts';
 import { runSyncBench } from './sync.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const quick = args.includes('--quick');
 
-if (args[0] === 'sync') {
+if (args[0] === 'fleet') {
+  const [repos = 200, concurrency = 8] = args.slice(1).map(Number);
+  console.log(formatFleetBench(await runFleetBench(repos, concurrency)));
+} else if (args[0] === 'sync') {
   const [files = 5000, commits = 300, runs = 5] = args.slice(1).map(Number);
   for (const r of runSyncBench(files, commits, runs)) console.log(`${r.userFiles} files: sync ${r.syncMs.toFixed(0)} ms, raw git ${r.rawGitMs.toFixed(0)} ms, ratio ${(r.syncMs / r.rawGitMs).toFixed(2)}`);
 } else {
   const scratch = mkdtempSync(join(tmpdir(), 'detml-bench-'));
   try {
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-    const report = runAll(scratch);
+    const report = runAll(scratch) + (quick ? '' : `\n## Fleet\n\n${formatFleetBench(await runFleetBench(200, 8))}\n`);
     if (quick) process.stdout.write(report);
     else {
       writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), report);

@@ -68,7 +68,12 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
 
   // 3. Merge in the object database; the new state file records the new version and pristine render.
   const newState = buildState(
-    { generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION }, template: { id, version: next.manifest.version }, answers: pair.nextAnswers },
+    {
+      generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION },
+      template: { id, version: next.manifest.version },
+      answers: pair.nextAnswers,
+      ...(state.fleet ? { fleet: state.fleet } : {}),
+    },
     pair.next,
     (path) => ownershipOf(path, next.manifest),
   );

@@ -23,6 +23,8 @@ export interface DetmlState {
   generator: { name: string; version: string };
   template: { id: string; version: string };
   answers: Answers;
+  /** Fleet settings the project owner sets by hand; sync carries them over unchanged. */
+  fleet?: { optOut?: boolean; reason?: string };
   files: Record<string, StateFileEntry>;
 }
 
@@ -46,6 +48,7 @@ export function serializeState(state: DetmlState): string {
     generator: { name: state.generator.name, version: state.generator.version },
     template: { id: state.template.id, version: state.template.version },
     answers: state.answers,
+    ...(state.fleet ? { fleet: state.fleet } : {}),
     files: Object.fromEntries(
       Object.keys(state.files)
         .sort(compareBytes)
@@ -97,6 +100,11 @@ export function stateProblem(raw: unknown): string | undefined {
   if (!isObject(raw.answers)) return '"answers" must be an object';
   for (const [k, v] of Object.entries(raw.answers)) {
     if (!['string', 'number', 'boolean'].includes(typeof v)) return `answer "${k}" must be a string, number or boolean`;
+  }
+  if (raw.fleet !== undefined) {
+    if (!isObject(raw.fleet)) return '"fleet" must be an object';
+    if (raw.fleet.optOut !== undefined && typeof raw.fleet.optOut !== 'boolean') return '"fleet.optOut" must be true or false';
+    if (raw.fleet.reason !== undefined && typeof raw.fleet.reason !== 'string') return '"fleet.reason" must be a string';
   }
   if (!isObject(raw.files)) return '"files" must be an object';
   for (const [path, entry] of Object.entries(raw.files)) {

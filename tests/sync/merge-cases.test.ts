@@ -215,6 +215,15 @@ describe('sync --local on real git: the merge cases', () => {
     expect(statusOf(r, 'package-lock.json')).toBe('applied');
   });
 
+  it('carries a hand-set fleet opt-out in the state file over to the new version', async () => {
+    const p = await createProject();
+    const state = JSON.parse(p.read('.detml/state.json'));
+    p.write('.detml/state.json', JSON.stringify({ ...state, fleet: { optOut: true, reason: 'frozen' } }, null, 2));
+    p.commit('opt out');
+    await p.sync({ to: '1.1.0' });
+    expect(JSON.parse(p.read('.detml/state.json'))).toMatchObject({ template: { version: '1.1.0' }, fleet: { optOut: true, reason: 'frozen' } });
+  });
+
   it('says a project on the newest version is up to date', async () => {
     const p = await createProject('1.2.0');
     const before = p.snapshot();

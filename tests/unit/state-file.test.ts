@@ -32,6 +32,12 @@ describe('state file', () => {
     expect(serializeState(state).endsWith('}\n')).toBe(true);
   });
 
+  it('keeps the hand-set fleet opt-out, and validates it', () => {
+    const withFleet = { ...state, fleet: { optOut: true, reason: 'frozen for the paper' } };
+    expect(parseState(serializeState(withFleet), 'x')).toEqual(withFleet);
+    expect(() => parseState(JSON.stringify({ ...withFleet, fleet: { optOut: 'yes' } }), 'x')).toThrow(/"fleet.optOut" must be true or false/);
+  });
+
   it('names the fix when the file is missing', () => {
     expect(() => readState(tempDir())).toThrow(/\.detml\/state\.json not found .*created by create-detml/);
   });

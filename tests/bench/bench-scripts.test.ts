@@ -1,0 +1,23 @@
+// The benchmarks are measured by `npm run bench`, never here; this only keeps their scripts working on a tiny setting.
+import { describe, expect, it } from 'vitest';
+import { timeInterleaved } from '../../bench/harness.ts';
+import { runSyncBench } from '../../bench/sync.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+describe('benchmark scripts (small setting)', () => {
+  it('the interleaving harness times every command and reports medians', () => {
+    const timings = timeInterleaved([{ name: 'node', argv: [process.execPath, '-e', '0'], cwd: tempDir() }], 3, 0);
+    expect(timings).toHaveLength(1);
+    expect(timings[0]!.samples).toHaveLength(3);
+    expect(timings[0]!.medianMs).toBeGreaterThan(0);
+  });
+
+  it('the sync benchmark syncs a project and replays its git commands', () => {
+    const [small, large] = runSyncBench(20, 2, 1);
+    expect(small!.userFiles).toBe(2);
+    expect(large!.userFiles).toBe(20);
+    expect(large!.gitCommands).toBeGreaterThan(5);
+    expect(large!.syncMs).toBeGreaterThan(0);
+    expect(large!.rawGitMs).toBeGreaterThan(0);
+  }, 120_000);
+});
