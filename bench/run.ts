@@ -26,7 +26,7 @@ if (args[0] === 'fleet') {
   const scratch = mkdtempSync(join(tmpdir(), 'detml-bench-'));
   try {
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-    const report = runAll(scratch) + (quick ? '' : `\n## Fleet\n\n${formatFleetBench(await runFleetBench(200, 8))}\n`);
+    const report = runAll(scratch) + (quick ? '' : `\n## Fleet\n\n| measure | value |\n|---|---|\n${formatFleetBench(await runFleetBench(200, 8))}\n`);
     if (quick) process.stdout.write(report);
     else {
       writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), report);

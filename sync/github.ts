@@ -4,21 +4,9 @@ import type { Octokit } from '@octokit/rest';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../src/version.ts';
 import { explainGitHubError, type GitHubStep } from './pr-errors.ts';
 import { DEFAULT_RETRY, retryDecision, type HttpFailure, type RetryPolicy } from './pr-retry.ts';
+import { summarizePull as summarize, type PullSummary } from './pr-summary.ts';
 
-/** A pull request, reduced to what the sync flow reads. */
-export interface PullSummary {
-  number: number;
-  state: 'open' | 'closed';
-  merged: boolean;
-  draft: boolean;
-  headRef: string;
-  headSha: string;
-  baseRef: string;
-  title: string;
-  body: string;
-  url: string;
-  labels: string[];
-}
+export type { PullSummary } from './pr-summary.ts';
 
 /** The repository facts sync needs. */
 export interface RepoInfo {
@@ -170,31 +158,4 @@ function failureOf(error: unknown): HttpFailure {
   const details = (data?.errors ?? []).map((d) => (typeof d === 'string' ? d : d.message ?? [d.field, d.code].filter(Boolean).join(' '))).filter(Boolean);
   const message = [data?.message ?? e.message ?? String(error), ...details].join('; ');
   return { status: e.response ? e.status : undefined, headers: e.response?.headers ?? {}, message };
-}
-
-function summarize(pr: {
-  number: number;
-  state: string;
-  merged_at: string | null;
-  draft?: boolean;
-  head: { ref: string; sha: string };
-  base: { ref: string };
-  title: string;
-  body: string | null;
-  html_url: string;
-  labels: { name?: string }[];
-}): PullSummary {
-  return {
-    number: pr.number,
-    state: pr.state === 'open' ? 'open' : 'closed',
-    merged: pr.merged_at !== null,
-    draft: pr.draft ?? false,
-    headRef: pr.head.ref,
-    headSha: pr.head.sha,
-    baseRef: pr.base.ref,
-    title: pr.title,
-    body: pr.body ?? '',
-    url: pr.html_url,
-    labels: pr.labels.map((l) => l.name ?? '').filter(Boolean),
-  };
 }

@@ -2,7 +2,7 @@
 // the sync PRs of a repository, forks and pull requests from forks.
 import { UserError } from '../../src/errors.ts';
 import { STATE_PATH } from '../../src/state/state-file.ts';
-import type { PullSummary } from '../github.ts';
+import { summarizePull as summarize, type PullJson, type PullSummary } from '../pr-summary.ts';
 import type { Rest } from './rest.ts';
 
 /** What the fleet knows about a repository from the API. */
@@ -125,34 +125,4 @@ function facts(r: RepoJson): RepoFacts {
 
 function enc(segment: string): string {
   return encodeURIComponent(segment);
-}
-
-interface PullJson {
-  number: number;
-  state: string;
-  merged_at: string | null;
-  draft?: boolean;
-  head: { ref: string; sha: string };
-  base: { ref: string };
-  title: string;
-  body: string | null;
-  html_url: string;
-  labels: { name?: string }[];
-}
-
-/** A pull request reduced to what the sync flow reads (the same shape sync/github.ts produces). */
-export function summarize(pr: PullJson): PullSummary {
-  return {
-    number: pr.number,
-    state: pr.state === 'open' ? 'open' : 'closed',
-    merged: pr.merged_at !== null,
-    draft: pr.draft ?? false,
-    headRef: pr.head.ref,
-    headSha: pr.head.sha,
-    baseRef: pr.base.ref,
-    title: pr.title,
-    body: pr.body ?? '',
-    url: pr.html_url,
-    labels: pr.labels.map((l) => l.name ?? '').filter(Boolean),
-  };
 }
