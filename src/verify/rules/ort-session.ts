@@ -1,9 +1,9 @@
 import type * as TS from 'typescript';
 import type { Project } from '../project.ts';
-import { forEachCall, importBindings, literalValue, loadTypeScript, NOT_LITERAL, position, unwrap, type TypeScript } from '../ts-ast.ts';
+import { importBindings, literalValue, NOT_LITERAL, unwrap, type TypeScript } from '../ts-ast.ts';
 import { ObjectResolver } from '../ts-objects.ts';
 import { finding, type Finding, type Rule } from '../types.ts';
-import { scriptFiles } from './tfjs-seed.ts';
+import { findCallProblems } from './framework-calls.ts';
 
 const ORT = /^onnxruntime-(node|web|common|react-native)$/;
 
@@ -14,21 +14,12 @@ export const ortSessionOptions: Rule = {
   summary: 'ONNX Runtime sessions are created with deterministic options',
   help: 'Pass { executionMode: "sequential", intraOpNumThreads: N, interOpNumThreads: 1, extra: { session: { use_deterministic_compute: "1" } } } as the session options; thread counts are part of the numerics.',
   async run(project: Project): Promise<Finding[]> {
-    const files = scriptFiles(project).filter((f) => project.text(f)?.includes('onnxruntime'));
-    if (files.length === 0) return [];
-    const ts = await loadTypeScript(project.root);
-    const resolver = new ObjectResolver(ts, project);
-    const out: Finding[] = [];
-    for (const path of files) {
-      const file = resolver.source(path)!;
-      const bindings = importBindings(ts, file, ORT);
-      forEachCall(ts, file, (call) => {
-        if (!isCreate(ts, call.expression, bindings)) return;
-        const problems = optionProblems(ts, resolver, call, file);
-        if (problems.length) out.push(finding(this, path, `InferenceSession.create(…): ${problems.join('; ')}.`, position(file, call)));
-      });
-    }
-    return out;
+    const problems = await findCallProblems(project, 'onnxruntime', ORT, (call, { ts, resolver, file, bindings }) => {
+      if (!isCreate(ts, call.expression, bindings)) return undefined;
+      const found = optionProblems(ts, resolver, call, file);
+      return found.length ? `InferenceSession.create(…): ${found.join('; ')}.` : undefined;
+    });
+    return problems.map((p) => finding(this, p.path, p.message, p.position));
   },
 };
 

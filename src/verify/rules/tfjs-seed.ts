@@ -1,13 +1,9 @@
 import type * as TS from 'typescript';
 import type { Project } from '../project.ts';
-import { forEachCall, importBindings, literalValue, loadTypeScript, NOT_LITERAL, position, unwrap, type TypeScript } from '../ts-ast.ts';
+import { importBindings, literalValue, NOT_LITERAL, unwrap, type TypeScript } from '../ts-ast.ts';
 import { ObjectResolver } from '../ts-objects.ts';
 import { finding, type Finding, type Rule } from '../types.ts';
-
-/** JavaScript and TypeScript sources (declaration files excluded). */
-export function scriptFiles(project: Project): string[] {
-  return project.filesWithExtension('.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs').filter((f) => !/\.d\.[cm]?ts$/.test(f));
-}
+import { findCallProblems } from './framework-calls.ts';
 
 /** tfjs-core random ops and the index of their `seed` parameter (4.22 signatures). */
 const SEED_INDEX: Record<string, number> = {
@@ -33,22 +29,13 @@ export const tfjsSeed: Rule = {
   summary: 'tfjs random ops and initializers have a non-zero seed',
   help: 'tfjs replaces a missing or 0 seed with Math.random(). Pass the project seed (never 0): tf.randomNormal(shape, 0, 1, "float32", SEED), tf.initializers.glorotUniform({ seed: SEED }).',
   async run(project: Project): Promise<Finding[]> {
-    const files = scriptFiles(project).filter((f) => project.text(f)?.includes('@tensorflow/tfjs'));
-    if (files.length === 0) return [];
-    const ts = await loadTypeScript(project.root);
-    const resolver = new ObjectResolver(ts, project);
-    const out: Finding[] = [];
-    for (const path of files) {
-      const file = resolver.source(path)!;
-      const bindings = importBindings(ts, file, TFJS);
-      forEachCall(ts, file, (call) => {
-        const op = randomOp(ts, call.expression, bindings);
-        if (!op) return;
-        const problem = op.kind === 'op' ? seedArgProblem(ts, call, op.name, file) : initializerProblem(ts, resolver, call, file);
-        if (problem) out.push(finding(this, path, `${op.display}(…) ${problem}; pass a non-zero seed (the project seed).`, position(file, call)));
-      });
-    }
-    return out;
+    const problems = await findCallProblems(project, '@tensorflow/tfjs', TFJS, (call, { ts, resolver, file, bindings }) => {
+      const op = randomOp(ts, call.expression, bindings);
+      if (!op) return undefined;
+      const problem = op.kind === 'op' ? seedArgProblem(ts, call, op.name, file) : initializerProblem(ts, resolver, call, file);
+      return problem ? `${op.display}(…) ${problem}; pass a non-zero seed (the project seed).` : undefined;
+    });
+    return problems.map((p) => finding(this, p.path, p.message, p.position));
   },
 };
 
