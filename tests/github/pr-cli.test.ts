@@ -1,19 +1,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { githubProject } from '../helpers/fake-github/project.ts';
-import type { FakeGitHub } from '../helpers/fake-github/server.ts';
+import { describe, expect, it } from 'vitest';
+import { checkedGithubProject } from '../helpers/fake-github/checked.ts';
 
-const fakes: FakeGitHub[] = [];
-afterEach(() => {
-  for (const fake of fakes.splice(0)) expect(fake.violations).toEqual([]);
-});
-
-async function setup(version = '1.0.0') {
-  const g = await githubProject(version);
-  fakes.push(g.gh);
-  return g;
-}
+// Every request create-detml sent and every response the fake built must match GitHub's OpenAPI description.
+const setup = checkedGithubProject;
 
 /** Every file under `dir` (including .git/) whose bytes contain one of `needles`. */
 function filesContaining(dir: string, needles: string[]): string[] {

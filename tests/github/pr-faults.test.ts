@@ -1,18 +1,10 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { primaryRateLimit, secondaryRateLimit } from '../helpers/fake-github/faults.ts';
-import { FAST_RETRY, githubProject } from '../helpers/fake-github/project.ts';
-import type { FakeGitHub } from '../helpers/fake-github/server.ts';
+import { checkedGithubProject } from '../helpers/fake-github/checked.ts';
+import { FAST_RETRY } from '../helpers/fake-github/project.ts';
 
-const fakes: FakeGitHub[] = [];
-afterEach(() => {
-  for (const fake of fakes.splice(0)) expect(fake.violations).toEqual([]);
-});
-
-async function setup() {
-  const g = await githubProject();
-  fakes.push(g.gh);
-  return g;
-}
+// Every request create-detml sent and every response the fake built must match GitHub's OpenAPI description.
+const setup = checkedGithubProject;
 
 const heads = (g: Awaited<ReturnType<typeof setup>>) => g.remote('for-each-ref', '--format=%(refname:short)', 'refs/heads').split('\n');
 

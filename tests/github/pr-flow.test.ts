@@ -1,18 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { githubProject } from '../helpers/fake-github/project.ts';
-import type { FakeGitHub } from '../helpers/fake-github/server.ts';
+import { describe, expect, it } from 'vitest';
+import { checkedGithubProject } from '../helpers/fake-github/checked.ts';
 
-const fakes: FakeGitHub[] = [];
-afterEach(() => {
-  // Every request create-detml sent and every response the fake built matched GitHub's OpenAPI description.
-  for (const fake of fakes.splice(0)) expect(fake.violations).toEqual([]);
-});
-
-async function setup(version = '1.0.0') {
-  const g = await githubProject(version);
-  fakes.push(g.gh);
-  return g;
-}
+// Every request create-detml sent and every response the fake built must match GitHub's OpenAPI description.
+const setup = checkedGithubProject;
 
 const branches = (g: Awaited<ReturnType<typeof setup>>) => g.remote('for-each-ref', '--format=%(refname:short)', 'refs/heads').split('\n');
 
