@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -8,6 +8,11 @@ export interface SizeResult {
   packUnpacked: number;
   installed: number;
   installMs: number;
+}
+
+/** A packed-and-installed create-detml: its sizes and the bin users run. */
+export interface InstalledPackage extends SizeResult {
+  bin: string;
 }
 
 function du(dir: string): number {
@@ -19,22 +24,22 @@ function du(dir: string): number {
   return total;
 }
 
-/** Packs `pkgDir` and installs the tarball into a fresh folder, as `npm create` would, and measures both. */
-export function measureSize(pkgDir: string): SizeResult {
-  const scratch = mkdtempSync(join(tmpdir(), 'detml-size-'));
-  try {
-    const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: pkgDir, encoding: 'utf8' })) as { filename: string; unpackedSize: number }[];
-    const app = join(scratch, 'app');
-    execFileSync('mkdir', ['-p', app]);
-    writeFileSync(join(app, 'package.json'), '{"private":true}\n');
-    const start = performance.now();
-    // An empty cache, so the time is a first `npm create detml` on a new machine.
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--cache', join(scratch, 'cache'), join(scratch, info!.filename)], { cwd: app, stdio: 'ignore' });
-    const installMs = performance.now() - start;
-    return { packUnpacked: info!.unpackedSize, installed: du(join(app, 'node_modules')), installMs };
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+/**
+ * Packs `pkgDir` (built already) and installs the tarball into `scratch`, as `npm create` would, and measures both.
+ * The install stays, so start-up is measured on exactly what users run, away from the repository's node_modules.
+ */
+export function installPacked(pkgDir: string, scratch: string): InstalledPackage {
+  mkdirSync(scratch, { recursive: true });
+  const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], { cwd: pkgDir, encoding: 'utf8' })) as { filename: string; unpackedSize: number }[];
+  const app = join(scratch, 'app');
+  execFileSync('mkdir', ['-p', app]);
+  writeFileSync(join(app, 'package.json'), '{"private":true}\n');
+  const start = performance.now();
+  // An empty cache, so the time is a first `npm create detml` on a new machine.
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--cache', join(scratch, 'cache'), join(scratch, info!.filename)], { cwd: app, stdio: 'ignore' });
+  const installMs = performance.now() - start;
+  const bin = join(app, 'node_modules', 'create-detml', 'bin.cjs');
+  return { packUnpacked: info!.unpackedSize, installed: du(join(app, 'node_modules')), installMs, bin };
 }
 
 /** Installed size of a published package in a fresh folder (for the peers). */

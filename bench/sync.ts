@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(ROOT, 'bin.js');
+const BIN = join(ROOT, 'bin.cjs');
 const HISTORY = join(ROOT, 'tests', 'fixtures', 'history');
 const ID = ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com'];
 

@@ -1,65 +1,33 @@
-// Bundles src/ and sync/ into dist/ with esbuild: every dependency inlined (the published package needs no
-// install of its own), one small entry and lazily loaded chunks per command, so `--help` loads almost nothing and
-// only `create` pays for yeoman. The stubs below replace what the create path never uses (toolchain.md §9).
-import { readFileSync, rmSync } from 'node:fs';
+// Builds dist/: a small entry (dist/main.cjs: --help, --version, routing, the code-cache loader) and one bundle per
+// command (dist/<command>.cjs) with every dependency inlined, so the published package needs no install of its own
+// and each run reads only its command's code. CommonJS throughout: on Node 20 V8's code cache is only reachable for
+// scripts (src/code-cache.ts), and an ESM entry would start the ESM loader for nothing. What the bundles swap out
+// is in scripts/bundle-plugin.mjs.
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { detmlBundlePlugin } from './bundle-plugin.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-// Not every package exports its package.json, so read it from node_modules directly.
-const version = (name) => JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
-
-/** Modules replaced wholesale: runtime generator installs (fly-import → arborist, pacote, tar), npm lookups, inquirer. */
-const STUBS = {
-  'fly-import': `export class FlyRepository { constructor() {} }
-    export async function flyImport() { throw new Error('create-detml does not install generators at run time'); }`,
-  'latest-version': `export default async function latestVersion() { throw new Error('latest-version is not bundled'); }`,
-  // The environment's default adapter pulls in inquirer, ora and rxjs; detml passes answers in and never prompts.
-  '@yeoman/adapter': readFileSync(new URL('./yeoman-adapter-stub.mjs', import.meta.url), 'utf8'),
-};
-
-/** Source rewrites: yeoman reads its own package.json at run time, which a bundle no longer has beside it. */
-const REWRITES = [
-  [/yeoman-environment\/dist\/environment-base\.js$/, [["require('../package.json').version", JSON.stringify(version('yeoman-environment'))], ['require(`${packageName}/package.json`).version', `({ 'yeoman-generator': ${JSON.stringify(version('yeoman-generator'))} })[packageName]`]]],
-  [/yeoman-environment\/dist\/module-lookup\.js$/, [["JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json')).toString()).name", "'yeoman-environment'"]]],
-  [/yeoman-generator\/dist\/generator\.js$/, [["JSON.parse(readFileSync(pathJoin(_dirname, '../package.json'), 'utf8'))", JSON.stringify({ name: 'yeoman-generator', version: version('yeoman-generator') })]]],
-];
-
-const bundlePlugin = {
-  name: 'detml-bundle',
-  setup(b) {
-    const filter = new RegExp(`^(${Object.keys(STUBS).map((s) => s.replace(/[/@]/g, '\\$&')).join('|')})$`);
-    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'detml-stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'detml-stub' }, (args) => ({ contents: STUBS[args.path], loader: 'js' }));
-    b.onLoad({ filter: /yeoman-(environment|generator)\/dist\/(environment-base|module-lookup|generator)\.js$/ }, (args) => {
-      let contents = readFileSync(args.path, 'utf8');
-      for (const [file, pairs] of REWRITES) {
-        if (!file.test(args.path)) continue;
-        for (const [from, to] of pairs) {
-          if (!contents.includes(from)) throw new Error(`build: ${args.path} no longer contains ${from}; update scripts/build.mjs`);
-          contents = contents.replace(from, to);
-        }
-      }
-      return { contents, loader: 'js' };
-    });
-  },
-};
+// One bundle per file in src/entries/ (src/cli.ts routes to them by name; tests/unit/cli-route.test.ts keeps both in step).
+const commands = readdirSync(new URL('../src/entries', import.meta.url)).map((f) => f.replace(/\.ts$/, ''));
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { main: 'src/main.ts' },
+  entryPoints: { main: 'src/entry.ts', ...Object.fromEntries(commands.map((c) => [c, `src/entries/${c}.ts`])) },
   outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   minify: true,
   legalComments: 'linked',
-  define: { __DETML_VERSION__: JSON.stringify(pkg.version) },
-  // CommonJS dependencies call require() and read __dirname; give the ESM bundle both.
-  banner: {
-    js: "import { createRequire as __detmlCreateRequire } from 'node:module'; import { fileURLToPath as __detmlFileURLToPath } from 'node:url'; const require = __detmlCreateRequire(import.meta.url); const __filename = __detmlFileURLToPath(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
-  },
-  plugins: [bundlePlugin],
+  // A vm script has no ESM loader on Node 20 (import() there needs a flag), so dynamic imports become require().
+  supported: { 'dynamic-import': false },
+  // ESM dependencies read import.meta.url; in a CommonJS bundle it is the bundle's own file URL. The banner comes
+  // before esbuild's own "use strict", so it repeats the directive to keep the bundles in strict mode.
+  define: { __DETML_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__detml_import_meta_url' },
+  banner: { js: "'use strict'; var __detml_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [detmlBundlePlugin],
   logLevel: 'warning',
 });

@@ -1,5 +1,3 @@
-import { parseFlags } from './args.ts';
-import { EXIT, UserError } from './errors.ts';
 import { GENERATOR_VERSION } from './version.ts';
 
 /** The help text; every flag of every command is listed here and in README.md. */
@@ -29,65 +27,20 @@ Options:
 Exit codes: 0 ok, 1 error (or verify findings), 2 invalid input, 3 sync conflicts, 4 update or pin drift (--check), 130 cancelled.
 `;
 
-/** Parses argv and runs the chosen command; throws UserError for bad usage. Returns the exit code. */
-export async function runCli(argv: readonly string[]): Promise<number> {
-  // Commands are imported lazily so `--help`, `--version` and create never load what they do not use.
-  if (argv[0] === 'sync') {
-    const { syncCommand } = await import('../sync/command.ts');
-    return syncCommand(argv.slice(1));
-  }
-  if (argv[0] === 'fleet') {
-    const { fleetCommand } = await import('../sync/fleet/command.ts');
-    return fleetCommand(argv.slice(1));
-  }
-  if (argv[0] === 'verify') {
-    const { verifyCommand } = await import('./verify/command.ts');
-    return verifyCommand(argv.slice(1));
-  }
-  if (argv[0] === 'pins') {
-    const { pinsCommand } = await import('./pins/command.ts');
-    return pinsCommand(argv.slice(1));
-  }
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(HELP);
-    return EXIT.ok;
-  }
-  if (argv.includes('--version') || argv.includes('-v')) {
-    process.stdout.write(`${GENERATOR_VERSION}\n`);
-    return EXIT.ok;
-  }
-  const { values, positionals } = parseCreateArgs(argv);
-  if (positionals.length > 1) throw new UserError(`Expected at most one directory, got: ${positionals.join(' ')}`, EXIT.usage);
-  const { createCommand } = await import('./create/command.ts');
-  await createCommand({
-    dir: positionals[0],
-    template: values.template,
-    name: values.name,
-    yes: values.yes ?? false,
-    interactive: !values.yes && !values['no-interactive'] && Boolean(process.stdin.isTTY) && !process.env.CI,
-    git: !values['no-git'],
-    install: !values['no-install'],
-    force: values.force ?? false,
-    set: values.set ?? [],
-    templateRoot: values['template-root'],
-  });
-  return EXIT.ok;
-}
+/** The command bundles in dist/ (`<name>.cjs`), one per command so each run loads only its own code. */
+export const BUNDLES = ['create', 'sync', 'fleet', 'verify', 'pins'] as const;
 
-function parseCreateArgs(argv: readonly string[]) {
-  return parseFlags(
-    argv,
-    {
-    template: { type: 'string', short: 't' },
-    name: { type: 'string', short: 'n' },
-    yes: { type: 'boolean', short: 'y' },
-    'no-interactive': { type: 'boolean' },
-    'no-git': { type: 'boolean' },
-    'no-install': { type: 'boolean' },
-    force: { type: 'boolean', short: 'f' },
-    set: { type: 'string', multiple: true },
-    'template-root': { type: 'string' },
-  },
-    'create-detml',
-  );
+/** One bundle's name. */
+export type BundleName = (typeof BUNDLES)[number];
+
+/** What a command line asks for: the top-level help or version (answered without loading a bundle), or a bundle. */
+export type Route = { kind: 'help' } | { kind: 'version' } | { kind: 'bundle'; bundle: BundleName };
+
+/** Routes argv: a subcommand's bundle (its own --help included), else top-level help/version, else create. */
+export function routeOf(argv: readonly string[]): Route {
+  const first = argv[0] as BundleName | undefined;
+  if (first && first !== 'create' && BUNDLES.includes(first)) return { kind: 'bundle', bundle: first };
+  if (argv.includes('--help') || argv.includes('-h')) return { kind: 'help' };
+  if (argv.includes('--version') || argv.includes('-v')) return { kind: 'version' };
+  return { kind: 'bundle', bundle: 'create' };
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { CancelledError, UserError } from '../errors.ts';
+import { parseFlags } from '../args.ts';
+import { CancelledError, EXIT, UserError } from '../errors.ts';
 import { detectPackageManager, installCommand } from '../install.ts';
 import { log } from '../log.ts';
 import { parseSetFlags } from '../templates/answers.ts';
@@ -21,6 +22,39 @@ export interface CreateFlags {
   force: boolean;
   set: string[];
   templateRoot?: string | undefined;
+}
+
+/** Parses `create-detml [dir] [options]` and creates the project; the argv is the whole command line. */
+export async function createCli(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseFlags(
+    argv,
+    {
+      template: { type: 'string', short: 't' },
+      name: { type: 'string', short: 'n' },
+      yes: { type: 'boolean', short: 'y' },
+      'no-interactive': { type: 'boolean' },
+      'no-git': { type: 'boolean' },
+      'no-install': { type: 'boolean' },
+      force: { type: 'boolean', short: 'f' },
+      set: { type: 'string', multiple: true },
+      'template-root': { type: 'string' },
+    },
+    'create-detml',
+  );
+  if (positionals.length > 1) throw new UserError(`Expected at most one directory, got: ${positionals.join(' ')}`, EXIT.usage);
+  await createCommand({
+    dir: positionals[0],
+    template: values.template,
+    name: values.name,
+    yes: values.yes ?? false,
+    interactive: !values.yes && !values['no-interactive'] && Boolean(process.stdin.isTTY) && !process.env.CI,
+    git: !values['no-git'],
+    install: !values['no-install'],
+    force: values.force ?? false,
+    set: values.set ?? [],
+    templateRoot: values['template-root'],
+  });
+  return EXIT.ok;
 }
 
 /** Runs `create-detml [dir] ...`: gathers answers (prompting only when interactive), creates, prints next steps. */

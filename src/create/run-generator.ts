@@ -16,9 +16,9 @@ export interface RunGeneratorOptions {
  * prints its own summary.
  */
 export async function runGenerator(options: RunGeneratorOptions): Promise<void> {
-  const [{ createEnv }, { DetmlGenerator }] = await Promise.all([import('yeoman-environment'), import('./generator.ts')]);
+  const [{ EnvironmentBase }, { DetmlGenerator }] = await Promise.all([import('yeoman-environment'), import('./generator.ts')]);
   const sink = new Writable({ write: (_chunk, _enc, done) => done() });
-  const env = createEnv({
+  const env = new EnvironmentBase({
     cwd: options.destination,
     skipInstall: true,
     force: options.force,

@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type * as TS from 'typescript';
 import { UserError } from '../errors.ts';
 
@@ -20,8 +19,8 @@ export async function loadTypeScript(projectRoot: string): Promise<TypeScript> {
     cached = moduleOf(await import('typescript'));
   } catch {
     try {
-      const resolved = createRequire(join(projectRoot, 'package.json')).resolve('typescript');
-      cached = moduleOf(await import(pathToFileURL(resolved).href));
+      // require, not import(): the compiler is CommonJS, and bundles run as vm scripts without an ESM loader.
+      cached = moduleOf(createRequire(join(projectRoot, 'package.json'))('typescript'));
     } catch {
       throw new UserError('verify needs the TypeScript compiler for its tfjs/onnx rules: run npm install in the project (it has typescript as a devDependency), or npm install -g typescript.');
     }

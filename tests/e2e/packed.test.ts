@@ -11,13 +11,15 @@ describe('the packed package, run as npm create would', () => {
   let tarball = '';
   beforeAll(() => {
     scratch = suiteTempDir('detml-packed-');
-    const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: ROOT, encoding: 'utf8' }));
+    // --ignore-scripts: `npm test` built dist/ already, and prepack's rebuild would pull dist/ from under parallel tests.
+    const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], { cwd: ROOT, encoding: 'utf8' }));
     tarball = join(scratch, info.filename);
   }, 120_000);
 
   it('has no runtime dependencies: everything it needs is bundled in dist/', () => {
     const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
-    expect(listing).toContain('package/dist/main.js');
+    expect(listing).toContain('package/bin.cjs');
+    for (const bundle of ['main', 'create', 'sync', 'fleet', 'verify', 'pins']) expect(listing).toContain(`package/dist/${bundle}.cjs`);
     expect(listing).toContain('package/templates/onnx/template.json');
     expect(listing.some((f) => f.startsWith('package/tests/') || f.startsWith('package/src/'))).toBe(false);
     const pkg = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));

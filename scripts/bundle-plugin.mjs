@@ -1,0 +1,113 @@
+// The esbuild plugin behind dist/: what the bundles replace, and why. Every swap is scoped to the importer that
+// never uses the real thing on create-detml's paths, so our own code keeps the real modules (toolchain.md §9;
+// bench/README.md has the measured effect of each group).
+import { readFileSync } from 'node:fs';
+
+const root = new URL('../', import.meta.url);
+const modulesDir = new URL('node_modules/', root).pathname;
+const read = (rel) => readFileSync(new URL(rel, root), 'utf8');
+const version = (name) => JSON.parse(read(`node_modules/${name}/package.json`)).version;
+
+/** Whole modules replaced everywhere: run-time generator installs, npm lookups, yeoman's inquirer adapter. */
+const STUBS = {
+  // fly-import installs generators at run time and drags in arborist, pacote, sigstore and tar.
+  'fly-import': `export class FlyRepository { constructor() {} }
+    export async function flyImport() { throw new Error('create-detml does not install generators at run time'); }`,
+  'latest-version': `export default async function latestVersion() { throw new Error('latest-version is not bundled'); }`,
+  // The environment's default adapter pulls in inquirer, ora and rxjs; detml passes answers in and never prompts.
+  '@yeoman/adapter': read('scripts/yeoman-adapter-stub.mjs'),
+  // handlebars falls back to its own small SourceNode when source-map is absent; it never emits source maps for us.
+  'source-map': 'module.exports = {};',
+  // debug's optional 256-colour probe: not installed beside the bundle, so the require would only walk the tree.
+  'supports-color': 'module.exports = false;',
+  // yeoman-generator reads package.json with normalize: false; read-pkg would still load normalize-package-data,
+  // whose spdx-correct sorts every licence id at import (~13 ms).
+  'read-package-up': `import { readFileSync } from 'node:fs';
+    import { dirname, join } from 'node:path';
+    export function readPackageUpSync({ cwd = process.cwd(), normalize = true } = {}) {
+      if (normalize !== false) throw new Error('create-detml bundles read-package-up without normalization');
+      for (let dir = cwd; ; dir = dirname(dir)) {
+        let text;
+        try { text = readFileSync(join(dir, 'package.json'), 'utf8'); } catch { if (dirname(dir) === dir) return undefined; continue; }
+        return { packageJson: JSON.parse(text), path: join(dir, 'package.json') };
+      }
+    }
+    export async function readPackageUp(options) { return readPackageUpSync(options); }`,
+  // lodash-es without its default export: the chain wrapper's set-up at import costs ~12 ms, and no caller uses it.
+  'lodash-es': read('node_modules/lodash-es/lodash.js').replace("export { default } from './lodash.default.js';", ''),
+  // Only the base environment: the full one adds the yo CLI (commander) and generator installs.
+  'yeoman-environment': "export { default as EnvironmentBase } from './dist/environment-base.js';",
+};
+const STUB_DIRS = { 'lodash-es': 'lodash-es', 'yeoman-environment': 'yeoman-environment' };
+
+/**
+ * Imports that yeoman's packages make for features detml never calls (generator lookup, package-manager installs,
+ * `this.spawnCommand`, `this.git`). Lookup and installs throw if reached; spawn and git load the real module on first
+ * use, so a generator that calls them still works, but nothing loads child_process at start-up.
+ */
+const BY_IMPORTER = [
+  [/\/yeoman-environment\//, {
+    globby: `export function globbySync() { throw new Error('create-detml does not look generators up'); }`,
+    execa: `export function execa() { throw new Error('create-detml installs dependencies itself'); }
+      export function execaSync() { throw new Error('create-detml does not look generators up'); }`,
+    'which-package-manager': `export async function whichPackageManager() { throw new Error('create-detml installs dependencies itself'); }`,
+  }],
+  [/\/yeoman-generator\//, {
+    'simple-git': `const real = () => require('simple-git');
+      const lazyObject = (key) => new Proxy({}, { get: (_, k) => real()[key][k], has: (_, k) => k in real()[key],
+        ownKeys: () => Reflect.ownKeys(real()[key]), getOwnPropertyDescriptor: (_, k) => Reflect.getOwnPropertyDescriptor(real()[key], k) });
+      export function simpleGit(...args) { return real().simpleGit(...args); }
+      export const CheckRepoActions = lazyObject('CheckRepoActions');
+      export const CleanOptions = lazyObject('CleanOptions');`,
+    execa: `const real = () => require('execa');
+      export function execa(...args) { return real().execa(...args); }
+      export function execaSync(...args) { return real().execaSync(...args); }
+      export function execaCommand(...args) { return real().execaCommand(...args); }
+      export function execaCommandSync(...args) { return real().execaCommandSync(...args); }`,
+  }],
+];
+
+/**
+ * Source rewrites. yeoman reads its own package.json at run time, which a bundle no longer has beside it. fdir looks
+ * for an optional picomatch beside the bundle (a walk of stat calls up the tree, and a different answer in every
+ * install); it gets the copy tinyglobby already bundles.
+ */
+const REWRITES = [
+  [/fdir\/dist\/index\.mjs$/, [['let pm = null;', "import __detmlPicomatch from 'picomatch';\nlet pm = __detmlPicomatch;"], ['__require.resolve("picomatch");\n\tpm = __require("picomatch");', '']]],
+  [/yeoman-environment\/dist\/environment-base\.js$/, [["require('../package.json').version", JSON.stringify(version('yeoman-environment'))], ['require(`${packageName}/package.json`).version', `({ 'yeoman-generator': ${JSON.stringify(version('yeoman-generator'))} })[packageName]`]]],
+  [/yeoman-environment\/dist\/module-lookup\.js$/, [["JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json')).toString()).name", "'yeoman-environment'"]]],
+  [/yeoman-generator\/dist\/generator\.js$/, [["JSON.parse(readFileSync(pathJoin(_dirname, '../package.json'), 'utf8'))", JSON.stringify({ name: 'yeoman-generator', version: version('yeoman-generator') })]]],
+];
+
+const escape = (s) => s.replace(/[/@.-]/g, '\\$&');
+
+/** The esbuild plugin applying STUBS, BY_IMPORTER and REWRITES. */
+export const detmlBundlePlugin = {
+  name: 'detml-bundle',
+  setup(b) {
+    const stubFilter = new RegExp(`^(${Object.keys(STUBS).map(escape).join('|')})$`);
+    b.onResolve({ filter: stubFilter }, (args) => ({ path: args.path, namespace: 'detml-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'detml-stub' }, (args) => ({ contents: STUBS[args.path], loader: 'js', resolveDir: STUB_DIRS[args.path] ? `${modulesDir}${STUB_DIRS[args.path]}` : modulesDir }));
+
+    const lazyNames = [...new Set(BY_IMPORTER.flatMap(([, m]) => Object.keys(m)))];
+    b.onResolve({ filter: new RegExp(`^(${lazyNames.map(escape).join('|')})$`) }, (args) => {
+      const index = BY_IMPORTER.findIndex(([importer, m]) => importer.test(args.importer) && m[args.path]);
+      return index < 0 ? undefined : { path: args.path, namespace: `detml-scoped-${index}` };
+    });
+    BY_IMPORTER.forEach(([, m], index) => {
+      b.onLoad({ filter: /.*/, namespace: `detml-scoped-${index}` }, (args) => ({ contents: m[args.path], loader: 'js', resolveDir: modulesDir }));
+    });
+
+    b.onLoad({ filter: new RegExp(REWRITES.map(([file]) => file.source).join('|')) }, (args) => {
+      let contents = readFileSync(args.path, 'utf8');
+      for (const [file, pairs] of REWRITES) {
+        if (!file.test(args.path)) continue;
+        for (const [from, to] of pairs) {
+          if (!contents.includes(from)) throw new Error(`build: ${args.path} no longer contains ${from}; update scripts/bundle-plugin.mjs`);
+          contents = contents.replace(from, to);
+        }
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};

@@ -1,0 +1,99 @@
+// Loads a CommonJS bundle through V8's code cache. Node 20 has no module compile cache (and none at all for ESM), so
+// without this every run re-parses and re-compiles the create path's ~0.8 MB of yeoman, mem-fs and handlebars; with
+// it, V8 deserialises the bytecode it produced on the previous run instead (bench/RESULTS.md has the difference).
+import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import vm from 'node:vm';
+
+/** How a load used the cache: read and accepted, absent (written at exit), rejected by V8 (rewritten), or off. */
+export type CodeCacheUse = 'hit' | 'miss' | 'rejected' | 'off';
+
+/** A loaded bundle's exports and how its code cache was used. */
+export interface LoadedBundle<T> {
+  exports: T;
+  cache: CodeCacheUse;
+}
+
+/**
+ * The per-user cache folder: `<tmp>/create-detml-code-cache-<uid>`, or undefined when caching is switched off
+ * (`NODE_DISABLE_COMPILE_CACHE`, Node's own switch) or the folder is not safely ours. Code cache is executable
+ * bytecode, so a folder another user could write into (a planted symlink, a group-writable folder) is never used.
+ */
+export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
+  const uid = process.getuid?.() ?? 'user';
+  const dir = env.DETML_CODE_CACHE_DIR ?? join(tmpdir(), `create-detml-code-cache-${uid}`);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = lstatSync(dir);
+    if (!st.isDirectory()) return undefined;
+    if (process.getuid && (st.uid !== process.getuid() || (st.mode & 0o022) !== 0)) return undefined;
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs a CommonJS bundle file and returns its exports. The cache key names the Node and V8 versions, the bundle and
+ * its size and mtime, so an upgrade of either never feeds V8 stale bytecode (V8 also checks, and we rewrite what it
+ * rejects). The cache is written once, when the process exits, so it holds every function the run compiled.
+ */
+export function loadBundle<T>(file: string, env: NodeJS.ProcessEnv = process.env): LoadedBundle<T> {
+  const fd = openSync(file, 'r');
+  let source: string;
+  let stat: { size: number; mtimeMs: number };
+  try {
+    stat = fstatSync(fd);
+    source = readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+  const dir = codeCacheDir(env);
+  // One entry per installed bundle (path hash); its name changes whenever Node, V8 or the bundle file does.
+  const prefix = `${basename(file)}-${pathHash(file)}-`;
+  const cacheFile = dir && join(dir, `${prefix}${process.version}-${process.versions.v8}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}.bin`);
+  const cachedData = cacheFile ? readIfOwned(cacheFile) : undefined;
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: file,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  const cache: CodeCacheUse = !cacheFile ? 'off' : !cachedData ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
+  if (dir && cacheFile && cache !== 'hit') process.once('exit', () => writeCache(dir, prefix, cacheFile, script));
+  const module = { exports: {} as T };
+  const run = script.runInThisContext() as (e: T, r: NodeJS.Require, m: { exports: T }, f: string, d: string) => void;
+  run(module.exports, createRequire(file), module, file, dirname(file));
+  return { exports: module.exports, cache };
+}
+
+function readIfOwned(path: string): Buffer | undefined {
+  try {
+    const st = statSync(path);
+    if (process.getuid && st.uid !== process.getuid()) return undefined;
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Best effort and atomic: a read-only or full disk only costs the next run its cache, and readers never see half a file. */
+function writeCache(dir: string, prefix: string, path: string, script: vm.Script): void {
+  const partial = `${path}.${process.pid}.partial`;
+  try {
+    // Entries of this bundle's earlier versions are dead weight once it changed.
+    for (const name of readdirSync(dir)) if (name.startsWith(prefix) && name.endsWith('.bin')) rmSync(join(dir, name), { force: true });
+    writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
+    renameSync(partial, path);
+  } catch {
+    // The cache is an optimisation; the command's own result is what matters.
+  }
+}
+
+/** FNV-1a of the bundle's path, so two installs of the same version never share (or evict) each other's entry. */
+function pathHash(path: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
