@@ -11,9 +11,10 @@ export interface RunGeneratorOptions {
 }
 
 /**
- * Runs the detml generator in a yeoman environment without `yo`. Yeoman is imported here, lazily, because it is by
- * far the most expensive part of start-up and only `create` needs it. Its console output is swallowed: the CLI
- * prints its own summary.
+ * Runs the detml generator in yeoman's base environment (queue, mem-fs, conflicter, commit) without `yo`: the full
+ * environment only adds the yo CLI and generator installs, and the bundle carries the base alone
+ * (scripts/bundle-plugin.mjs). Yeoman is imported here, lazily, because only `create` needs it. Its console output
+ * is swallowed: the CLI prints its own summary.
  */
 export async function runGenerator(options: RunGeneratorOptions): Promise<void> {
   const [{ EnvironmentBase }, { DetmlGenerator }] = await Promise.all([import('yeoman-environment'), import('./generator.ts')]);
