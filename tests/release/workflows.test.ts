@@ -50,6 +50,9 @@ describe('release workflow', () => {
 
   it('publishes with provenance through trusted publishing: an OIDC token, no npm token anywhere', () => {
     expect(runs('publish')).toMatch(/npm publish --provenance /);
+    // A pre-release tag (v1.0.0-rc.1) must never become `latest`.
+    expect(runs('publish')).toContain('if [[ "$TAG" == *-* ]]; then dist_tag=next; else dist_tag=latest; fi');
+    expect(runs('publish')).toContain('--tag "$dist_tag"');
     expect(workflow.jobs.publish!.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     expect(workflow.jobs.test!.permissions).toEqual({ contents: 'read' });
     const source = read('release.yml');
