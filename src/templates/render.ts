@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Handlebars from 'handlebars';
+import { valid } from 'semver';
 import { UserError } from '../errors.ts';
 import type { Answers } from './answers.ts';
 import { matchesAny } from './glob.ts';
@@ -55,6 +56,8 @@ export function renderTemplate(
   manifest = loadManifest(templateDir),
   inputs: RenderInputs = { generatorVersion: GENERATOR_VERSION },
 ): RenderedTree {
+  // The version lands in workflow `run:` lines; anything but a plain version could inject commands there.
+  if (!valid(inputs.generatorVersion)) throw new UserError(`Generator version ${JSON.stringify(inputs.generatorVersion)} is not a semver version.`);
   const hbs = createHandlebars();
   const layers = [...manifest.layers.map((l) => resolve(templateDir, l)), templateDir];
   for (const layer of layers.slice(0, -1)) {

