@@ -16,10 +16,11 @@ export interface RenderPair {
 }
 
 /**
- * Re-renders the recorded version from the stored answers, and the target version from those answers after the
- * migrations between the two versions, the `--set` changes and the defaults of questions added since.
+ * Re-renders the recorded version from the stored answers and generator version, and the target version from those
+ * answers after the migrations between the two versions, the `--set` changes and the defaults of questions added
+ * since, with `generatorVersion` (the create-detml version the new state records).
  */
-export function renderPair(state: DetmlState, old: ResolvedTemplate, next: ResolvedTemplate, set: RawAnswers): RenderPair {
+export function renderPair(state: DetmlState, old: ResolvedTemplate, next: ResolvedTemplate, set: RawAnswers, generatorVersion: string): RenderPair {
   const oldAnswers = withContext('the recorded answers no longer fit the recorded template', () => resolveAnswers(old.manifest, state.answers));
   const migrations = migrationsBetween(next.manifest.migrations, old.manifest.version, next.manifest.version);
   const migrated = migrateAnswers(oldAnswers, migrations);
@@ -35,8 +36,8 @@ export function renderPair(state: DetmlState, old: ResolvedTemplate, next: Resol
   }
   const nextAnswers = resolveAnswers(next.manifest, { ...raw, ...set });
   return {
-    old: renderTemplate(old.dir, oldAnswers, old.manifest),
-    next: renderTemplate(next.dir, nextAnswers, next.manifest),
+    old: renderTemplate(old.dir, oldAnswers, old.manifest, { generatorVersion: state.generator.version }),
+    next: renderTemplate(next.dir, nextAnswers, next.manifest, { generatorVersion }),
     nextAnswers,
     moves: fileMoves(migrations),
     notes,

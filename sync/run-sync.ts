@@ -5,7 +5,7 @@ import type { RawAnswers } from '../src/templates/answers.ts';
 import { ownershipOf } from '../src/templates/ownership.ts';
 import type { TemplateSource } from '../src/templates/registry.ts';
 import { compareSemver } from '../src/templates/semver.ts';
-import { GENERATOR_NAME, GENERATOR_VERSION } from '../src/version.ts';
+import { GENERATOR_NAME } from '../src/version.ts';
 import { applyToWorkTree, commitToBranch } from './apply.ts';
 import type { PlanEntry } from './policy.ts';
 import { checkRepository } from './preconditions.ts';
@@ -59,7 +59,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   }
 
   // 2. Render both versions; same version and same answers means there is nothing to do.
-  const pair = renderPair(state, old, next, options.set ?? {});
+  const pair = renderPair(state, old, next, options.set ?? {}, next.generatorVersion);
   const summary = { template: id, from: old.manifest.version, to: next.manifest.version, mode: options.mode, notes: pair.notes };
   if (old.manifest.version === next.manifest.version && isDeepStrictEqual(pair.nextAnswers, state.answers)) {
     return { ...summary, status: 'up-to-date', plan: [] };
@@ -69,7 +69,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   // 3. Merge in the object database; the new state file records the new version and pristine render.
   const newState = buildState(
     {
-      generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION },
+      generator: { name: GENERATOR_NAME, version: next.generatorVersion },
       template: { id, version: next.manifest.version },
       answers: pair.nextAnswers,
       ...(state.fleet ? { fleet: state.fleet } : {}),

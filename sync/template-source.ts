@@ -5,7 +5,7 @@ import { UserError } from '../src/errors.ts';
 import { extractTarball, npmPack } from '../src/install.ts';
 import { loadManifest } from '../src/templates/manifest.ts';
 import { builtinDir, resolveTemplate, type ResolvedTemplate, type TemplateSource } from '../src/templates/registry.ts';
-import { GENERATOR_NAME } from '../src/version.ts';
+import { GENERATOR_NAME, GENERATOR_VERSION } from '../src/version.ts';
 
 /**
  * Finds the exact template version a project was created from, so it can be re-rendered byte for byte:
@@ -26,18 +26,24 @@ export async function resolveRecordedTemplate(id: string, version: string, gener
   return { dir, manifest };
 }
 
+/** A target template with the create-detml version that ships it: the version the new render pins and records. */
+export type TargetTemplate = ResolvedTemplate & { generatorVersion: string };
+
 /**
  * Finds the version to sync to: from the template root, from a published create-detml (`--templates-from latest`,
  * how the generated sync workflow runs a pinned tool against the newest templates), or from this package.
  */
-export async function resolveTargetTemplate(id: string, to: string | undefined, source: TemplateSource): Promise<ResolvedTemplate> {
-  if (source.templateRoot || !source.templatesFrom) return resolveTemplate(id, source, to);
+export async function resolveTargetTemplate(id: string, to: string | undefined, source: TemplateSource): Promise<TargetTemplate> {
+  if (source.templateRoot || !source.templatesFrom) return { ...resolveTemplate(id, source, to), generatorVersion: GENERATOR_VERSION };
   const packageDir = await publishedPackage(source.templatesFrom);
   const dir = join(packageDir, 'templates', id);
   if (!existsSync(join(dir, 'template.json'))) throw new UserError(`${GENERATOR_NAME}@${source.templatesFrom} has no template "${id}".`);
   const manifest = loadManifest(dir);
   if (to && manifest.version !== to) throw new UserError(`${GENERATOR_NAME}@${source.templatesFrom} ships ${id}@${manifest.version}, not ${to}.`);
-  return { dir, manifest };
+  // The project then pins (and its state records) the package its templates came from, so the next sync finds
+  // this template version in that package's tarball.
+  const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string };
+  return { dir, manifest, generatorVersion: version };
 }
 
 /** The cache folder for published packages: DETML_CACHE_DIR, else $XDG_CACHE_HOME/create-detml, else ~/.cache/create-detml. */

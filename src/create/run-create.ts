@@ -47,7 +47,7 @@ export async function runCreate(options: CreateOptions): Promise<CreateResult> {
   }
 
   // 2. Render and describe the result; pure, so the same answers give the same bytes.
-  const tree = renderTemplate(templateDir, options.answers, manifest);
+  const tree = renderTemplate(templateDir, options.answers, manifest, { generatorVersion: GENERATOR_VERSION });
   const state = buildState(
     { generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION }, template: { id: manifest.id, version: manifest.version }, answers: options.answers },
     tree,

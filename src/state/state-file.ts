@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { valid } from 'semver';
 import { UserError } from '../errors.ts';
 import type { Answers } from '../templates/answers.ts';
 import type { Ownership } from '../templates/manifest.ts';
@@ -94,6 +95,8 @@ export function stateProblem(raw: unknown): string | undefined {
   if (!isObject(raw.generator) || typeof raw.generator.name !== 'string' || typeof raw.generator.version !== 'string') {
     return '"generator" must have string "name" and "version"';
   }
+  // The version is rendered into the project's workflows (`npx create-detml@<version>`) and passed to npm pack.
+  if (!valid(raw.generator.version)) return '"generator.version" must be a semver version like 1.2.3';
   if (!isObject(raw.template) || typeof raw.template.id !== 'string' || !/^\d+\.\d+\.\d+/.test(String(raw.template.version))) {
     return '"template" must have a string "id" and a semver "version"';
   }

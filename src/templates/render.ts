@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Handlebars from 'handlebars';
+import { valid } from 'semver';
 import { UserError } from '../errors.ts';
 import type { Answers } from './answers.ts';
 import { matchesAny } from './glob.ts';
 import { loadManifest, type TemplateManifest } from './manifest.ts';
 import { isTemplated, outputSegment } from './paths.ts';
+import { GENERATOR_VERSION } from '../version.ts';
 
 /** One file of a render: its project-relative path, exact bytes and git file mode. */
 export interface RenderedFile {
@@ -17,6 +19,14 @@ export interface RenderedFile {
 
 /** A whole render, sorted by path so every consumer sees the same order. */
 export type RenderedTree = RenderedFile[];
+
+/**
+ * Render inputs besides the answers, recorded in the state file so a re-render gets the same bytes: the create-detml
+ * version that generated (or last synced) the project, which projects pin in their workflows (`{{generator.version}}`).
+ */
+export interface RenderInputs {
+  generatorVersion: string;
+}
 
 /** The files of a template folder, relative and `/`-separated, sorted bytewise for a stable render order. */
 export function listFiles(root: string, prefix = ''): string[] {
@@ -35,11 +45,19 @@ export function compareBytes(a: string, b: string): number {
 }
 
 /**
- * Renders a template version from answers: a pure function of (template folder, answers).
+ * Renders a template version from answers: a pure function of (template folder, answers, inputs); `inputs` defaults
+ * to this package's version, which is right for a new project but not for re-rendering a recorded one.
  * `*.hbs` files and `{{...}}` path segments go through Handlebars (strict, no HTML escaping); every other file is
  * copied byte for byte. A path segment that renders empty drops the file, which is how templates make files optional.
  */
-export function renderTemplate(templateDir: string, answers: Answers, manifest = loadManifest(templateDir)): RenderedTree {
+export function renderTemplate(
+  templateDir: string,
+  answers: Answers,
+  manifest = loadManifest(templateDir),
+  inputs: RenderInputs = { generatorVersion: GENERATOR_VERSION },
+): RenderedTree {
+  // The version lands in workflow `run:` lines; anything but a plain version could inject commands there.
+  if (!valid(inputs.generatorVersion)) throw new UserError(`Generator version ${JSON.stringify(inputs.generatorVersion)} is not a semver version.`);
   const hbs = createHandlebars();
   const layers = [...manifest.layers.map((l) => resolve(templateDir, l)), templateDir];
   for (const layer of layers.slice(0, -1)) {
@@ -53,7 +71,7 @@ export function renderTemplate(templateDir: string, answers: Answers, manifest =
     }
     for (const rel of safeList(join(layer, 'files'))) sources.set(rel, join(layer, 'files', rel));
   }
-  const context = { ...answers, template: { id: manifest.id, version: manifest.version } };
+  const context = { ...answers, template: { id: manifest.id, version: manifest.version }, generator: { version: inputs.generatorVersion } };
   const byPath = new Map<string, RenderedFile>();
   for (const [rel, abs] of sources) {
     const path = renderPath(hbs, rel, context);

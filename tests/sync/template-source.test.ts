@@ -54,6 +54,7 @@ describe('--templates-from: target versions from a published create-detml', () =
     const next = await resolveTargetTemplate('demo', undefined, { templatesFrom: 'latest' });
     expect(next.manifest.version).toBe('1.1.0');
     expect(next.dir).toBe(join(process.env.DETML_CACHE_DIR, 'create-detml@0.2.0', 'templates', 'demo'));
+    expect(next.generatorVersion).toBe('0.2.0'); // what the new render pins and the new state records
     await expect(resolveTargetTemplate('demo', '1.2.0', { templatesFrom: 'latest' })).rejects.toThrow('create-detml@latest ships demo@1.1.0, not 1.2.0.');
   });
 });
