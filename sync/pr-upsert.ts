@@ -3,7 +3,7 @@ import { syncBranch } from './apply.ts';
 import type { GitHubClient, PullSummary } from './github.ts';
 import { prBody, prTitle, type PrBodyInput } from './pr-body.ts';
 import { isToolCommit, parseMarker, sameCommitContent } from './pr-marker.ts';
-import type { Target } from './pr-target.ts';
+import { serverUrl, type Target } from './pr-target.ts';
 import { fetchBranches, isAncestor, lsRemote, pushBranch, remoteRef } from './push.ts';
 
 /** What happened to the pull request. */
@@ -32,7 +32,9 @@ export interface UpsertInput {
   commit: string;
   parent: string;
   conflicts: boolean;
-  text: Omit<PrBodyInput, 'head' | 'branch' | 'base'>;
+  text: Omit<PrBodyInput, 'head' | 'branch' | 'base' | 'reportUrl'>;
+  /** Repository-relative path of the full report committed with the sync commit, when the body leaves things out. */
+  reportPath?: string;
   progress: (message: string) => void;
 }
 
@@ -91,7 +93,8 @@ async function deliver(i: UpsertInput, branch: string, tip: string | undefined, 
     await pushBranch(i.dir, i.target.remoteUrl, i.token, i.commit, branch, tip);
   }
   const title = prTitle(i.text);
-  const body = prBody({ ...i.text, head, branch, base: i.base });
+  const reportUrl = i.reportPath && `${serverUrl(i.target.apiUrl)}/${i.target.owner}/${i.target.repo}/blob/${head}/${i.reportPath.split('/').map(encodeURIComponent).join('/')}`;
+  const body = prBody({ ...i.text, head, branch, base: i.base, reportUrl });
   let pr = open;
   let action: PrAction = 'updated';
   if (!pr) {
