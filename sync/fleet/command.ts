@@ -1,5 +1,6 @@
 // `create-detml fleet plan|sync|status`: flags, the repositories to cover, and the output of each subcommand.
 import { parseFlags } from '../../src/args.ts';
+import { visibleText } from '../../src/visible-text.ts';
 import { EXIT, UserError } from '../../src/errors.ts';
 import { DEFAULT_RETRY } from '../pr-retry.ts';
 import { fleetApi, type FleetApi } from './api.ts';
@@ -58,7 +59,9 @@ export interface FleetIo {
 const PROCESS_IO: FleetIo = { write: (text) => void process.stdout.write(text), env: process.env };
 
 /** Runs `create-detml fleet <plan|sync|status> ...` and returns the exit code. */
-export async function fleetCommand(argv: readonly string[], io: FleetIo = PROCESS_IO): Promise<number> {
+export async function fleetCommand(argv: readonly string[], given: FleetIo = PROCESS_IO): Promise<number> {
+  // Repository names, state files and errors are untrusted: nothing reaches the terminal as an escape sequence.
+  const io = { ...given, write: (text: string) => given.write(visibleText(text)) };
   const { values, positionals } = parse(argv);
   const [sub, ...extra] = positionals;
   if (values.help || !sub) {
