@@ -18,6 +18,9 @@ export interface RepoInfo {
 export interface GitHubClient {
   getRepo(): Promise<RepoInfo>;
   listPulls(branch: string): Promise<PullSummary[]>;
+  /** The open pull requests into `base`, every page. */
+  listOpenPulls(base: string): Promise<PullSummary[]>;
+  closePull(number: number): Promise<void>;
   /** Opens a PR; 'exists' when GitHub says one is already open for this head (a lost response, retried). */
   createPull(pr: { head: string; base: string; title: string; body: string; draft: boolean }): Promise<PullSummary | 'exists'>;
   updatePull(number: number, pr: { title: string; body: string }): Promise<PullSummary>;
@@ -52,9 +55,16 @@ export async function connectGitHub(c: GitHubConnection): Promise<GitHubClient> 
       }),
     listPulls: (branch) =>
       call({ action: `list pull requests from ${branch}`, permission: 'pull-requests: read' }, async () => {
-        const { data } = await octokit.rest.pulls.list({ ...repo, state: 'all', head: `${c.owner}:${branch}`, per_page: 100 });
+        const data = await octokit.paginate(octokit.rest.pulls.list, { ...repo, state: 'all', head: `${c.owner}:${branch}`, per_page: 100 });
         return data.map(summarize);
       }),
+    listOpenPulls: (base) =>
+      call({ action: `list pull requests into ${base}`, permission: 'pull-requests: read' }, async () => {
+        const data = await octokit.paginate(octokit.rest.pulls.list, { ...repo, state: 'open', base, per_page: 100 });
+        return data.map(summarize);
+      }),
+    closePull: (number) =>
+      call(write(`close pull request #${number}`), async () => void (await octokit.rest.pulls.update({ ...repo, pull_number: number, state: 'closed' }))),
     createPull: (pr) =>
       call(write('open the pull request'), async () => {
         try {
@@ -91,7 +101,7 @@ export async function connectGitHub(c: GitHubConnection): Promise<GitHubClient> 
       }),
     listComments: (number) =>
       call({ action: `read the comments of #${number}`, permission: 'pull-requests: read' }, async () => {
-        const { data } = await octokit.rest.issues.listComments({ ...repo, issue_number: number, per_page: 100 });
+        const data = await octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: number, per_page: 100 });
         return data.map((comment) => comment.body ?? '');
       }),
     createComment: (number, body) =>

@@ -66,13 +66,15 @@ export function fleetApi(rest: Rest) {
 
     /** The pull requests (open and closed) into `owner/name` from `headOwner:branch`. */
     async listPulls(owner: string, name: string, headOwner: string, branch: string): Promise<PullSummary[]> {
-      const r = await rest.request<PullJson[]>({
-        path: `/repos/${enc(owner)}/${enc(name)}/pulls`,
-        query: { state: 'all', head: `${headOwner}:${branch}`, per_page: 100 },
-        step: repoStep(`list pull requests from ${headOwner}:${branch}`, 'pull-requests: read'),
-        where: `${owner}/${name}`,
-      });
-      return r.data.map(summarize);
+      return rest.all<PullSummary>(
+        {
+          path: `/repos/${enc(owner)}/${enc(name)}/pulls`,
+          query: { state: 'all', head: `${headOwner}:${branch}`, per_page: 100 },
+          step: repoStep(`list pull requests from ${headOwner}:${branch}`, 'pull-requests: read'),
+          where: `${owner}/${name}`,
+        },
+        (d) => (d as PullJson[]).map(summarize),
+      );
     },
 
     /** Whether an account is an organisation (forks go there with `organization`) or a user. */
