@@ -69,4 +69,12 @@ describe('injection through file names and changelogs (built CLI, real git smart
     expect(body).not.toMatch(/^\| forged \|/m);
     expect(body).toMatch(/^<sub>Opened by create-detml/m);
   });
+
+  it('error messages quoting untrusted input reach the terminal with escapes shown, not interpreted', async () => {
+    const g = await setup();
+    const r = await g.cli(['--to', '1.1.0', '--repo', 'evil\u001b[2J\u001b]0;pwned\u0007/x\u202e']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(r.stderr).toContain('evil\\x1b[2J\\x1b]0;pwned\\x07/x\\u202e');
+  });
 });
