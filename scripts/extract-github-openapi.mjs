@@ -12,7 +12,7 @@ import { join } from 'node:path';
 const VERSION = '23.0.2';
 const OUTPUT = new URL('../tests/fixtures/github-openapi.json', import.meta.url);
 
-/** Every operation sync/github.ts and sync/fleet/rest.ts call (operationId as in GitHub's description). */
+/** Every operation sync/github.ts calls for sync and fleet (operationId as in GitHub's description). */
 const OPERATIONS = [
   'repos/get',
   'pulls/list',

@@ -3,6 +3,7 @@
 import { runInterruptCleanups } from './cleanup.ts';
 import { EXIT, UserError } from './errors.ts';
 import { log } from './log.ts';
+import { visibleText } from './visible-text.ts';
 
 /** A command: parses its own argv, does the work, returns the exit code or throws a UserError. */
 export type Command = (argv: readonly string[]) => Promise<number>;
@@ -22,14 +23,17 @@ export function mainOf(command: Command): (argv: readonly string[]) => Promise<v
     } catch (error) {
       runInterruptCleanups();
       if (error instanceof UserError) {
-        for (const line of error.message.split('\n')) log.error(line);
+        // Messages quote file names, API answers and git output: no escape sequence reaches the terminal.
+        for (const line of visibleText(error.message).split('\n')) log.error(line);
         process.exitCode = error.exitCode;
       } else {
-        log.error(`create-detml crashed: ${(error as Error)?.stack ?? String(error)}`);
+        log.error(visibleText(`create-detml crashed: ${(error as Error)?.stack ?? String(error)}`));
         log.error('This is a bug; please report it with the command you ran.');
         process.exitCode = EXIT.error;
       }
     }
+    // A pipe takes large output asynchronously: exiting before it drains would cut the report short.
+    await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
     process.exit(process.exitCode ?? EXIT.ok);
   };
 }

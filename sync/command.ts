@@ -1,3 +1,4 @@
+import { visibleText } from '../src/visible-text.ts';
 import { parseFlags } from '../src/args.ts';
 import { EXIT, UserError } from '../src/errors.ts';
 import { log } from '../src/log.ts';
@@ -73,7 +74,7 @@ export async function syncCommand(argv: readonly string[]): Promise<number> {
     target: { repo: values.repo, apiUrl: values['api-url'], remoteUrl: values['remote-url'], env: process.env },
     auth: { tokenEnv: values['token-env'], appId: values['app-id'], appKeyFile: values['app-key-file'], installationId: values['installation-id'] },
   });
-  process.stdout.write(values.json ? planJson(result) : formatPlan(result) + formatPullRequest(result));
+  process.stdout.write(values.json ? planJson(result) : formatPlan(result) + visibleText(formatPullRequest(result)));
   const pr = result.pullRequest;
   const leftAlone = pr?.action === 'closed-by-maintainer' || pr?.action === 'left-for-maintainer';
   return result.status === 'conflicts' && !leftAlone && !values['allow-conflicts'] ? EXIT.conflicts : EXIT.ok;

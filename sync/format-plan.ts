@@ -1,3 +1,4 @@
+import { visibleLine } from '../src/visible-text.ts';
 import type { FileStatus } from './policy.ts';
 import type { SyncResult } from './run-sync.ts';
 
@@ -9,11 +10,13 @@ export function formatPlan(result: SyncResult): string {
   const head = `${result.template} ${result.from} -> ${result.to}`;
   if (result.status === 'up-to-date') return `Already up to date: ${result.template} ${result.from}.\n`;
   const rows = [...result.plan].sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status));
-  const width = Math.max(0, ...rows.map((r) => r.path.length));
+  // Paths come from templates and the repository: one line each, control characters shown as escapes.
+  const shown = new Map(rows.map((r) => [r, visibleLine(r.path)]));
+  const width = Math.max(0, ...[...shown.values()].map((p) => p.length));
   const lines = [`${result.mode === 'dry-run' ? 'Plan for' : 'Synced'} ${head}:`];
-  for (const r of rows) lines.push(`  ${r.status.padEnd(12)} ${r.path.padEnd(width)}  ${r.reason}`);
+  for (const r of rows) lines.push(`  ${r.status.padEnd(12)} ${(shown.get(r) as string).padEnd(width)}  ${visibleLine(r.reason)}`);
   if (rows.length === 0) lines.push('  (no file changes)');
-  for (const note of result.notes) lines.push(`  note: ${note}`);
+  for (const note of result.notes) lines.push(`  note: ${visibleLine(note)}`);
   lines.push('', nextStep(result));
   return `${lines.join('\n')}\n`;
 }
@@ -24,7 +27,7 @@ export function planJson(result: SyncResult): string {
 }
 
 function nextStep(result: SyncResult): string {
-  const conflicted = result.plan.filter((e) => e.status === 'conflicted').map((e) => e.path);
+  const conflicted = result.plan.filter((e) => e.status === 'conflicted').map((e) => visibleLine(e.path));
   if (result.mode === 'dry-run') return 'Dry run: nothing was changed.';
   if (result.mode === 'local') {
     return conflicted.length

@@ -1,9 +1,11 @@
-// The only module that imports octokit (lazily, so create and --local never load it): every GitHub API call goes
-// through the small typed client below, with retries, timeouts and actionable errors.
+// The only module that imports octokit (lazily, so create and --local never load it): every GitHub API call of sync
+// and fleet goes through one Octokit with the throttling, retry and paginate plugins, and actionable errors.
 import type { Octokit } from '@octokit/rest';
+import type Bottleneck from 'bottleneck';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../src/version.ts';
 import { explainGitHubError, type GitHubStep } from './pr-errors.ts';
-import { DEFAULT_RETRY, retryDecision, type HttpFailure, type RetryPolicy } from './pr-retry.ts';
+import { RateLimitGate } from './fleet/limiter.ts';
+import { DEFAULT_RETRY, type HttpFailure, type RetryPolicy } from './pr-retry.ts';
 import { summarizePull as summarize, type PullSummary } from './pr-summary.ts';
 
 export type { PullSummary } from './pr-summary.ts';
@@ -18,6 +20,9 @@ export interface RepoInfo {
 export interface GitHubClient {
   getRepo(): Promise<RepoInfo>;
   listPulls(branch: string): Promise<PullSummary[]>;
+  /** The open pull requests into `base`, every page. */
+  listOpenPulls(base: string): Promise<PullSummary[]>;
+  closePull(number: number): Promise<void>;
   /** Opens a PR; 'exists' when GitHub says one is already open for this head (a lost response, retried). */
   createPull(pr: { head: string; base: string; title: string; body: string; draft: boolean }): Promise<PullSummary | 'exists'>;
   updatePull(number: number, pr: { title: string; body: string }): Promise<PullSummary>;
@@ -52,9 +57,16 @@ export async function connectGitHub(c: GitHubConnection): Promise<GitHubClient> 
       }),
     listPulls: (branch) =>
       call({ action: `list pull requests from ${branch}`, permission: 'pull-requests: read' }, async () => {
-        const { data } = await octokit.rest.pulls.list({ ...repo, state: 'all', head: `${c.owner}:${branch}`, per_page: 100 });
+        const data = await octokit.paginate(octokit.rest.pulls.list, { ...repo, state: 'all', head: `${c.owner}:${branch}`, per_page: 100 });
         return data.map(summarize);
       }),
+    listOpenPulls: (base) =>
+      call({ action: `list pull requests into ${base}`, permission: 'pull-requests: read' }, async () => {
+        const data = await octokit.paginate(octokit.rest.pulls.list, { ...repo, state: 'open', base, per_page: 100 });
+        return data.map(summarize);
+      }),
+    closePull: (number) =>
+      call(write(`close pull request #${number}`), async () => void (await octokit.rest.pulls.update({ ...repo, pull_number: number, state: 'closed' }))),
     createPull: (pr) =>
       call(write('open the pull request'), async () => {
         try {
@@ -91,7 +103,7 @@ export async function connectGitHub(c: GitHubConnection): Promise<GitHubClient> 
       }),
     listComments: (number) =>
       call({ action: `read the comments of #${number}`, permission: 'pull-requests: read' }, async () => {
-        const { data } = await octokit.rest.issues.listComments({ ...repo, issue_number: number, per_page: 100 });
+        const data = await octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: number, per_page: 100 });
         return data.map((comment) => comment.body ?? '');
       }),
     createComment: (number, body) =>
@@ -116,38 +128,109 @@ export async function appInstallationToken(
   }, { ...c, token: c.jwt });
 }
 
+/**
+ * One Octokit for every GitHub call of sync and fleet, with GitHub's documented client behaviour from octokit's own
+ * plugins: plugin-throttling waits out primary and secondary rate limits (60 s when a secondary limit names no
+ * `retry-after`) and spaces writes, plugin-retry retries 5xx and network failures a capped number of times. Every
+ * rate-limit wait also pauses the policy's shared gate, so all fleet workers stop, not just the one that was answered.
+ */
 async function createOctokit(apiUrl: string, auth: string, policy: RetryPolicy): Promise<Octokit> {
-  const { Octokit } = await import('@octokit/rest');
+  const [{ Octokit }, { throttling }, { retry }] = await Promise.all([import('@octokit/rest'), import('@octokit/plugin-throttling'), import('@octokit/plugin-retry')]);
+  const gate = policy.gate ?? new RateLimitGate();
   const quiet = () => {};
-  const octokit = new Octokit({
+  // The plugins' callback: retry after `seconds` (scaled by baseMs) unless that is beyond the cap or the retries ran out.
+  const onLimit = (seconds: number, _options: unknown, _octokit: unknown, retryCount: number): boolean => {
+    const ms = seconds * policy.baseMs;
+    if (retryCount >= policy.retries || ms > policy.maxWaitMs) return false;
+    gate.pause(ms);
+    return true;
+  };
+  const Client = Octokit.plugin(throttling, retry);
+  return new Client({
     auth,
     baseUrl: apiUrl.replace(/\/+$/, ''),
     userAgent: `${GENERATOR_NAME}/${GENERATOR_VERSION}`,
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+    throttle: {
+      onRateLimit: onLimit,
+      onSecondaryRateLimit: onLimit,
+      fallbackSecondaryRateRetryAfter: 60,
+      retryAfterBaseValue: policy.baseMs,
+      ...(policy.writeSpacingMs !== undefined && policy.writeSpacingMs !== 1000 && { write: await writeGroup(policy.writeSpacingMs) }),
+    },
+    // 403 and 429 are rate limits (or permissions): plugin-throttling's, never retried blindly.
+    retry: { retries: policy.retries, retryAfterBaseValue: policy.baseMs, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+    request: {
+      // Innermost, once per attempt: wait for the shared gate, and give each attempt its own timeout.
+      fetch: async (url: string, init: RequestInit) => {
+        await gate.ready();
+        return fetch(url, { ...init, signal: AbortSignal.timeout(policy.timeoutMs) });
+      },
+    },
   });
-  octokit.hook.wrap('request', async (request, options) => {
-    for (let attempt = 0; ; attempt++) {
+}
+
+// plugin-throttling spaces writes 1 s apart process-wide (GitHub's advice); another spacing gets its own shared group.
+const writeGroups = new Map<number, Bottleneck.Group>();
+async function writeGroup(minTime: number): Promise<Bottleneck.Group> {
+  const { default: Limiter } = await import('bottleneck');
+  const group = writeGroups.get(minTime) ?? new Limiter.Group({ id: `detml-write-${minTime}`, maxConcurrent: 1, minTime });
+  writeGroups.set(minTime, group);
+  return group;
+}
+
+/** One request of the fleet's own calls (listing, contents, forks): path below the API root, query, JSON body. */
+export interface RestRequest {
+  method?: 'GET' | 'POST';
+  path: string;
+  query?: Record<string, string | number>;
+  body?: unknown;
+  /** Statuses returned to the caller instead of thrown (e.g. 404 for "no such file"). */
+  accept?: number[];
+  step: GitHubStep;
+  /** `owner/name` (or the org) for error messages. */
+  where: string;
+}
+
+/** A decoded answer. */
+export interface RestResponse<T> {
+  status: number;
+  data: T;
+}
+
+/** The fleet's transport on the same Octokit: single requests, and every page of a list (octokit's paginate). */
+export interface Rest {
+  request<T>(r: RestRequest): Promise<RestResponse<T>>;
+  /** Every page (Link rel="next"), flattened; `items` picks the array out of each page's body. */
+  all<T>(r: RestRequest, items: (data: unknown) => T[]): Promise<T[]>;
+}
+
+/** The fleet's transport bound to one API URL, token and policy; the token never appears in an error or log line. */
+export async function connectRest(c: { apiUrl: string; token: string; retry: RetryPolicy }): Promise<Rest> {
+  const octokit = await createOctokit(c.apiUrl, c.token, c.retry);
+  const where = (r: RestRequest) => ({ ...c, owner: r.where, repo: '' });
+  const route = (r: RestRequest) => ({ method: r.method ?? 'GET', url: r.path, ...r.query, ...(r.body !== undefined && { data: r.body }) });
+  return {
+    async request<T>(r: RestRequest): Promise<RestResponse<T>> {
       try {
-        await policy.gate?.ready();
-        // Set in place: a copied options object would not reach fetch through octokit's hook chain.
-        options.request = { ...options.request, signal: AbortSignal.timeout(policy.timeoutMs) };
-        return await request(options);
+        const { status, data } = await octokit.request(route(r));
+        return { status, data: data as T };
       } catch (error) {
-        policy.gate?.failed(failureOf(error), Date.now());
-        const decision = retryDecision(failureOf(error), attempt, policy, Date.now());
-        if (!decision.retry) throw error;
-        await new Promise((resolve) => setTimeout(resolve, decision.waitMs));
+        const e = error as { status?: number; response?: { data?: unknown } };
+        if (e.response && e.status !== undefined && (r.accept ?? []).includes(e.status)) return { status: e.status, data: e.response.data as T };
+        throw explainGitHubError(failureOf(error), r.step, { repo: r.where, apiUrl: c.apiUrl }, [c.token]);
       }
-    }
-  });
-  return octokit;
+    },
+    all: <T>(r: RestRequest, items: (data: unknown) => T[]) =>
+      guarded(r.step, async () => (await octokit.paginate(route(r) as never, (response: { data: unknown }) => items(response.data))) as T[], where(r)),
+  };
 }
 
 async function guarded<T>(step: GitHubStep, fn: () => Promise<T>, c: GitHubConnection): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    throw explainGitHubError(failureOf(error), step, { repo: `${c.owner}/${c.repo}`, apiUrl: c.apiUrl }, [c.token]);
+    throw explainGitHubError(failureOf(error), step, { repo: c.repo ? `${c.owner}/${c.repo}` : c.owner, apiUrl: c.apiUrl }, [c.token]);
   }
 }
 

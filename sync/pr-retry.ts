@@ -1,52 +1,41 @@
-/** How GitHub API calls are retried: attempts, backoff, the longest wait accepted, and the per-request timeout. */
+// How the one GitHub client (sync/github.ts) waits and retries. The decisions are octokit's own plugins':
+// @octokit/plugin-throttling for primary and secondary rate limits and write spacing, @octokit/plugin-retry for 5xx
+// and network failures. This module holds the policy they are configured with and reads rate-limit headers for
+// error messages.
+
+/** How GitHub API calls are retried and spaced, and the per-request timeout. */
 export interface RetryPolicy {
+  /** Retries per request, for 5xx/network failures (backoff baseMs × 1, 4, 9, 16…) and for rate limits each. */
   retries: number;
+  /** One second of GitHub's `retry-after`/reset as milliseconds of waiting (1000; tests scale time down). */
   baseMs: number;
+  /** The longest rate-limit wait accepted before the request fails with the reset time. */
   maxWaitMs: number;
   timeoutMs: number;
-  /** Shared by concurrent runs (fleet sync): awaited before every request, told of every failure. */
+  /** Minimum gap between two writes (POST/PATCH/PUT/DELETE) of the whole process, as GitHub asks (1 s). */
+  writeSpacingMs?: number;
+  /** Shared by concurrent runs (fleet sync): after a rate limit answered to any of them, none sends until it is over. */
   gate?: RequestGate;
 }
 
-/** A limiter shared across clients: after a rate-limit answer to any of them, none sends until the reset. */
+/** A pause shared across clients: `pause` after a rate-limit answer, `ready` before every request. */
 export interface RequestGate {
   ready(): Promise<void>;
-  failed(failure: HttpFailure, now: number): void;
+  pause(ms: number): void;
 }
 
-/** Defaults: 4 retries with 1, 2, 4, 8 s backoff; rate-limit waits up to a minute; 30 s per request. */
-export const DEFAULT_RETRY: RetryPolicy = { retries: 4, baseMs: 1000, maxWaitMs: 60_000, timeoutMs: 30_000 };
+/**
+ * Defaults: 4 retries (5xx backoff 1 + 4 + 9 + 16 s, a 30 s total cap); rate-limit waits up to a minute, and a
+ * secondary rate limit without `retry-after` waits 60 s (plugin-throttling's fallback, GitHub's advice); 30 s per request.
+ */
+export const DEFAULT_RETRY: RetryPolicy = { retries: 4, baseMs: 1000, maxWaitMs: 60_000, timeoutMs: 30_000, writeSpacingMs: 1000 };
 
-/** A failed HTTP call, reduced to what the retry decision needs. */
+/** A failed HTTP call, reduced to what error messages need. */
 export interface HttpFailure {
   /** Undefined when no response came back (connection refused or reset, timeout). */
   status: number | undefined;
   headers: Readonly<Record<string, string | undefined>>;
   message: string;
-}
-
-/** The retry decision: wait `waitMs` and retry, or stop (`rateLimitedUntil` set when a rate limit outlasts the cap). */
-export type RetryDecision = { retry: true; waitMs: number } | { retry: false; rateLimitedUntil?: Date };
-
-/**
- * Decides whether a failed GitHub call is retried and after how long (pure): network errors and 5xx back off
- * exponentially; 429 and 403 rate limits wait for `retry-after` or `x-ratelimit-reset` as GitHub asks
- * (docs.github.com "Best practices for using the REST API"); everything else, and waits beyond the cap, stops.
- */
-export function retryDecision(failure: HttpFailure, attempt: number, policy: RetryPolicy, now: number): RetryDecision {
-  if (attempt >= policy.retries) return { retry: false, ...rateLimitInfo(failure, now) };
-  const backoff = policy.baseMs * 2 ** attempt;
-  const { status, headers } = failure;
-  if (status === undefined || status === 500 || status === 502 || status === 503 || status === 504) {
-    return { retry: true, waitMs: headerWait(headers, now) ?? backoff };
-  }
-  if (status !== 403 && status !== 429) return { retry: false };
-  const wait = headerWait(headers, now);
-  const secondary = /secondary rate limit|abuse/i.test(failure.message);
-  if (wait === undefined && !secondary && status === 403) return { retry: false };
-  const waitMs = wait ?? backoff;
-  if (waitMs > policy.maxWaitMs) return { retry: false, rateLimitedUntil: new Date(now + waitMs) };
-  return { retry: true, waitMs };
 }
 
 /** True when a failure is a rate limit rather than a permission problem. */
@@ -67,9 +56,4 @@ function headerWait(headers: HttpFailure['headers'], now: number): number | unde
 export function rateLimitUntil(failure: HttpFailure, now: number): Date | undefined {
   const wait = isRateLimit(failure) ? headerWait(failure.headers, now) : undefined;
   return wait === undefined ? undefined : new Date(now + wait);
-}
-
-function rateLimitInfo(failure: HttpFailure, now: number): { rateLimitedUntil?: Date } {
-  const until = rateLimitUntil(failure, now);
-  return until ? { rateLimitedUntil: until } : {};
 }

@@ -1,13 +1,16 @@
 import { UserError } from '../src/errors.ts';
+import { runGit } from '../src/git.ts';
+import { STATE_PATH } from '../src/state/state-file.ts';
+import { compareSemver } from '../src/templates/semver.ts';
 import { syncBranch } from './apply.ts';
 import type { GitHubClient, PullSummary } from './github.ts';
 import { prBody, prTitle, type PrBodyInput } from './pr-body.ts';
 import { isToolCommit, parseMarker, sameCommitContent } from './pr-marker.ts';
-import type { Target } from './pr-target.ts';
+import { serverUrl, type Target } from './pr-target.ts';
 import { fetchBranches, isAncestor, lsRemote, pushBranch, remoteRef } from './push.ts';
 
 /** What happened to the pull request. */
-export type PrAction = 'created' | 'updated' | 'unchanged' | 'closed-by-maintainer' | 'left-for-maintainer';
+export type PrAction = 'created' | 'updated' | 'unchanged' | 'closed-by-maintainer' | 'left-for-maintainer' | 'already-merged';
 
 /** The result of the pull-request step, for printing and JSON. */
 export interface PrOutcome {
@@ -18,6 +21,8 @@ export interface PrOutcome {
   draft: boolean;
   /** The older sync PR this one replaces because a maintainer pushed to its branch. */
   supersedes?: number;
+  /** Sync PRs from branches of a renamed base that this one replaced (closed with a comment). */
+  closed?: number[];
   notes: string[];
 }
 
@@ -32,7 +37,9 @@ export interface UpsertInput {
   commit: string;
   parent: string;
   conflicts: boolean;
-  text: Omit<PrBodyInput, 'head' | 'branch' | 'base'>;
+  text: Omit<PrBodyInput, 'head' | 'branch' | 'base' | 'reportUrl'>;
+  /** Repository-relative path of the full report committed with the sync commit, when the body leaves things out. */
+  reportPath?: string;
   progress: (message: string) => void;
 }
 
@@ -59,8 +66,10 @@ export async function upsertSyncPr(i: UpsertInput): Promise<PrOutcome> {
   if (!(await isAncestor(i.dir, i.parent, remoteRef(i.base)))) {
     throw new UserError(`Your ${i.base} has commits that are not on ${i.target.owner}/${i.target.repo}; push them (or sync from an up-to-date checkout) so the pull request holds only the template update.`);
   }
+  const merged = await alreadyMerged(i, pulls);
+  if (merged) return merged;
   const open = (branch: string) => pulls.find((p) => p.state === 'open' && p.headRef === branch);
-  if (await ours(i, main, tips.get(main))) return deliver(i, main, tips.get(main), open(main));
+  if (await ours(i, main, tips.get(main))) return closeRenamed(i, await deliver(i, main, tips.get(main), open(main)), [main, alt]);
 
   const current = open(main);
   if (current && parseMarker(current.body)?.to === to) {
@@ -74,7 +83,49 @@ export async function upsertSyncPr(i: UpsertInput): Promise<PrOutcome> {
   i.progress(`${main} has commits create-detml did not push; proposing ${to} on ${alt} instead`);
   const result = await deliver(i, alt, tips.get(alt), open(alt));
   if (current) await commentSuperseded(i.gh, current, result, to);
-  return { ...result, ...(current ? { supersedes: current.number } : {}) };
+  return closeRenamed(i, { ...result, ...(current ? { supersedes: current.number } : {}) }, [main, alt]);
+}
+
+/**
+ * The base branch on GitHub already carries this update (a squash or merge of an earlier sync PR, or a manual sync):
+ * read from the state file on the fetched remote base, not from the checkout, which may be behind. Nothing is pushed.
+ */
+async function alreadyMerged(i: UpsertInput, pulls: readonly PullSummary[]): Promise<PrOutcome | undefined> {
+  const remote = await remoteTemplate(i.dir, remoteRef(i.base));
+  if (!remote || remote.id !== i.text.template || compareSemver(remote.version, i.text.from) === 0) return undefined;
+  if (compareSemver(remote.version, i.text.to) < 0) {
+    throw new UserError(`${i.base} on ${i.target.owner}/${i.target.repo} is on ${remote.id} ${remote.version}, but this checkout is on ${i.text.from}; pull ${i.base} and run sync again.`);
+  }
+  const pr = pulls.find((p) => p.merged && parseMarker(p.body)?.to === remote.version) ?? pulls.find((p) => p.merged);
+  const note = `${i.base} on ${i.target.owner}/${i.target.repo} already has ${remote.id} ${remote.version}${pr ? ` (merged in #${pr.number})` : ''}; pull it to update this checkout.`;
+  return { action: 'already-merged', number: pr?.number ?? 0, url: pr?.url ?? '', branch: pr?.headRef ?? syncBranch(i.base), draft: false, notes: [note] };
+}
+
+// The template id and version recorded in the project's state file at `ref` (the project may sit in a subfolder).
+async function remoteTemplate(dir: string, ref: string): Promise<{ id: string; version: string } | undefined> {
+  const prefix = (await runGit(dir, ['rev-parse', '--show-prefix'])).stdout.toString('utf8').trim();
+  const shown = await runGit(dir, ['show', `${ref}:${prefix}${STATE_PATH}`], { okCodes: [0, 128] });
+  if (shown.code !== 0) return undefined;
+  try {
+    const template = (JSON.parse(shown.stdout.toString('utf8')) as { template?: { id?: unknown; version?: unknown } }).template;
+    const valid = typeof template?.id === 'string' && typeof template.version === 'string' && /^\d+\.\d+\.\d+/.test(template.version);
+    return valid ? { id: template.id as string, version: template.version as string } : undefined;
+  } catch {
+    return undefined; // not ours to judge here: the merge already validated the local state file
+  }
+}
+
+/**
+ * A renamed base branch leaves the sync PR of its old name (GitHub retargets it to the new name) next to the new
+ * one: every other open create-detml PR into this base is closed with a comment pointing to the current one.
+ */
+async function closeRenamed(i: UpsertInput, result: PrOutcome, current: readonly string[]): Promise<PrOutcome> {
+  const stale = (await i.gh.listOpenPulls(i.base)).filter((p) => p.number !== result.number && !current.includes(p.headRef) && p.headRef.startsWith('detml/sync/') && parseMarker(p.body));
+  for (const old of stale) {
+    await i.gh.createComment(old.number, `create-detml now proposes template updates for \`${i.base}\` in #${result.number} (${result.url}); this pull request is from \`${old.headRef}\`, the sync branch of the base's former name, so it is closed. Its branch is left untouched.`);
+    await i.gh.closePull(old.number);
+  }
+  return stale.length ? { ...result, closed: stale.map((p) => p.number) } : result;
 }
 
 // A remote branch may be overwritten when it is absent, is an untouched create-detml commit, or is already merged into base.
@@ -91,7 +142,8 @@ async function deliver(i: UpsertInput, branch: string, tip: string | undefined, 
     await pushBranch(i.dir, i.target.remoteUrl, i.token, i.commit, branch, tip);
   }
   const title = prTitle(i.text);
-  const body = prBody({ ...i.text, head, branch, base: i.base });
+  const reportUrl = i.reportPath && `${serverUrl(i.target.apiUrl)}/${i.target.owner}/${i.target.repo}/blob/${head}/${i.reportPath.split('/').map(encodeURIComponent).join('/')}`;
+  const body = prBody({ ...i.text, head, branch, base: i.base, reportUrl });
   let pr = open;
   let action: PrAction = 'updated';
   if (!pr) {

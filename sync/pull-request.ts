@@ -1,11 +1,10 @@
 import { UserError } from '../src/errors.ts';
 import { runGit } from '../src/git.ts';
 import { resolveTargetTemplate } from './template-source.ts';
-import { GENERATOR_NAME, GENERATOR_VERSION } from '../src/version.ts';
 import { resolveAuth, type AuthOptions } from './auth.ts';
 import { connectGitHub } from './github.ts';
 import { changelogBetween, readChangelog, type ChangelogEntry } from './pr-changelog.ts';
-import { stampCommit } from './pr-marker.ts';
+import { prepareProposal } from './pr-proposal.ts';
 import type { RetryPolicy } from './pr-retry.ts';
 import { resolveTarget, type TargetOptions } from './pr-target.ts';
 import { upsertSyncPr, type PrOutcome } from './pr-upsert.ts';
@@ -47,7 +46,7 @@ export async function runPullRequestSync(options: PullRequestSyncOptions): Promi
   }
 
   // 3. Push and upsert the PR.
-  const commit = await stampCommit(options.cwd, sync.commit, sync.branch);
+  const { commit, text, reportPath } = await prepareProposal(options.cwd, { ...sync, commit: sync.commit, branch: sync.branch }, await changelog(sync, options));
   const parent = (await runGit(options.cwd, ['rev-parse', `${commit}^`])).stdout.toString('utf8').trim();
   progress(`Proposing the update on ${target.owner}/${target.repo} (base ${base})`);
   const pullRequest = await upsertSyncPr({
@@ -59,7 +58,8 @@ export async function runPullRequestSync(options: PullRequestSyncOptions): Promi
     commit,
     parent,
     conflicts: sync.status === 'conflicts',
-    text: { template: sync.template, from: sync.from, to: sync.to, plan: sync.plan, notes: sync.notes, changelog: await changelog(sync, options), generator: `${GENERATOR_NAME} ${GENERATOR_VERSION}` },
+    text,
+    ...(reportPath && { reportPath }),
     progress,
   });
   return { ...sync, commit, pullRequest };

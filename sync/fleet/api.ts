@@ -3,7 +3,7 @@
 import { UserError } from '../../src/errors.ts';
 import { STATE_PATH } from '../../src/state/state-file.ts';
 import { summarizePull as summarize, type PullJson, type PullSummary } from '../pr-summary.ts';
-import type { Rest } from './rest.ts';
+import type { Rest } from '../github.ts';
 
 /** What the fleet knows about a repository from the API. */
 export interface RepoFacts {
@@ -42,8 +42,9 @@ export function fleetApi(rest: Rest) {
 
     /** Every repository the token's GitHub App installation can access (needs an installation token). */
     listInstallationRepos: () =>
+      // octokit's paginate already unwraps `{ total_count, repositories }` into the array.
       rest.all<RepoFacts>({ path: '/installation/repositories', query: { per_page: 100 }, step: repoStep("list the App installation's repositories"), where: 'the installation' }, (d) =>
-        (d as { repositories: RepoJson[] }).repositories.map(facts),
+        (Array.isArray(d) ? (d as RepoJson[]) : (d as { repositories: RepoJson[] }).repositories).map(facts),
       ),
 
     /** One repository's facts. */
@@ -66,13 +67,15 @@ export function fleetApi(rest: Rest) {
 
     /** The pull requests (open and closed) into `owner/name` from `headOwner:branch`. */
     async listPulls(owner: string, name: string, headOwner: string, branch: string): Promise<PullSummary[]> {
-      const r = await rest.request<PullJson[]>({
-        path: `/repos/${enc(owner)}/${enc(name)}/pulls`,
-        query: { state: 'all', head: `${headOwner}:${branch}`, per_page: 100 },
-        step: repoStep(`list pull requests from ${headOwner}:${branch}`, 'pull-requests: read'),
-        where: `${owner}/${name}`,
-      });
-      return r.data.map(summarize);
+      return rest.all<PullSummary>(
+        {
+          path: `/repos/${enc(owner)}/${enc(name)}/pulls`,
+          query: { state: 'all', head: `${headOwner}:${branch}`, per_page: 100 },
+          step: repoStep(`list pull requests from ${headOwner}:${branch}`, 'pull-requests: read'),
+          where: `${owner}/${name}`,
+        },
+        (d) => (d as PullJson[]).map(summarize),
+      );
     },
 
     /** Whether an account is an organisation (forks go there with `organization`) or a user. */

@@ -1,13 +1,14 @@
 // `create-detml fleet plan|sync|status`: flags, the repositories to cover, and the output of each subcommand.
 import { parseFlags } from '../../src/args.ts';
+import { visibleText } from '../../src/visible-text.ts';
 import { EXIT, UserError } from '../../src/errors.ts';
-import { DEFAULT_RETRY } from '../pr-retry.ts';
+import { connectRest } from '../github.ts';
+import { DEFAULT_RETRY, type RetryPolicy } from '../pr-retry.ts';
 import { fleetApi, type FleetApi } from './api.ts';
 import { formatPlan, formatResult, formatStatus, formatSummary, planCounts } from './format.ts';
 import { RateLimitGate } from './limiter.ts';
 import { planJson } from './matrix.ts';
 import { planFleet, type PlanTarget } from './plan.ts';
-import { restClient } from './rest.ts';
 import { runFleetSync } from './run.ts';
 import { filterEntries, readRepoList, repoArgs } from './sources.ts';
 
@@ -53,12 +54,16 @@ Exit codes: 0 done, 1 some repository failed (or could not be inspected), 2 inva
 export interface FleetIo {
   write(text: string): void;
   env: NodeJS.ProcessEnv;
+  /** @internal Scaled-down waits for in-process tests (see RetryPolicy.baseMs); the CLI always uses GitHub's. */
+  retry?: Partial<RetryPolicy>;
 }
 
 const PROCESS_IO: FleetIo = { write: (text) => void process.stdout.write(text), env: process.env };
 
 /** Runs `create-detml fleet <plan|sync|status> ...` and returns the exit code. */
-export async function fleetCommand(argv: readonly string[], io: FleetIo = PROCESS_IO): Promise<number> {
+export async function fleetCommand(argv: readonly string[], given: FleetIo = PROCESS_IO): Promise<number> {
+  // Repository names, state files and errors are untrusted: nothing reaches the terminal as an escape sequence.
+  const io = { ...given, write: (text: string) => given.write(visibleText(text)) };
   const { values, positionals } = parse(argv);
   const [sub, ...extra] = positionals;
   if (values.help || !sub) {
@@ -67,7 +72,7 @@ export async function fleetCommand(argv: readonly string[], io: FleetIo = PROCES
   }
   if (!['plan', 'sync', 'status'].includes(sub) || extra.length) throw new UserError(`Unknown fleet command "${positionals.join(' ')}"; use plan, sync or status.`, EXIT.usage);
   const started = Date.now();
-  const { api, retry, token, apiUrl, source, concurrency } = connect(values, io);
+  const { api, retry, token, apiUrl, source, concurrency } = await connect(values, io);
   const maxJobs = count('max-jobs', values['max-jobs'], 256);
   const targets = filterEntries(await fleetTargets(values, api), values.only ?? [], values.exclude ?? []);
   if (targets.some((t) => t.fork) && !values.fork) throw new UserError('The list file asks for forks (fork: true); pass --fork OWNER to say where they go.', EXIT.usage);
@@ -91,16 +96,16 @@ export async function fleetCommand(argv: readonly string[], io: FleetIo = PROCES
 }
 
 // The token, API client (sharing one rate-limit gate with the PR flow), template source and concurrency of a run.
-function connect(values: ReturnType<typeof parse>['values'], io: FleetIo) {
+async function connect(values: ReturnType<typeof parse>['values'], io: FleetIo) {
   const concurrency = count('concurrency', values.concurrency, 4);
   const maxWaitMs = count('max-rate-wait', values['max-rate-wait'], 900) * 1000;
   const tokenVar = values['token-env'] ?? 'GITHUB_TOKEN';
   const token = io.env[tokenVar]?.trim();
   if (!token) throw new UserError(`fleet needs a GitHub token in $${tokenVar} (contents, pull-requests and issues: write to sync; read to plan). Pass --token-env NAME to read another variable.`);
   const apiUrl = (values['api-url'] ?? io.env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '');
-  const retry = { ...DEFAULT_RETRY, maxWaitMs, gate: new RateLimitGate(maxWaitMs) };
+  const retry = { ...DEFAULT_RETRY, ...io.retry, maxWaitMs, gate: new RateLimitGate() };
   const source = { templateRoot: values['template-root'] ?? io.env.DETML_TEMPLATE_ROOT, templatesFrom: values['templates-from'] };
-  return { api: fleetApi(restClient({ apiUrl, token, retry })), retry, token, apiUrl, source, concurrency };
+  return { api: fleetApi(await connectRest({ apiUrl, token, retry })), retry, token, apiUrl, source, concurrency };
 }
 
 // A positive whole-number flag, or its default.

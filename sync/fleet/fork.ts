@@ -3,10 +3,9 @@
 import { UserError } from '../../src/errors.ts';
 import { runGit } from '../../src/git.ts';
 import type { TemplateSource } from '../../src/templates/registry.ts';
-import { GENERATOR_NAME, GENERATOR_VERSION } from '../../src/version.ts';
 import { connectGitHub, type GitHubClient } from '../github.ts';
 import { changelogBetween, readChangelog, type ChangelogEntry } from '../pr-changelog.ts';
-import { stampCommit } from '../pr-marker.ts';
+import { prepareProposal } from '../pr-proposal.ts';
 import type { RetryPolicy } from '../pr-retry.ts';
 import { upsertSyncPr } from '../pr-upsert.ts';
 import type { PullRequestSyncResult } from '../pull-request.ts';
@@ -55,7 +54,7 @@ export async function syncViaFork(i: ForkSyncInput): Promise<PullRequestSyncResu
   const head = (await runGit(i.dir, ['rev-parse', 'HEAD'])).stdout.toString('utf8').trim();
   if (heads.get(i.base) !== head) await pushBranch(i.dir, forkUrl, i.token, head, i.base, heads.get(i.base));
 
-  const commit = await stampCommit(i.dir, sync.commit, sync.branch);
+  const { commit, text, reportPath } = await prepareProposal(i.dir, { ...sync, commit: sync.commit, branch: sync.branch }, await changelog(sync, i.source));
   const gh = await connectGitHub({ apiUrl: i.apiUrl, token: i.token, owner: i.owner, repo: i.name, retry: i.retry });
   const pullRequest = await upsertSyncPr({
     dir: i.dir,
@@ -66,7 +65,8 @@ export async function syncViaFork(i: ForkSyncInput): Promise<PullRequestSyncResu
     commit,
     parent: head,
     conflicts: sync.status === 'conflicts',
-    text: { template: sync.template, from: sync.from, to: sync.to, plan: sync.plan, notes: sync.notes, changelog: await changelog(sync, i.source), generator: `${GENERATOR_NAME} ${GENERATOR_VERSION}` },
+    text,
+    ...(reportPath && { reportPath }),
     progress: () => {},
   });
   return { ...sync, commit, pullRequest };

@@ -1,6 +1,8 @@
 // Human output of the fleet commands: the plan table, the status table (plain or Markdown for a dashboard issue),
 // one line per synced repository, and the closing summary.
 import { compareSemver } from '../../src/templates/semver.ts';
+import { visibleLine } from '../../src/visible-text.ts';
+import { neutralizeMarkdown } from '../pr-changelog.ts';
 import type { FleetPlan, RepoPlan } from './plan.ts';
 import type { RepoSyncResult } from './run.ts';
 
@@ -34,7 +36,8 @@ export function formatStatus(plan: FleetPlan, markdown: boolean): string {
   const rows = sorted.map((p) => [p.repo, p.template ?? '-', p.from ?? '-', p.to ?? '-', pr(p), note(p)]);
   const header = ['REPOSITORY', 'TEMPLATE', 'VERSION', 'LATEST', 'SYNC PR', 'NOTE'];
   if (!markdown) return (rows.length ? table([header, ...rows]) : 'No repositories.\n') + `\n${versionCounts(plan)}\n`;
-  const cell = (s: string) => s.replace(/\|/g, '\\|') || ' ';
+  // Names and notes come from repositories' state files and API answers: one line, no mention, reference or comment.
+  const cell = (s: string) => neutralizeMarkdown(visibleLine(s)).replace(/\|/g, '\\|') || ' ';
   const link = (p: RepoPlan) => (p.pullRequest?.state === 'open' ? `[${pr(p)}](${p.pullRequest.url})` : '');
   return [
     '## Template versions across the fleet',

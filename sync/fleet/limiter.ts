@@ -1,53 +1,26 @@
 // Concurrency and rate limits for fleet runs: a worker pool, and one gate every GitHub client of the run shares so
-// that after a rate-limit answer to any worker, no worker sends a request until GitHub's reset.
-import { rateLimitUntil, type HttpFailure, type RequestGate } from '../pr-retry.ts';
+// that after a rate-limit answer to any worker, no worker sends a request until the wait GitHub asked for is over.
+import type { RequestGate } from '../pr-retry.ts';
 
-/**
- * The error a closed gate throws when the reset is further away than the run may wait. It is shaped like octokit's
- * RequestError (status and response headers), so the retry policy and error messages treat it as GitHub's own 403.
- */
-export class RateLimitedError extends Error {
-  override name = 'RateLimitedError';
-  readonly status = 403;
-  readonly response: { headers: Record<string, string>; data: { message: string } };
-  constructor(readonly until: Date, now: number) {
-    const message = `API rate limit exceeded; the reset is at ${until.toISOString()}`;
-    super(message);
-    this.response = { headers: { 'retry-after': String(Math.max(1, Math.ceil((until.getTime() - now) / 1000))) }, data: { message } };
-  }
-
-  /** The failure as the retry policy reads it. */
-  get failure(): HttpFailure {
-    return { status: 403, headers: this.response.headers, message: this.message };
-  }
-}
-
-/** A rate-limit gate shared by all workers: `ready` waits for the latest reset any answer announced. */
+/** A pause shared by all workers: `ready` resolves once the latest pause any rate-limit answer asked for is over. */
 export class RateLimitGate implements RequestGate {
   private until = 0;
   /** How many times a rate-limit answer closed (or extended) the gate. */
   closings = 0;
 
-  constructor(
-    private readonly maxWaitMs: number,
-    private readonly clock: () => number = Date.now,
-  ) {}
+  constructor(private readonly clock: () => number = Date.now) {}
 
-  /** Resolves once no rate limit is in force; throws RateLimitedError when the reset is beyond `maxWaitMs`. */
+  /** Resolves once no pause is in force. */
   async ready(): Promise<void> {
-    for (;;) {
-      const now = this.clock();
-      const wait = this.until - now;
-      if (wait <= 0) return;
-      if (wait > this.maxWaitMs) throw new RateLimitedError(new Date(this.until), now);
+    for (let wait = this.until - this.clock(); wait > 0; wait = this.until - this.clock()) {
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 
-  /** Closes the gate until the reset a 403/429 answer announces (retry-after, or x-ratelimit-reset when exhausted). */
-  failed(failure: HttpFailure, now: number): void {
-    const until = rateLimitUntil(failure, now)?.getTime();
-    if (until !== undefined && until > this.until) {
+  /** Closes the gate for `ms` from now (never shortens a pause already in force). */
+  pause(ms: number): void {
+    const until = this.clock() + ms;
+    if (until > this.until) {
       this.until = until;
       this.closings++;
     }

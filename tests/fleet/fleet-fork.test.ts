@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fleetApi } from '../../sync/fleet/api.ts';
 import { fleetCommand } from '../../sync/fleet/command.ts';
+import { connectRest } from '../../sync/github.ts';
 import { RateLimitGate } from '../../sync/fleet/limiter.ts';
 import type { PlanJson } from '../../sync/fleet/matrix.ts';
 import { planFleet } from '../../sync/fleet/plan.ts';
-import { restClient } from '../../sync/fleet/rest.ts';
 import { runFleetSync } from '../../sync/fleet/run.ts';
 import { repoArgs } from '../../sync/fleet/sources.ts';
 import { buildFleet } from '../helpers/fake-github/fleet.ts';
@@ -28,7 +28,7 @@ async function setup() {
   writeFileSync(list, ['repositories:', '  - upstream/lib-a', '  - upstream/lib-b', '  - upstream/lib-c', '  - repo: upstream/own', '    optOut: true', '    reason: migrating'].join('\n'));
   const run = async (...args: string[]) => {
     let out = '';
-    const code = await fleetCommand([...args, '--template-root', templateRoot, '--api-url', gh.apiUrl], { write: (t) => void (out += t), env: { BOT_TOKEN: TOKEN } });
+    const code = await fleetCommand([...args, '--template-root', templateRoot, '--api-url', gh.apiUrl], { write: (t) => void (out += t), env: { BOT_TOKEN: TOKEN }, retry: FAST_RETRY });
     return { code, out };
   };
   return { gh, list, run, templateRoot };
@@ -84,8 +84,8 @@ describe('fleet fork mode: PRs from the bot\'s forks where it cannot push', () =
 describe('fleet credentials and discovery', () => {
   it('never writes the token into a clone: not in .git/config, a remote URL or any file', async () => {
     const { gh, templateRoot } = await setup();
-    const retry = { ...FAST_RETRY, gate: new RateLimitGate(5_000) };
-    const api = fleetApi(restClient({ apiUrl: gh.apiUrl, token: TOKEN, retry }));
+    const retry = { ...FAST_RETRY, gate: new RateLimitGate() };
+    const api = fleetApi(await connectRest({ apiUrl: gh.apiUrl, token: TOKEN, retry }));
     const plan = await planFleet(repoArgs(['upstream/own']), { api, source: { templateRoot }, concurrency: 1 });
     const workDir = tempDir('detml-fleet-clones-');
     const [result] = await runFleetSync({ plan: plan.repos, token: TOKEN, apiUrl: gh.apiUrl, api, source: { templateRoot }, retry, concurrency: 1, workDir, keepClones: true });
@@ -108,7 +108,7 @@ describe('fleet credentials and discovery', () => {
     gh.state.tokens.set('ghs_installation_token_0123', { login: 'detml-sync-app[bot]', permissions: ALL_WRITE, installation: true });
     const plan = async (...args: string[]) => {
       let out = '';
-      const io = { write: (t: string) => void (out += t), env: { APP_TOKEN: 'ghs_installation_token_0123' } };
+      const io = { write: (t: string) => void (out += t), env: { APP_TOKEN: 'ghs_installation_token_0123' }, retry: FAST_RETRY };
       await fleetCommand(['plan', '--installation', '--json', ...args, '--template-root', templateRoot, '--api-url', gh.apiUrl, '--token-env', 'APP_TOKEN'], io);
       return (JSON.parse(out) as PlanJson).repos.map((r) => r.repo);
     };

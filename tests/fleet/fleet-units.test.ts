@@ -1,13 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { formatPlan, formatStatus, formatSummary } from '../../sync/fleet/format.ts';
-import { mapLimit, RateLimitedError, RateLimitGate } from '../../sync/fleet/limiter.ts';
+import { mapLimit, RateLimitGate } from '../../sync/fleet/limiter.ts';
 import { readFleetState, type RepoPlan } from '../../sync/fleet/plan.ts';
-import { nextLink } from '../../sync/fleet/rest.ts';
 import { filterEntries, readRepoList, repoArgs } from '../../sync/fleet/sources.ts';
 import { explainGitHubError } from '../../sync/pr-errors.ts';
-import { retryDecision } from '../../sync/pr-retry.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const file = (name: string, text: string) => {
@@ -59,30 +57,34 @@ describe('state file opt-out', () => {
   });
 });
 
-describe('the shared rate-limit gate', () => {
-  const limited = (headers: Record<string, string>) => ({ status: 403, headers, message: 'API rate limit exceeded' });
-
-  it('after a rate limit answer to one worker, every worker waits for the reset', async () => {
-    const gate = new RateLimitGate(10_000);
-    await gate.ready();
-    gate.failed(limited({ 'retry-after': '1' }), Date.now());
-    gate.failed({ status: 502, headers: {}, message: 'Bad Gateway' }, Date.now()); // not a rate limit: no effect
-    const started = Date.now();
-    const woke = await Promise.all([1, 2, 3].map(async () => (await gate.ready(), Date.now() - started)));
-    for (const ms of woke) expect(ms).toBeGreaterThanOrEqual(950);
-    expect(gate.closings).toBe(1);
-    expect(gate.closedUntil()).toBeUndefined();
+describe('the shared rate-limit gate (fake clock)', () => {
+  it('a pause asked for by one worker holds every worker until it is over; shorter pauses never shorten it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const gate = new RateLimitGate();
+      await gate.ready();
+      const start = Date.now();
+      gate.pause(60_000);
+      gate.pause(1_000);
+      const woke: number[] = [];
+      const waiting = Promise.all([1, 2, 3].map(async () => (await gate.ready(), woke.push(Date.now() - start))));
+      await vi.advanceTimersByTimeAsync(59_999);
+      expect(woke).toEqual([]);
+      expect(gate.closedUntil()).toEqual(new Date(start + 60_000));
+      await vi.advanceTimersByTimeAsync(1);
+      await waiting;
+      expect(woke).toEqual([60_000, 60_000, 60_000]);
+      expect(gate.closings).toBe(1);
+      expect(gate.closedUntil()).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
-  it('x-ratelimit-reset closes it until the reset; a reset beyond the cap fails fast like GitHub\'s own 403', async () => {
+  it('a rate-limit failure reads as one line with the reset time', () => {
     const now = 1_700_000_000_000;
-    const gate = new RateLimitGate(60_000, () => now);
-    gate.failed(limited({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 3600) }), now);
-    expect(gate.closedUntil()).toEqual(new Date(now + 3601_000));
-    const error = (await gate.ready().catch((e: unknown) => e)) as RateLimitedError;
-    expect(error).toBeInstanceOf(RateLimitedError);
-    expect(retryDecision(error.failure, 0, { retries: 4, baseMs: 1000, maxWaitMs: 60_000, timeoutMs: 1000 }, now)).toEqual({ retry: false, rateLimitedUntil: new Date(now + 3601_000) });
-    expect(explainGitHubError(error.failure, { action: 'read the repository', permission: 'metadata: read' }, { repo: 'a/b', apiUrl: 'https://api.github.com' }, []).message).toMatch(/^GitHub rate-limited the request to read the repository on a\/b until /);
+    const failure = { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 3600) }, message: 'API rate limit exceeded' };
+    expect(explainGitHubError(failure, { action: 'read the repository', permission: 'metadata: read' }, { repo: 'a/b', apiUrl: 'https://api.github.com' }, []).message).toMatch(/^GitHub rate-limited the request to read the repository on a\/b until /);
   });
 
   it('mapLimit runs at most n at a time and keeps the input order', async () => {
@@ -136,9 +138,4 @@ describe('output', () => {
     expect(text).toBe('\nFleet sync: 3 repositories in 2.5 s: 2 created, 1 failed (1 with conflicts to resolve).\n  failed acme/d: boom\n');
   });
 
-  it('follows GitHub\'s Link header to the next page', () => {
-    expect(nextLink('<https://api.github.com/orgs/a/repos?page=2>; rel="next", <https://api.github.com/orgs/a/repos?page=5>; rel="last"')).toBe('https://api.github.com/orgs/a/repos?page=2');
-    expect(nextLink('<https://api.github.com/orgs/a/repos?page=1>; rel="first"')).toBeUndefined();
-    expect(nextLink(null)).toBeUndefined();
-  });
 });

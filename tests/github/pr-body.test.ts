@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prBody, prTitle, type PrBodyInput } from '../../sync/pr-body.ts';
+import { prBody, prReport, prTitle, type PrBodyInput } from '../../sync/pr-body.ts';
 import { changelogBetween, neutralizeMarkdown } from '../../sync/pr-changelog.ts';
 import { parseMarker } from '../../sync/pr-marker.ts';
 
@@ -96,7 +96,64 @@ describe('PR title and body (pure)', () => {
     const plan = Array.from({ length: 3000 }, (_, i) => ({ path: `src/generated/file-${i}.txt`, status: 'applied' as const, ownership: 'merged' as const, reason: 'template change' }));
     const body = prBody({ ...input, plan });
     expect(body.length).toBeLessThan(65_536);
-    expect(body).toMatch(/_…and \d+ more files; run `create-detml sync --dry-run` for the full list\._/);
+    expect(body).toMatch(/_…and \d+ more files in `\.detml\/sync-report\.md` on this branch \(or run `create-detml sync --dry-run`\)\._/);
+  });
+
+  it('budgets every section: thousands of conflicts and relocks and a huge changelog stay under the limit, the rest goes to the report', () => {
+    const long = 'x'.repeat(180);
+    const plan = [
+      ...Array.from({ length: 4000 }, (_, i) => ({ path: `c/${long}-${i}.txt`, status: 'conflicted' as const, ownership: 'merged' as const, reason: 'both changed' })),
+      ...Array.from({ length: 2000 }, (_, i) => ({ path: `l/${long}-${i}/package-lock.json`, status: 'needs-relock' as const, ownership: 'merged' as const, reason: 'relock' })),
+    ];
+    const changelog = Array.from({ length: 50 }, (_, i) => ({ version: `1.${i}.0`, text: `- ${'change '.repeat(2000)}` }));
+    const notes = Array.from({ length: 3000 }, (_, i) => `note ${i} ${long}`);
+    const big = { ...input, plan, changelog, notes, reportUrl: 'http://gh.test/acme/proj/blob/abc/.detml/sync-report.md' };
+    const body = prBody(big);
+    expect(body.length).toBeLessThanOrEqual(60_000);
+    expect(body).toContain('**This update has conflicts in 4000 files.**');
+    expect(body).toMatch(/_…and \d+ more, listed in \[the full report\]\(http:\/\/gh\.test\/acme\/proj\/blob\/abc\/\.detml\/sync-report\.md\)\._/);
+    expect(body).toMatch(/more releases in \[the full report\]/);
+    expect(body).toMatch(/more notes in \[the full report\]/);
+    expect(body).toContain('### Files');
+    expect(body.endsWith('</sub>\n')).toBe(true);
+    const report = prReport(big) as string;
+    for (const r of plan) expect(report).toContain(r.path);
+    expect(report).toContain(`- note 2999 ${long}`);
+    expect(report).not.toContain('detml-sync:');
+    expect(prReport(input)).toBeUndefined();
+  });
+});
+
+describe('untrusted names and notes cannot inject Markdown', () => {
+  const hostile = [
+    'a\n| injected | row |\n## heading.txt',
+    'cr\r<!-- hide.txt',
+    'tick`code`` ```x.txt',
+    'pipe|x.txt',
+    'esc\u001b]8;;http://evil\u0007link\u001b[31m.txt',
+    'rtl\u202etxt.exe',
+    '@octocat fixes #1.txt',
+  ];
+  const plan = hostile.map((path) => ({ path, status: 'conflicted' as const, ownership: 'merged' as const, reason: `reason\nwith | pipe <!-- and @team closes #3` }));
+  const body = prBody({ ...input, plan, notes: ['note\n## not a heading <!--'] });
+
+  it('every file name is one inline code span on one line, controls shown as escapes', () => {
+    for (const line of body.split('\n')) expect(line).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
+    expect(body).toContain('| `a\\n\\| injected \\| row \\|\\n## heading.txt` | conflicted |');
+    expect(body).toContain('>    - `cr\\r<!-- hide.txt`');
+    expect(body).toContain('>    - ```` tick`code`` ```x.txt ````');
+    expect(body).toContain('`esc\\x1b]8;;http://evil\\x07link\\x1b[31m.txt`');
+    expect(body).toContain('`rtl\\u202etxt.exe`');
+    // The table has exactly one row per path, and no line outside code opens an HTML comment.
+    expect(body.split('\n').filter((l) => l.startsWith('| `'))).toHaveLength(hostile.length);
+    expect(body.replace(/(`+)[^`]*?\1/g, '').replace(/<!-- -->/g, '').replace(/^<!-- detml-sync: .* -->$/m, '')).not.toContain('<!--');
+    expect(body).not.toMatch(/^## heading/m);
+    expect(parseMarker(body)).toEqual({ head: 'a'.repeat(40), to: '1.2.0' });
+  });
+
+  it('reasons and notes are one cell or item each, neutralised', () => {
+    expect(body).toContain('| reason\\nwith \\| pipe &lt;!-- and @<!-- -->team closes #<!-- -->3 |');
+    expect(body).toContain('- note\\n## not a heading &lt;!--');
   });
 });
 
@@ -120,6 +177,12 @@ describe('template changelog', () => {
     ['fixes #12', 'fixes #<!-- -->12'],
     ['# Heading', '##### Heading'],
     ['```\n@inside\n```', '```\n@inside\n```'],
+    ['closes #7, fixes acme/other#8 and GH-9', 'closes #<!-- -->7, fixes acme/other#<!-- -->8 and GH-<!-- -->9'],
+    ['resolves https://github.com/acme/proj/issues/10 and /pull/11', 'resolves https://github.com/acme/proj/issues/<!-- -->10 and /pull/<!-- -->11'],
+    ['hide <!-- the rest', 'hide &lt;!-- the rest'],
+    ['odd `` @alice ` tick', 'odd `` @<!-- -->alice ` tick'],
+    ['```\nnever closed', '```\nnever closed\n```'],
+    ['bell\u0007 and esc\u001b[2J', 'bell\\x07 and esc\\x1b[2J'],
   ])('neutralises %j', (text, expected) => {
     expect(neutralizeMarkdown(text)).toBe(expected);
   });

@@ -9,13 +9,11 @@ const setup = checkedGithubProject;
 const heads = (g: Awaited<ReturnType<typeof setup>>) => g.remote('for-each-ref', '--format=%(refname:short)', 'refs/heads').split('\n');
 
 describe('HTTP faults: retries, rate limits, and reruns that finish the job', () => {
-  it('waits out a secondary rate limit (retry-after) and a 502, then succeeds; slow answers are fine', async () => {
+  it('waits out a secondary rate limit (retry-after) and a 502, then succeeds; slow answers are fine (the waits themselves: rate-limits.test.ts)', async () => {
     const g = await setup();
     g.gh.faults.push({ operation: 'repos/get', status: 502, body: { message: 'Bad Gateway' } }, { operation: 'pulls/list', delayMs: 300 }, secondaryRateLimit('pulls/create', 1));
-    const started = Date.now();
     const r = await g.sync({ to: '1.1.0' });
     expect(r.pullRequest).toMatchObject({ action: 'created', number: 1 });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(g.gh.calls.filter((c) => c.operation === 'pulls/create').map((c) => c.status)).toEqual([403, 201]);
     expect(g.gh.calls.filter((c) => c.operation === 'repos/get').map((c) => c.status)).toEqual([502, 200]);
     expect(g.gh.pulls('acme', 'proj')).toHaveLength(1);

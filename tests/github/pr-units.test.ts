@@ -3,36 +3,12 @@ import { generateKeyPairSync, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { appJwt } from '../../sync/auth.ts';
 import { explainGitHubError, redact } from '../../sync/pr-errors.ts';
-import { retryDecision, type HttpFailure } from '../../sync/pr-retry.ts';
+import type { HttpFailure } from '../../sync/pr-retry.ts';
 import { parseRemoteUrl, resolveTarget, serverUrl, stripCredentials } from '../../sync/pr-target.ts';
 import { gitAuthEnv } from '../../sync/push.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
-const policy = { retries: 3, baseMs: 100, maxWaitMs: 10_000, timeoutMs: 1000 };
-const now = 1_700_000_000_000;
 const f = (status: number | undefined, headers: Record<string, string> = {}, message = ''): HttpFailure => ({ status, headers, message });
-
-describe('retry decisions (pure)', () => {
-  it.each([
-    ['network error, first try', f(undefined), 0, { retry: true, waitMs: 100 }],
-    ['502, third try: exponential backoff', f(502), 2, { retry: true, waitMs: 400 }],
-    ['503 with retry-after', f(503, { 'retry-after': '2' }), 0, { retry: true, waitMs: 2000 }],
-    ['secondary rate limit, retry-after', f(403, { 'retry-after': '3' }, 'You have exceeded a secondary rate limit'), 0, { retry: true, waitMs: 3000 }],
-    ['secondary rate limit without headers: backoff', f(403, {}, 'You have exceeded a secondary rate limit'), 1, { retry: true, waitMs: 200 }],
-    ['primary limit exhausted: until reset + 1 s', f(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 5) }), 0, { retry: true, waitMs: 6000 }],
-    ['429 with retry-after', f(429, { 'retry-after': '1' }), 0, { retry: true, waitMs: 1000 }],
-    ['permission 403 is final', f(403, {}, 'Resource not accessible by integration'), 0, { retry: false }],
-    ['401, 404 and 422 are final', f(422), 0, { retry: false }],
-    ['retries are capped', f(502), 3, { retry: false }],
-  ])('%s', (_name, failure, attempt, expected) => {
-    expect(retryDecision(failure, attempt, policy, now)).toEqual(expected);
-  });
-
-  it('a rate limit resetting beyond the cap stops and says until when', () => {
-    const d = retryDecision(f(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 3600) }), 0, policy, now);
-    expect(d).toEqual({ retry: false, rateLimitedUntil: new Date(now + 3601_000) });
-  });
-});
 
 describe('errors never carry the token', () => {
   it('redacts the token and its Basic-auth form', () => {

@@ -140,6 +140,8 @@ export function createApi(spec: OpenAPIBackend, state: FakeState, urls: Urls, fa
         const accepted = `${need[0]}=${need[1]}`;
         return send(id, { status: 403, body: error(`Resource not accessible by personal access token`), headers: { 'x-accepted-github-permissions': accepted } });
       }
+      const tooLong = bodyTooLong(id, body);
+      if (tooLong) return send(id, tooLong);
       const handler = HANDLERS[id];
       if (!handler) return send(id, { status: 500, body: error(`fake GitHub has no handler for ${id}`) });
       const reply = handler({ state, urls, params, query: request.query as Record<string, string>, body, token, bearer: auth, repo, verifyJwt });
@@ -155,6 +157,17 @@ export function createApi(spec: OpenAPIBackend, state: FakeState, urls: Urls, fa
       send(id, reply);
     },
   };
+}
+
+// GitHub refuses a pull request, issue or comment body over 65,536 characters (counted as Unicode characters) with
+// a 422 naming the field, as api.github.com answers.
+const BODY_LIMIT = 65_536;
+const HAS_BODY = new Set(['pulls/create', 'pulls/update', 'issues/create-comment', 'issues/update-comment']);
+function bodyTooLong(operation: string, body: unknown): Reply | undefined {
+  const text = (body as { body?: unknown } | undefined)?.body;
+  if (!HAS_BODY.has(operation) || typeof text !== 'string' || [...text].length <= BODY_LIMIT) return undefined;
+  const resource = operation.startsWith('pulls/') ? 'PullRequest' : 'IssueComment';
+  return { status: 422, body: error('Validation Failed', { errors: [{ resource, code: 'custom', field: 'body', message: `body is too long (maximum is ${BODY_LIMIT} characters)` }] }) };
 }
 
 // GitHub's description has `nullable: true` next to `anyOf` without `type` (e.g. installation.account), which ajv

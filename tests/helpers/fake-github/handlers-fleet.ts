@@ -8,12 +8,18 @@ import { permissionsOn, type FakeRepo } from './state.ts';
 
 type Handler = (c: ApiContext) => Reply;
 
-/** One page of `items` with GitHub's Link header (`next`, `last`), from the `page` and `per_page` query parameters. */
-function paginate<T>(c: ApiContext, path: string, items: T[]): { page: T[]; headers: Record<string, string> } {
+/**
+ * One page of `items` with GitHub's Link header (`next`, `last`, `first`, `prev`), from the `page` and `per_page`
+ * query parameters (default 30, at most 100, as GitHub); the links keep the request's other query parameters.
+ */
+export function paginate<T>(c: ApiContext, path: string, items: T[]): { page: T[]; headers: Record<string, string> } {
   const perPage = Math.min(Number(c.query.per_page ?? 30), 100);
   const page = Number(c.query.page ?? 1);
   const last = Math.max(1, Math.ceil(items.length / perPage));
-  const link = (n: number, rel: string) => `<${c.urls.api}${path}?per_page=${perPage}&page=${n}>; rel="${rel}"`;
+  const link = (n: number, rel: string) => {
+    const query = new URLSearchParams({ ...c.query, per_page: String(perPage), page: String(n) });
+    return `<${c.urls.api}${path}?${query}>; rel="${rel}"`;
+  };
   const links = [...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []), ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : [])];
   return { page: items.slice((page - 1) * perPage, page * perPage), headers: links.length ? { link: links.join(', ') } : {} };
 }

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ApiContext } from './api.ts';
 import { comment, error, installation, label, pull, repository } from './objects.ts';
-import { FLEET_HANDLERS } from './handlers-fleet.ts';
+import { FLEET_HANDLERS, paginate } from './handlers-fleet.ts';
 import { permissionsOn, type FakePull, type FakeRepo } from './state.ts';
 
 /** A handler's answer. */
@@ -43,10 +43,9 @@ export const HANDLERS: Record<string, Handler> = {
     const found = c.state.pullsOf(repo).filter(
       (p) => (state === 'all' || p.state === state) && (!head || (head[0]?.toLowerCase() === (p.headOwner ?? repo.owner).toLowerCase() && head[1] === p.head)) && (!c.query.base || c.query.base === p.base),
     );
-    const perPage = Number(c.query.per_page ?? 30);
-    const page = Number(c.query.page ?? 1);
     const sorted = c.query.direction === 'asc' ? found : [...found].reverse();
-    return { status: 200, body: sorted.slice((page - 1) * perPage, page * perPage).map((p) => pullJson(c, p, true)) };
+    const { page, headers } = paginate(c, `/repos/${repo.owner}/${repo.name}/pulls`, sorted);
+    return { status: 200, body: page.map((p) => pullJson(c, p, true)), headers };
   },
 
   'pulls/create': (c) => {
@@ -125,7 +124,9 @@ export const HANDLERS: Record<string, Handler> = {
   'issues/list-comments': (c) => {
     const p = findPull(c, 'issue_number');
     if (!p) return { status: 404, body: error('Not Found') };
-    return { status: 200, body: p.comments.map((x) => comment(c.urls, c.repo as FakeRepo, p.number, x)) };
+    const repo = c.repo as FakeRepo;
+    const { page, headers } = paginate(c, `/repos/${repo.owner}/${repo.name}/issues/${p.number}/comments`, p.comments);
+    return { status: 200, body: page.map((x) => comment(c.urls, repo, p.number, x)), headers };
   },
 
   'issues/create-comment': (c) => {

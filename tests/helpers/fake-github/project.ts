@@ -10,8 +10,11 @@ import { createProject, type Project } from '../sync-project.ts';
 import { tempDir } from '../tmp.ts';
 import { startFakeGitHub, type FakeGitHub } from './server.ts';
 
-/** Fast retries for in-process runs, so fault tests take milliseconds per retry. */
-export const FAST_RETRY = { retries: 4, baseMs: 20, maxWaitMs: 5_000, timeoutMs: 5_000 };
+/**
+ * Scaled-down time for in-process runs: one second GitHub asks for is waited as 20 ms (and writes are spaced 20 ms),
+ * so fault tests take milliseconds per retry; the real waits are asserted on a fake clock in rate-limits.test.ts.
+ */
+export const FAST_RETRY = { retries: 4, baseMs: 20, maxWaitMs: 5_000, timeoutMs: 5_000, writeSpacingMs: 20 };
 
 /** A project, its fake GitHub, the token it may use, and ways to sync and inspect it. */
 export interface GitHubProject {

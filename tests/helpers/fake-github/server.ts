@@ -1,5 +1,6 @@
 // An offline GitHub for the pull-request tests: one node:http server on 127.0.0.1 serving real git smart HTTP for
 // bare repositories (/<owner>/<repo>.git/...) and the REST API (/api/v3/...) validated against GitHub's description.
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, verify } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -35,6 +36,10 @@ export interface FakeGitHub {
   pulls(owner: string, name: string): FakePull[];
   /** Closes a pull request without merging, as a maintainer would in the web UI. */
   closePull(owner: string, name: string, number: number): void;
+  /** Merges a pull request as the web UI does (`squash` or a merge commit); the head branch is kept unless `deleteBranch`. */
+  mergePull(owner: string, name: string, number: number, method: 'squash' | 'merge', deleteBranch?: boolean): string;
+  /** Renames a branch as the web UI does: open pull requests based on it are retargeted to the new name. */
+  renameBranch(owner: string, name: string, from: string, to: string): void;
   /** How many times an operation was called. */
   count(operation: string): number;
   close(): Promise<void>;
@@ -120,6 +125,31 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const p = state.pulls.find((x) => x.repo === `${owner}/${name}` && x.number === number);
       if (!p) throw new Error(`no PR #${number}`);
       Object.assign(p, { state: 'closed', closedAt: state.now() });
+    },
+    mergePull(owner, name, number, method, deleteBranch = false) {
+      const p = state.pulls.find((x) => x.repo === `${owner}/${name}` && x.number === number);
+      const repo = state.repo(owner, name);
+      if (!p || !repo || p.state !== 'open') throw new Error(`no open PR #${number}`);
+      const identity = { GIT_AUTHOR_NAME: 'Maintainer', GIT_AUTHOR_EMAIL: 'maintainer@example.com', GIT_COMMITTER_NAME: 'GitHub', GIT_COMMITTER_EMAIL: 'noreply@github.com' };
+      const git = (...args: string[]) => execFileSync('git', args, { cwd: repo.dir, encoding: 'utf8', env: { ...process.env, ...identity } }).trim();
+      const [base, head] = [git('rev-parse', `refs/heads/${p.base}`), git('rev-parse', `refs/heads/${p.head}`)];
+      const tree = git('merge-tree', '--write-tree', base, head).split('\n')[0] as string;
+      const merged = git('commit-tree', tree, '-p', base, ...(method === 'merge' ? ['-p', head] : []), '-m', `${p.title} (#${p.number})`);
+      git('update-ref', `refs/heads/${p.base}`, merged, base);
+      if (deleteBranch) git('update-ref', '-d', `refs/heads/${p.head}`);
+      const now = state.now();
+      Object.assign(p, { state: 'closed', closedAt: now, mergedAt: now, lastHeadSha: head });
+      return merged;
+    },
+    renameBranch(owner, name, from, to) {
+      const repo = state.repo(owner, name);
+      if (!repo) throw new Error(`no repository ${owner}/${name}`);
+      execFileSync('git', ['branch', '-m', from, to], { cwd: repo.dir });
+      if (repo.defaultBranch === from) {
+        repo.defaultBranch = to;
+        execFileSync('git', ['symbolic-ref', 'HEAD', `refs/heads/${to}`], { cwd: repo.dir });
+      }
+      for (const p of state.pullsOf(repo)) if (p.state === 'open' && p.base === from) p.base = to;
     },
     count: (operation) => calls.filter((c) => c.operation === operation).length,
     close: async () => {
