@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { EXIT, UserError, ValidationError } from '../../src/errors.ts';
-import { globToRegExp } from '../../src/templates/glob.ts';
+import { globMatcher } from '../../src/templates/glob.ts';
 
 /** One repository of the fleet, with what the list file says about it. */
 export interface FleetEntry {
@@ -73,12 +73,15 @@ export function repoArgs(values: readonly string[]): FleetEntry[] {
 
 /** Keeps entries matching some `--only` glob (when any is given) and no `--exclude` glob, case-insensitively. */
 export function filterEntries<T extends { owner: string; name: string }>(entries: readonly T[], only: readonly string[], exclude: readonly string[]): T[] {
-  const compile = (globs: readonly string[]) => globs.map((g) => new RegExp(globToRegExp(g.toLowerCase()).source));
-  const [onlyRe, excludeRe] = [compile(only), compile(exclude)];
-  return entries.filter((e) => {
-    const s = slug(e).toLowerCase();
-    return (onlyRe.length === 0 || onlyRe.some((r) => r.test(s))) && !excludeRe.some((r) => r.test(s));
-  });
+  const compile = (flag: string, globs: readonly string[]) => {
+    try {
+      return globMatcher(globs, { nocase: true });
+    } catch (error) {
+      throw new UserError(`${flag}: ${(error as Error).message}`, EXIT.usage);
+    }
+  };
+  const [onlyMatch, excludeMatch] = [compile('--only', only), compile('--exclude', exclude)];
+  return entries.filter((e) => (only.length === 0 || onlyMatch(slug(e))) && !excludeMatch(slug(e)));
 }
 
 // GitHub names are case-insensitive: the first mention of a repository wins.
