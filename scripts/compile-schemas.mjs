@@ -11,7 +11,14 @@ export const SCHEMAS = { validateTemplate: 'template', validateState: 'state', v
 /** Writes the validators module and returns its path. */
 export function compileSchemas() {
   // allErrors: every problem is reported at once; verbose: errors carry their schema, whose description words them.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, code: { source: true, esm: true, lines: false } });
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+    code: { source: true, esm: true, lines: false },
+  });
   const ids = {};
   for (const [name, file] of Object.entries(SCHEMAS)) {
     const schema = JSON.parse(readFileSync(new URL(`schemas/${file}.schema.json`, root), 'utf8'));

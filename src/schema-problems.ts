@@ -11,7 +11,13 @@ export function schemaProblems(validate: SchemaValidator, data: unknown): string
 
 /** A JSON pointer (`/questions/0/name`) as a JSON path (`$.questions[0].name`), with odd keys quoted. */
 export function jsonPath(pointer: string, error?: SchemaError): string {
-  const keys = pointer === '' ? [] : pointer.slice(1).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const keys =
+    pointer === ''
+      ? []
+      : pointer
+          .slice(1)
+          .split('/')
+          .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
   // A missing or unknown key is reported at the key itself, not at the object that lacks or has it.
   const key = error?.params.missingProperty ?? error?.params.additionalProperty;
   if (typeof key === 'string') keys.push(key);
@@ -38,7 +44,9 @@ function describe(e: SchemaError): string {
 }
 
 function article(type: string): string {
-  return { object: 'an object', array: 'an array', integer: 'an integer', boolean: 'true or false' }[type] ?? `a ${type}`;
+  return (
+    { object: 'an object', array: 'an array', integer: 'an integer', boolean: 'true or false' }[type] ?? `a ${type}`
+  );
 }
 
 function got(e: SchemaError): string {

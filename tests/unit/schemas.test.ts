@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { buildState, serializeState } from '../../src/state/state-file.ts';
 import { ROOT, TEMPLATES_DIR } from '../helpers/paths.ts';
 
-const schema = (name: string) => JSON.parse(readFileSync(join(ROOT, 'schemas', `${name}.schema.json`), 'utf8')) as Record<string, unknown>;
+const schema = (name: string) =>
+  JSON.parse(readFileSync(join(ROOT, 'schemas', `${name}.schema.json`), 'utf8')) as Record<string, unknown>;
 
 function editorAjv() {
   const ajv = new Ajv({ allErrors: true, strict: false });
@@ -25,12 +26,18 @@ describe('published JSON Schemas', () => {
       .map((e) => join(TEMPLATES_DIR, e.name, 'template.json'))
       .filter((f) => readdirSync(join(f, '..')).includes('template.json'));
     expect(manifests.length).toBeGreaterThanOrEqual(3);
-    for (const file of manifests) expect([file, validate(JSON.parse(readFileSync(file, 'utf8'))), validate.errors]).toEqual([file, true, null]);
+    for (const file of manifests)
+      expect([file, validate(JSON.parse(readFileSync(file, 'utf8'))), validate.errors]).toEqual([file, true, null]);
   });
 
   it('the state file create-detml writes names its schema and passes it', () => {
     const state = buildState(
-      { generator: { name: 'create-detml', version: '0.1.0', integrity: `sha512-${'b'.repeat(86)}==` }, template: { id: 'onnx', version: '1.2.0' }, answers: { a: 1 }, fleet: { optOut: true } },
+      {
+        generator: { name: 'create-detml', version: '0.1.0', integrity: `sha512-${'b'.repeat(86)}==` },
+        template: { id: 'onnx', version: '1.2.0' },
+        answers: { a: 1 },
+        fleet: { optOut: true },
+      },
       [{ path: 'a.txt', contents: Buffer.from('a'), mode: 0o644 }],
       () => 'merged',
     );
@@ -44,7 +51,11 @@ describe('published JSON Schemas', () => {
     const dist = join(ROOT, 'dist');
     for (const file of readdirSync(dist).filter((f) => /^(main|create|sync|fleet|pins)\.cjs$/.test(f))) {
       const code = readFileSync(join(dist, file), 'utf8');
-      expect([file, code.includes('unknown keyword: '), code.includes('schema with key or id')]).toEqual([file, false, false]);
+      expect([file, code.includes('unknown keyword: '), code.includes('schema with key or id')]).toEqual([
+        file,
+        false,
+        false,
+      ]);
     }
   });
 });
