@@ -63,6 +63,32 @@ export default tseslint.config(
     },
   },
   {
+    // Module boundaries: only src/main.ts ends the process (everything else throws typed errors), and src/ never
+    // imports the sync engine except through the per-command entries that bundle it.
+    files: ['src/**/*.ts', 'sync/**/*.ts'],
+    ignores: ['src/main.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'exit',
+          message: 'Throw a typed error (src/errors.ts); only src/main.ts exits.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/entries/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./)+sync/', message: 'src/ does not import sync/ (only src/entries/ do).' }] },
+      ],
+    },
+  },
+  {
     // CommonJS on purpose (bin.cjs: no ESM loader at start-up).
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
