@@ -1,5 +1,7 @@
 // Turns the errors of a compiled JSON Schema validator (src/generated/, from schemas/) into one sentence per problem,
 // each starting with the JSON path of the offending value, so a user fixes every problem of a file in one go.
+// Hand-written because ajv's errorsText prints JSON pointers in ajv's own wording, and ajv-errors/better-ajv-errors
+// would ship message templates or a code-frame printer for what is one line per problem here.
 import type { SchemaError, SchemaValidator } from './generated/schema-validators.js';
 
 /** Every problem the validator finds in the data, as `$.path: what is wrong`; empty when the data is valid. */
