@@ -34,6 +34,16 @@ export function matchesAny(path: string, globs: readonly string[]): boolean {
   return globs.some((g) => compiled(g).test(path));
 }
 
+/** Why a glob cannot compile, or undefined when it can (compiled once, into the cache matchesAny uses). */
+export function globProblem(glob: string): string | undefined {
+  try {
+    compiled(glob);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 // Rendering asks for every file of a template against the same few globs; compile each once per process.
 const cache = new Map<string, RegExp>();
 function compiled(glob: string): RegExp {

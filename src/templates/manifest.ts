@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { validateTemplate } from '../generated/schema-validators.js';
 import { schemaProblems } from '../schema-problems.ts';
+import { globProblem } from './glob.ts';
 import type { Migration } from './migrations.ts';
 import type { ValidatorName } from './validators.ts';
 
@@ -62,8 +63,18 @@ export function loadManifest(dir: string): TemplateManifest {
  */
 export function parseManifest(raw: unknown, where: string): TemplateManifest {
   const problems = schemaProblems(validateTemplate, raw);
-  if (problems.length) throw new UserError(`Invalid template manifest ${where}: ${problems.join('; ')}`);
   const m = raw as RawManifest;
+  // A JSON Schema cannot say "compiles as a glob": checked here, so a bad glob fails at load time, not mid-render.
+  if (!problems.length) {
+    const globs = { 'ownership.owned': m.ownership?.owned, 'ownership.seeded': m.ownership?.seeded, executable: m.executable };
+    for (const [field, list] of Object.entries(globs)) {
+      list?.forEach((glob, i) => {
+        const problem = globProblem(glob);
+        if (problem) problems.push(`$.${field}[${i}]: ${problem}`);
+      });
+    }
+  }
+  if (problems.length) throw new UserError(`Invalid template manifest ${where}: ${problems.join('; ')}`);
   return {
     id: m.id,
     version: m.version,

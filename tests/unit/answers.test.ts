@@ -97,6 +97,7 @@ describe('parseManifest (schemas/template.schema.json)', () => {
     [q({ default: undefined }), '$.questions[0].default: is required'],
     [q({ colour: 'red' }), '$.questions[0].colour: is not a known key'],
     [{ ...base, ownership: { owned: 'x' } }, '$.ownership.owned: must be an array (got "x")'],
+    [{ ...base, executable: ['ok/*', 'bin/{a,b'] }, '$.executable[1]: "bin/{a,b" is not a valid glob (an unclosed "{" or "(")'],
     [{ ...base, migrations: [{ version: '1.0.0', ops: [{ op: 'explode' }] }] }, '$.migrations[0].ops[0].op: must be one of "renameAnswer", "changeDefault", "moveFile"'],
     [{ ...base, migrations: [{ version: '1.0.0', ops: [{ op: 'moveFile', from: 'a' }] }] }, '$.migrations[0].ops[0].to: is required'],
   ])('rejects %j', (raw, message) => {
