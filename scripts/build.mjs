@@ -6,12 +6,15 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { detmlBundlePlugin } from './bundle-plugin.mjs';
+import { compileSchemas } from './compile-schemas.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 // One bundle per file in src/entries/ (src/cli.ts routes to them by name; tests/unit/cli-route.test.ts keeps both in step).
 const commands = readdirSync(new URL('../src/entries', import.meta.url)).map((f) => f.replace(/\.ts$/, ''));
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// JSON Schemas become plain validator code now, so no run of the CLI compiles a schema (or loads ajv's compiler).
+compileSchemas();
 await build({
   entryPoints: { main: 'src/entry.ts', ...Object.fromEntries(commands.map((c) => [c, `src/entries/${c}.ts`])) },
   outdir: 'dist',

@@ -1,16 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { valid } from 'semver';
 import { UserError } from '../errors.ts';
 import type { Answers } from '../templates/answers.ts';
 import type { Ownership } from '../templates/manifest.ts';
+import { validateState } from '../generated/schema-validators.js';
+import { schemaProblems } from '../schema-problems.ts';
 import { compareBytes, sha256, type RenderedTree } from '../templates/render.ts';
+import { GENERATOR_VERSION } from '../version.ts';
 
 /** Where a project records how it was generated, relative to its root. */
 export const STATE_PATH = '.detml/state.json';
 
 /** The state file's format version; readers refuse formats newer than they know. */
 export const STATE_SCHEMA = 1;
+
+/** The JSON Schema an editor validates the state file with: the one this create-detml version publishes. */
+export const STATE_SCHEMA_URL = `https://unpkg.com/create-detml@${GENERATOR_VERSION}/schemas/state.schema.json`;
 
 /** What create-detml knows about one rendered file: its pristine hash and who owns it. */
 export interface StateFileEntry {
@@ -21,7 +26,8 @@ export interface StateFileEntry {
 /** The contents of `.detml/state.json`: enough to re-render the exact same project later. */
 export interface DetmlState {
   schema: typeof STATE_SCHEMA;
-  generator: { name: string; version: string };
+  /** `integrity`: the npm SRI value (`sha512-…`) of the published create-detml tarball, when known. */
+  generator: { name: string; version: string; integrity?: string };
   template: { id: string; version: string };
   answers: Answers;
   /** Fleet settings the project owner sets by hand; sync carries them over unchanged. */
@@ -45,8 +51,9 @@ export function buildState(
 /** Serialises state deterministically (fixed key order, two-space indent, final newline). */
 export function serializeState(state: DetmlState): string {
   const ordered = {
+    $schema: STATE_SCHEMA_URL,
     schema: state.schema,
-    generator: { name: state.generator.name, version: state.generator.version },
+    generator: { name: state.generator.name, version: state.generator.version, ...(state.generator.integrity !== undefined && { integrity: state.generator.integrity }) },
     template: { id: state.template.id, version: state.template.version },
     answers: state.answers,
     ...(state.fleet ? { fleet: state.fleet } : {}),
@@ -81,44 +88,22 @@ export function parseState(text: string, where: string): DetmlState {
   }
   const problem = stateProblem(raw);
   if (problem) throw corrupt(where, problem);
-  return raw as DetmlState;
+  // `$schema` is for editors; the state itself is everything else.
+  const { $schema: _editorSchema, ...state } = raw as DetmlState & { $schema?: string };
+  return state;
 }
 
-/** Returns the first schema violation of a would-be state object, or undefined when it is valid. */
+/**
+ * Checks a would-be state object against schemas/state.schema.json: every problem, each with its JSON path, joined
+ * into one sentence; undefined when it is valid.
+ */
 export function stateProblem(raw: unknown): string | undefined {
   if (!isObject(raw)) return 'not a JSON object';
-  if (raw.schema !== STATE_SCHEMA) {
-    return typeof raw.schema === 'number' && raw.schema > STATE_SCHEMA
-      ? `schema ${raw.schema} is newer than this create-detml understands (${STATE_SCHEMA}); upgrade create-detml`
-      : `"schema" must be ${STATE_SCHEMA}`;
+  if (typeof raw.schema === 'number' && raw.schema > STATE_SCHEMA) {
+    return `schema ${raw.schema} is newer than this create-detml understands (${STATE_SCHEMA}); upgrade create-detml`;
   }
-  if (!isObject(raw.generator) || typeof raw.generator.name !== 'string' || typeof raw.generator.version !== 'string') {
-    return '"generator" must have string "name" and "version"';
-  }
-  // The version is rendered into the project's workflows (`npx create-detml@<version>`) and passed to npm pack.
-  if (!valid(raw.generator.version)) return '"generator.version" must be a semver version like 1.2.3';
-  if (!isObject(raw.template) || typeof raw.template.id !== 'string' || !/^\d+\.\d+\.\d+/.test(String(raw.template.version))) {
-    return '"template" must have a string "id" and a semver "version"';
-  }
-  if (!isObject(raw.answers)) return '"answers" must be an object';
-  for (const [k, v] of Object.entries(raw.answers)) {
-    if (!['string', 'number', 'boolean'].includes(typeof v)) return `answer "${k}" must be a string, number or boolean`;
-  }
-  if (raw.fleet !== undefined) {
-    if (!isObject(raw.fleet)) return '"fleet" must be an object';
-    if (raw.fleet.optOut !== undefined && typeof raw.fleet.optOut !== 'boolean') return '"fleet.optOut" must be true or false';
-    if (raw.fleet.reason !== undefined && typeof raw.fleet.reason !== 'string') return '"fleet.reason" must be a string';
-  }
-  if (!isObject(raw.files)) return '"files" must be an object';
-  for (const [path, entry] of Object.entries(raw.files)) {
-    if (!isObject(entry) || typeof entry.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(entry.sha256)) {
-      return `files["${path}"].sha256 must be 64 hex digits`;
-    }
-    if (!['owned', 'merged', 'seeded'].includes(String(entry.ownership))) {
-      return `files["${path}"].ownership must be owned, merged or seeded`;
-    }
-  }
-  return undefined;
+  const problems = schemaProblems(validateState, raw);
+  return problems.length ? problems.join('; ') : undefined;
 }
 
 function corrupt(where: string, problem: string): UserError {

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { packageRoot } from '../package-root.ts';
 import { loadManifest, type TemplateManifest } from './manifest.ts';
-import { compareSemver } from './semver.ts';
+import { isSemver, newestRelease } from './semver.ts';
 
 /** The templates this package ships, in the order the picker shows them; the first is the default. */
 export const TEMPLATES = [
@@ -48,7 +48,12 @@ export function resolveTemplate(id: string, source: TemplateSource = {}, version
   if (source.templateRoot) {
     const candidates = versionDirs(source.templateRoot).filter((d) => d.id === id);
     if (candidates.length === 0) throw new UserError(`Unknown template "${id}" in template root ${source.templateRoot}.`);
-    const pick = version ? candidates.find((c) => c.version === version) : candidates.sort((a, b) => compareSemver(b.version, a.version))[0];
+    if (!version) {
+      const newest = newestRelease(candidates.map((c) => c.version));
+      if (!newest) throw new UserError(`Template "${id}" in template root ${source.templateRoot} has only prereleases (${candidates.map((c) => c.version).join(', ')}); name the version to use one.`);
+      version = newest;
+    }
+    const pick = candidates.find((c) => c.version === version);
     if (!pick) throw new UserError(`Template ${id}@${version} is not in template root ${source.templateRoot}.`);
     return withManifest(pick.dir, id);
   }
@@ -78,9 +83,10 @@ function versionDirs(root: string): { id: string; version: string; dir: string }
   const abs = resolve(root);
   if (!existsSync(abs)) throw new UserError(`Template root ${root} does not exist.`);
   return readdirSync(abs, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && /^[a-z0-9-]+@\d+\.\d+\.\d+/.test(e.name))
+    .filter((e) => e.isDirectory() && /^[a-z0-9-]+@/.test(e.name))
     .map((e) => {
       const at = e.name.indexOf('@');
       return { id: e.name.slice(0, at), version: e.name.slice(at + 1), dir: join(abs, e.name) };
-    });
+    })
+    .filter((d) => isSemver(d.version));
 }

@@ -120,7 +120,7 @@ export function readFleetState(text: string): FleetState {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${STATE_PATH} is not valid JSON (${(error as Error).message})`);
+    throw new Error(`${STATE_PATH} is not valid JSON (${(error as Error).message})`, { cause: error });
   }
   const problem = stateProblem(raw);
   if (problem) throw new Error(`${STATE_PATH} is corrupt: ${problem}`);

@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { EXIT, UserError, ValidationError } from '../../src/errors.ts';
-import { globToRegExp } from '../../src/templates/glob.ts';
+import { validateFleetRepos } from '../../src/generated/schema-validators.js';
+import { schemaProblems } from '../../src/schema-problems.ts';
+import { globMatcher } from '../../src/templates/glob.ts';
 
 /** One repository of the fleet, with what the list file says about it. */
 export interface FleetEntry {
@@ -25,7 +27,8 @@ export function slug(e: { owner: string; name: string }): string {
 
 /**
  * Reads a list file: a YAML or JSON array (or `{ repositories: [...] }`) whose items are `owner/name` strings or
- * objects `{ repo, optOut | skip, reason, base, fork }`. Every problem is reported at once.
+ * objects `{ repo, optOut | skip, reason, base, fork }`, checked against schemas/fleet-repos.schema.json. Every
+ * problem is reported at once, each with its JSON path.
  */
 export function readRepoList(file: string): FleetEntry[] {
   let raw: unknown;
@@ -34,31 +37,35 @@ export function readRepoList(file: string): FleetEntry[] {
   } catch (error) {
     throw new UserError(`--repos ${file}: ${(error as Error).message.split('\n')[0]}`, EXIT.usage);
   }
-  const items = Array.isArray(raw) ? raw : (raw as { repositories?: unknown } | null)?.repositories;
-  if (!Array.isArray(items)) throw new UserError(`--repos ${file}: expected a list of repositories (or "repositories:" with a list).`, EXIT.usage);
-  const problems: string[] = [];
-  const entries: FleetEntry[] = [];
-  items.forEach((item, i) => {
-    const where = `--repos ${file}: item ${i + 1}`;
-    const o = (typeof item === 'string' ? { repo: item } : item) as Record<string, unknown> | null;
-    const repo = typeof o?.repo === 'string' ? o.repo : undefined;
-    const match = repo ? SLUG.exec(repo.trim()) : null;
-    if (!o || typeof o !== 'object' || !match) return void problems.push(`${where}: "repo" must be owner/name`);
-    const unknown = Object.keys(o).filter((k) => !['repo', 'optOut', 'skip', 'reason', 'base', 'fork'].includes(k));
-    if (unknown.length) problems.push(`${where} (${repo}): unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
-    for (const key of ['optOut', 'skip', 'fork'] as const) if (o[key] !== undefined && typeof o[key] !== 'boolean') problems.push(`${where} (${repo}): "${key}" must be true or false`);
-    for (const key of ['reason', 'base'] as const) if (o[key] !== undefined && typeof o[key] !== 'string') problems.push(`${where} (${repo}): "${key}" must be a string`);
+  if (!Array.isArray(raw) && !Array.isArray((raw as { repositories?: unknown } | null)?.repositories)) {
+    throw new UserError(`--repos ${file}: expected a list of repositories (or "repositories:" with a list).`, EXIT.usage);
+  }
+  const problems = schemaProblems(validateFleetRepos, raw);
+  if (problems.length) throw new ValidationError(problems.map((p) => `--repos ${file}: ${p}`));
+  const items = (Array.isArray(raw) ? raw : (raw as { repositories: unknown[] }).repositories) as (string | ListItem)[];
+  const entries = items.map((item): FleetEntry => {
+    const o = typeof item === 'string' ? { repo: item } : item;
+    const [, owner, name] = SLUG.exec(o.repo.trim()) as RegExpExecArray;
     const out = o.optOut === true || o.skip === true;
-    entries.push({
-      owner: match[1] as string,
-      name: match[2] as string,
-      ...(out && { optOut: typeof o.reason === 'string' && o.reason ? `opted out in ${file}: ${o.reason}` : `opted out in ${file}` }),
-      ...(typeof o.base === 'string' && { base: o.base }),
+    return {
+      owner: owner as string,
+      name: name as string,
+      ...(out && { optOut: o.reason ? `opted out in ${file}: ${o.reason}` : `opted out in ${file}` }),
+      ...(o.base !== undefined && { base: o.base }),
       ...(o.fork === true && { fork: true }),
-    });
+    };
   });
-  if (problems.length) throw new ValidationError(problems);
   return dedupe(entries);
+}
+
+// One object item of a list file, as the schema guarantees it.
+interface ListItem {
+  repo: string;
+  optOut?: boolean;
+  skip?: boolean;
+  reason?: string;
+  base?: string;
+  fork?: boolean;
 }
 
 /** Entries from `--repo` values: `owner/name`, several separated by commas or spaces (as a workflow matrix passes). */
@@ -73,12 +80,15 @@ export function repoArgs(values: readonly string[]): FleetEntry[] {
 
 /** Keeps entries matching some `--only` glob (when any is given) and no `--exclude` glob, case-insensitively. */
 export function filterEntries<T extends { owner: string; name: string }>(entries: readonly T[], only: readonly string[], exclude: readonly string[]): T[] {
-  const compile = (globs: readonly string[]) => globs.map((g) => new RegExp(globToRegExp(g.toLowerCase()).source));
-  const [onlyRe, excludeRe] = [compile(only), compile(exclude)];
-  return entries.filter((e) => {
-    const s = slug(e).toLowerCase();
-    return (onlyRe.length === 0 || onlyRe.some((r) => r.test(s))) && !excludeRe.some((r) => r.test(s));
-  });
+  const compile = (flag: string, globs: readonly string[]) => {
+    try {
+      return globMatcher(globs, { nocase: true });
+    } catch (error) {
+      throw new UserError(`${flag}: ${(error as Error).message}`, EXIT.usage);
+    }
+  };
+  const [onlyMatch, excludeMatch] = [compile('--only', only), compile('--exclude', exclude)];
+  return entries.filter((e) => (only.length === 0 || onlyMatch(slug(e))) && !excludeMatch(slug(e)));
 }
 
 // GitHub names are case-insensitive: the first mention of a repository wins.

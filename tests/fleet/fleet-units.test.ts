@@ -29,7 +29,7 @@ describe('repository lists and filters', () => {
   it('reports every problem of a list at once', () => {
     const bad = file('bad.yml', '- acme\n- repo: acme/x\n  optOut: "yes"\n  colour: red\n- 42\n');
     expect(() => readRepoList(bad)).toThrow(
-      [`--repos ${bad}: item 1: "repo" must be owner/name`, `--repos ${bad}: item 2 (acme/x): unknown key colour`, `--repos ${bad}: item 2 (acme/x): "optOut" must be true or false`, `--repos ${bad}: item 3: "repo" must be owner/name`].join('\n'),
+      [`$[0]: must be owner/name (got "acme")`, '$[1].colour: is not a known key', '$[1].optOut: must be true or false (got "yes")', '$[2]: must be an object (got 42)'].map((p) => `--repos ${bad}: ${p}`).join('\n'),
     );
     expect(() => readRepoList(file('map.yml', 'acme: [a]\n'))).toThrow('expected a list of repositories');
   });
@@ -52,7 +52,7 @@ describe('state file opt-out', () => {
     expect(readFleetState(state({}))).toEqual({ template: 'demo', version: '1.1.0' });
     expect(readFleetState(state({ fleet: { optOut: true, reason: 'audit' } }))).toEqual({ template: 'demo', version: '1.1.0', optOut: 'opted out in .detml/state.json: audit' });
     expect(readFleetState(state({ fleet: { optOut: false } })).optOut).toBeUndefined();
-    expect(() => readFleetState(state({ template: { id: 'demo', version: 'latest' } }))).toThrow('.detml/state.json is corrupt: "template" must have a string "id" and a semver "version"');
+    expect(() => readFleetState(state({ template: { id: 'demo', version: 'latest' } }))).toThrow('.detml/state.json is corrupt: $.template.version: must be a semver version like 1.2.3 (no "v", nothing after it) (got "latest")');
     expect(() => readFleetState('{')).toThrow('.detml/state.json is not valid JSON');
   });
 });

@@ -27,7 +27,7 @@ describe('sync refuses unsafe starts with one clear line and changes nothing', (
     p.write('.detml/state.json', '{"schema": 1, "generator": {}}');
     p.commit('break state');
     const before = p.snapshot();
-    await expect(p.sync({ to: '1.1.0' })).rejects.toThrow(/\.detml\/state\.json is corrupt: "generator" must have string "name" and "version"\. Restore it from git/);
+    await expect(p.sync({ to: '1.1.0' })).rejects.toThrow(/\.detml\/state\.json is corrupt: \$\.template: is required; .*\$\.generator\.version: is required\. Restore it from git/);
     expect(p.snapshot()).toBe(before);
   });
 

@@ -1,9 +1,12 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/errors.ts';
+import templateSchema from '../../schemas/template.schema.json' with { type: 'json' };
+import { UserError, ValidationError } from '../../src/errors.ts';
 import { parseSetFlags, resolveAnswers } from '../../src/templates/answers.ts';
-import { parseManifest } from '../../src/templates/manifest.ts';
+import { loadManifest, parseManifest } from '../../src/templates/manifest.ts';
 import { VALIDATORS, type ValidatorName } from '../../src/templates/validators.ts';
 import { demoTemplate } from '../helpers/fixture-template.ts';
+import { TEMPLATES_DIR } from '../helpers/paths.ts';
 
 const cases: [ValidatorName, unknown, boolean][] = [
   ['npm-package-name', 'my-app', true],
@@ -80,17 +83,58 @@ describe('resolveAnswers', () => {
   });
 });
 
-describe('parseManifest', () => {
+describe('parseManifest (schemas/template.schema.json)', () => {
   const base = JSON.parse(demoTemplate()['template.json'] as string);
+  const q = (extra: object) => ({ ...base, questions: [{ name: 'a', type: 'string', default: 'x', ...extra }] });
   it.each([
-    [{ ...base, version: '1.0' }, /"version" must be a semver/],
-    [{ ...base, questions: 'x' }, /"questions" must be an array/],
-    [{ ...base, questions: [{ name: 'a', type: 'text', default: 'x' }] }, /type must be/],
-    [{ ...base, questions: [{ name: 'a', type: 'string', default: 'x', validate: 'nope' }] }, /no known validator: nope/],
-    [{ ...base, questions: [{ name: 'a', type: 'select', default: 'x' }] }, /select without choices/],
-    [{ ...base, questions: [{ name: 'a', type: 'string' }] }, /default is required/],
-    [{ ...base, ownership: { owned: 'x' } }, /"ownership.owned" must be an array/],
+    [{ ...base, version: '1.0' }, '$.version: must be a semver version like 1.2.3 (no "v", nothing after it) (got "1.0")'],
+    [{ ...base, version: '1.2.3foo' }, '$.version: must be a semver version like 1.2.3 (no "v", nothing after it) (got "1.2.3foo")'],
+    [{ ...base, version: 'v1.2.3' }, '$.version: must be a semver version'],
+    [{ ...base, questions: 'x' }, '$.questions: must be an array (got "x")'],
+    [q({ type: 'text' }), '$.questions[0].type: must be one of "string", "integer", "boolean", "select" (got "text")'],
+    [q({ validate: 'nope' }), '$.questions[0].validate: must be one of "npm-package-name", '],
+    [q({ type: 'select' }), '$.questions[0].choices: is required'],
+    [q({ default: undefined }), '$.questions[0].default: is required'],
+    [q({ colour: 'red' }), '$.questions[0].colour: is not a known key'],
+    [{ ...base, ownership: { owned: 'x' } }, '$.ownership.owned: must be an array (got "x")'],
+    [{ ...base, executable: ['ok/*', 'bin/{a,b'] }, '$.executable[1]: "bin/{a,b" is not a valid glob (an unclosed "{" or "(")'],
+    [{ ...base, migrations: [{ version: '1.0.0', ops: [{ op: 'explode' }] }] }, '$.migrations[0].ops[0].op: must be one of "renameAnswer", "changeDefault", "moveFile"'],
+    [{ ...base, migrations: [{ version: '1.0.0', ops: [{ op: 'moveFile', from: 'a' }] }] }, '$.migrations[0].ops[0].to: is required'],
   ])('rejects %j', (raw, message) => {
-    expect(() => parseManifest(raw, 'm.json')).toThrow(message);
+    expect(() => parseManifest(raw, 'm.json')).toThrow(UserError);
+    expect(() => parseManifest(raw, 'm.json')).toThrow(`Invalid template manifest m.json: ${message}`);
+  });
+
+  it('reports every problem at once, each with its JSON path', () => {
+    const raw = { ...base, version: 'latest', questions: [{ name: '1x', type: 'select', default: 'x' }], lockfiles: { a: 1 } };
+    expect(() => parseManifest(raw, 'm.json')).toThrow(
+      [
+        'Invalid template manifest m.json: $.version: must be a semver version like 1.2.3 (no "v", nothing after it) (got "latest")',
+        '$.questions[0].choices: is required',
+        '$.questions[0].name: must be an identifier (letters and digits, starting with a letter) (got "1x")',
+        '$.lockfiles.a: must be a string (got 1)',
+      ].join('; '),
+    );
+  });
+
+  it('names exactly the validators that exist', () => {
+    expect(templateSchema.definitions.question.properties.validate.enum).toEqual(Object.keys(VALIDATORS));
+  });
+
+  it('accepts every shipped template and fills in defaults', () => {
+    expect(parseManifest({ id: 'x', version: '1.0.0+build.1', questions: [{ name: 'a', type: 'boolean', default: true }] }, 'm.json')).toEqual({
+      id: 'x',
+      version: '1.0.0+build.1',
+      description: '',
+      questions: [{ name: 'a', type: 'boolean', default: true, message: 'a', prompt: true }],
+      ownership: { owned: [], seeded: [] },
+      executable: [],
+      lockfiles: {},
+      installEnv: {},
+      layers: [],
+      nextSteps: [],
+      migrations: [],
+    });
+    for (const id of ['onnx', 'tfjs', 'vllm']) expect(loadManifest(join(TEMPLATES_DIR, id)).id).toBe(id);
   });
 });

@@ -1,4 +1,6 @@
 // Pinning and lockfile rules (DETML001-007): a failing fixture and a suppression for each.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { edit, ignoreInFile, remove, renderProject, ruleResults, write, writeTree } from './fixture.ts';
 
@@ -106,6 +108,15 @@ describe('npm rules on a generated onnx project', () => {
     expect((await ruleResults(dir, 'DETML006')).found.map((f) => f.message)).toEqual(['package.json has no "engines": {"node": …}; add the Node versions the project supports.']);
     ignoreInFile(dir, 'DETML006');
     expect((await ruleResults(dir, 'DETML006')).suppressed).toHaveLength(1);
+  });
+
+  it('DETML006 accepts every npm range form in engines.node (20.x, ~20, 20 - 22)', async () => {
+    const dir = renderProject('onnx');
+    expect(readFileSync(join(dir, '.nvmrc'), 'utf8')).toMatch(/^20\./);
+    for (const range of ['20.x', '~20', '20 - 22', '>=20.6.0 <21']) {
+      edit(dir, 'package.json', (t) => t.replace(/"node": "[^"]*"/, `"node": "${range}"`));
+      expect((await ruleResults(dir, 'DETML006')).found.map((f) => f.message), range).toEqual([]);
+    }
   });
 });
 

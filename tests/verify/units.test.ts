@@ -41,6 +41,15 @@ describe('engines ranges', () => {
     ['20.20.2', '~20.19.0', false],
     ['20.20.2', '>=20 <21', true],
     ['20.20.2', 'lts/*', undefined],
+    ['20.20.2', '20.x', true],
+    ['21.0.0', '20.x', false],
+    ['20.20.2', '~20', true],
+    ['21.5.0', '20 - 22', true],
+    ['23.0.0', '20 - 22', false],
+    ['0.9.0', '^0.2.3', false],
+    ['0.2.9', '^0.2.3', true],
+    ['20.20.2', '>= 20.6.0', true],
+    ['20.20.2', 'not a range', undefined],
   ] as const)('%s in %j: %s', (v, range, ok) => {
     expect(satisfies(v, range)).toBe(ok);
   });

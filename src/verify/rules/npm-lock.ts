@@ -1,3 +1,5 @@
+import semverSatisfies from 'semver/functions/satisfies.js';
+import validRange from 'semver/ranges/valid.js';
 import type { Project } from '../project.ts';
 import { finding, type Finding, type Rule } from '../types.ts';
 
@@ -107,27 +109,8 @@ export const nodeVersion: Rule = {
   },
 };
 
-/** Checks a version against simple npm ranges (`>=`, `>`, `<`, `<=`, `=`, `^`, `~`, `||`); undefined when unparseable. */
+/** Checks a version against an npm range (semver's own matcher: `20.x`, `~20`, `20 - 22`, `||`); undefined when unparseable. */
 export function satisfies(version: string, range: string): boolean | undefined {
-  const v = version.split('.').map(Number);
-  const cmp = (a: number[], b: number[]) => (a[0]! - b[0]!) || (a[1]! - b[1]!) || (a[2]! - b[2]!);
-  let parsed = true;
-  const anyOk = range.split('||').some((part) =>
-    part.trim().split(/\s+/).every((c) => {
-      const m = /^(>=|<=|>|<|=|\^|~)?v?(\d+)(?:\.(\d+|x|\*))?(?:\.(\d+|x|\*))?$/.exec(c);
-      if (!m) return !(parsed = false);
-      const b = [Number(m[2]), Number(m[3]) || 0, Number(m[4]) || 0];
-      const d = cmp(v, b);
-      switch (m[1]) {
-        case '>=': return d >= 0;
-        case '>': return d > 0;
-        case '<=': return d <= 0;
-        case '<': return d < 0;
-        case '^': return d >= 0 && v[0] === b[0];
-        case '~': return d >= 0 && v[0] === b[0] && v[1] === b[1];
-        default: return m[3] === undefined ? v[0] === b[0] : d === 0;
-      }
-    }),
-  );
-  return parsed ? anyOk : undefined;
+  if (validRange(range) === null) return undefined;
+  return semverSatisfies(version, range);
 }
