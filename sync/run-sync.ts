@@ -52,7 +52,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const repo = await checkRepository(options.cwd);
   const state = readState(options.cwd);
   const { id } = state.template;
-  const old = await resolveRecordedTemplate(id, state.template.version, state.generator.version, source);
+  const old = await resolveRecordedTemplate(id, state.template.version, state.generator, source);
   const next = await resolveTargetTemplate(id, options.to, source);
   if (compareSemver(next.manifest.version, old.manifest.version) < 0) {
     throw new UserError(`Cannot downgrade ${id} from ${old.manifest.version} to ${next.manifest.version}; sync only moves forward.`);

@@ -4,6 +4,7 @@ import { UserError } from '../errors.ts';
 import type { Answers } from '../templates/answers.ts';
 import type { Ownership } from '../templates/manifest.ts';
 import { compareBytes, sha256, type RenderedTree } from '../templates/render.ts';
+import { isExactVersion, isSha512Integrity } from './package-identity.ts';
 
 /** Where a project records how it was generated, relative to its root. */
 export const STATE_PATH = '.detml/state.json';
@@ -20,7 +21,8 @@ export interface StateFileEntry {
 /** The contents of `.detml/state.json`: enough to re-render the exact same project later. */
 export interface DetmlState {
   schema: typeof STATE_SCHEMA;
-  generator: { name: string; version: string };
+  /** The create-detml package whose templates rendered the project; `integrity` is its registry tarball's SRI sha512. */
+  generator: { name: string; version: string; integrity?: string };
   template: { id: string; version: string };
   answers: Answers;
   /** Fleet settings the project owner sets by hand; sync carries them over unchanged. */
@@ -45,7 +47,7 @@ export function buildState(
 export function serializeState(state: DetmlState): string {
   const ordered = {
     schema: state.schema,
-    generator: { name: state.generator.name, version: state.generator.version },
+    generator: { name: state.generator.name, version: state.generator.version, ...(state.generator.integrity ? { integrity: state.generator.integrity } : {}) },
     template: { id: state.template.id, version: state.template.version },
     answers: state.answers,
     ...(state.fleet ? { fleet: state.fleet } : {}),
@@ -94,6 +96,8 @@ export function stateProblem(raw: unknown): string | undefined {
   if (!isObject(raw.generator) || typeof raw.generator.name !== 'string' || typeof raw.generator.version !== 'string') {
     return '"generator" must have string "name" and "version"';
   }
+  if (!isExactVersion(raw.generator.version)) return `"generator.version" must be an exact version like 1.2.3, got ${JSON.stringify(raw.generator.version).slice(0, 200)}`;
+  if (raw.generator.integrity !== undefined && !isSha512Integrity(raw.generator.integrity)) return '"generator.integrity" must be an SRI sha512 string (sha512-…)';
   if (!isObject(raw.template) || typeof raw.template.id !== 'string' || !/^\d+\.\d+\.\d+/.test(String(raw.template.version))) {
     return '"template" must have a string "id" and a semver "version"';
   }
