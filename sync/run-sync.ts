@@ -5,7 +5,8 @@ import type { RawAnswers } from '../src/templates/answers.ts';
 import { ownershipOf } from '../src/templates/ownership.ts';
 import type { TemplateSource } from '../src/templates/registry.ts';
 import { compareSemver } from '../src/templates/semver.ts';
-import { GENERATOR_NAME, GENERATOR_VERSION } from '../src/version.ts';
+import { thisGenerator } from '../src/create/own-integrity.ts';
+import { GENERATOR_NAME } from '../src/version.ts';
 import { applyToWorkTree, commitToBranch } from './apply.ts';
 import type { PlanEntry } from './policy.ts';
 import { checkRepository } from './preconditions.ts';
@@ -69,7 +70,8 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   // 3. Merge in the object database; the new state file records the new version and pristine render.
   const newState = buildState(
     {
-      generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION },
+      // The package whose templates rendered the new version is the one the next sync re-renders from.
+      generator: next.generator ? { name: GENERATOR_NAME, ...next.generator } : thisGenerator(),
       template: { id, version: next.manifest.version },
       answers: pair.nextAnswers,
       ...(state.fleet ? { fleet: state.fleet } : {}),

@@ -6,7 +6,7 @@ import type { Answers } from '../templates/answers.ts';
 import { ownershipOf } from '../templates/ownership.ts';
 import type { ResolvedTemplate } from '../templates/registry.ts';
 import { renderTemplate } from '../templates/render.ts';
-import { GENERATOR_NAME, GENERATOR_VERSION } from '../version.ts';
+import { thisGenerator } from './own-integrity.ts';
 import { runGenerator } from './run-generator.ts';
 import { createStaging, inspectTarget, publish } from './staging.ts';
 
@@ -49,7 +49,7 @@ export async function runCreate(options: CreateOptions): Promise<CreateResult> {
   // 2. Render and describe the result; pure, so the same answers give the same bytes.
   const tree = renderTemplate(templateDir, options.answers, manifest);
   const state = buildState(
-    { generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION }, template: { id: manifest.id, version: manifest.version }, answers: options.answers },
+    { generator: thisGenerator(), template: { id: manifest.id, version: manifest.version }, answers: options.answers },
     tree,
     (path) => ownershipOf(path, manifest),
   );

@@ -44,7 +44,7 @@ export function packageTarball(version: string, templateVersion = '1.0.0', tweak
 
 /** Starts the registry; it is closed when the current test finishes. */
 export async function startNpmRegistry(): Promise<FakeNpmRegistry> {
-  const packages = new Map<string, { tags: Record<string, string>; versions: Map<string, { bytes: Buffer; integrity: string }> }>();
+  const packages = new Map<string, { tags: Record<string, string>; versions: Map<string, { bytes: Buffer; integrity: string; manifest: object }> }>();
   const requests: string[] = [];
   let url = '';
   const server = createServer((req, res) => {
@@ -63,7 +63,7 @@ export async function startNpmRegistry(): Promise<FakeNpmRegistry> {
     const versions = Object.fromEntries(
       [...pkg.versions].map(([v, e]) => [
         v,
-        { name, version: v, dist: { tarball: `${url}/${name}/-/${name}-${v}.tgz`, integrity: e.integrity, shasum: createHash('sha1').update(e.bytes).digest('hex') } },
+        { ...e.manifest, name, version: v, dist: { tarball: `${url}/${name}/-/${name}-${v}.tgz`, integrity: e.integrity, shasum: createHash('sha1').update(e.bytes).digest('hex') } },
       ]),
     );
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ name, 'dist-tags': pkg.tags, versions }));
@@ -79,10 +79,12 @@ export async function startNpmRegistry(): Promise<FakeNpmRegistry> {
     tarballFetches: (name = 'create-detml') => requests.filter((p) => p.startsWith(`/${name}/-/`)).length,
     publish(version, bytes, options = {}) {
       const name = options.name ?? 'create-detml';
-      const pkg = packages.get(name) ?? { tags: {} as Record<string, string>, versions: new Map<string, { bytes: Buffer; integrity: string }>() };
+      const pkg = packages.get(name) ?? { tags: {} as Record<string, string>, versions: new Map<string, { bytes: Buffer; integrity: string; manifest: object }>() };
       packages.set(name, pkg);
       const integrity = options.integrity ?? sri(bytes);
-      pkg.versions.set(version, { bytes, integrity });
+      // The version's manifest comes from the tarball's package.json, as npm publish sends it (bin, engines, …).
+      const manifest = JSON.parse(execFileSync('tar', ['-xzOf', '-', 'package/package.json'], { input: bytes, encoding: 'utf8' })) as object;
+      pkg.versions.set(version, { bytes, integrity, manifest });
       pkg.tags[options.tag ?? 'latest'] = version;
       return integrity;
     },
