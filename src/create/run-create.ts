@@ -3,6 +3,7 @@ import { UserError } from '../errors.ts';
 import { installDependencies, type PackageManager } from '../install.ts';
 import { buildState, serializeState, STATE_PATH } from '../state/state-file.ts';
 import type { Answers } from '../templates/answers.ts';
+import { refuseSymlinksOnPaths } from '../templates/containment.ts';
 import { ownershipOf } from '../templates/ownership.ts';
 import type { ResolvedTemplate } from '../templates/registry.ts';
 import { renderTemplate } from '../templates/render.ts';
@@ -54,6 +55,9 @@ export async function runCreate(options: CreateOptions): Promise<CreateResult> {
     (path) => ownershipOf(path, manifest),
   );
   const stateFile = { path: STATE_PATH, contents: serializeState(state) };
+
+  // Files already in the target (only with --force) must not redirect a write through a symbolic link.
+  if (targetState === 'non-empty') refuseSymlinksOnPaths(target, [...tree.map((f) => f.path), STATE_PATH]);
 
   // 3. Write and commit in the staging folder, then publish it under the real name.
   const staging = createStaging(target);

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import Handlebars from 'handlebars';
 import { UserError } from '../errors.ts';
 import type { Answers } from './answers.ts';
+import { unsafePathReason } from './containment.ts';
 import { matchesAny } from './glob.ts';
 import { loadManifest, type TemplateManifest } from './manifest.ts';
 import { isTemplated, outputSegment } from './paths.ts';
@@ -58,6 +59,8 @@ export function renderTemplate(templateDir: string, answers: Answers, manifest =
   for (const [rel, abs] of sources) {
     const path = renderPath(hbs, rel, context);
     if (!path) continue;
+    const unsafe = unsafePathReason(path);
+    if (unsafe) throw new UserError(`Template ${manifest.id}@${manifest.version}: ${JSON.stringify(rel)} renders to ${JSON.stringify(path)}, which ${unsafe}; refusing to write it.`);
     if (byPath.has(path)) throw new UserError(`Template ${manifest.id}@${manifest.version}: two files render to ${path}`);
     const raw = readFileSync(abs);
     const contents = isTemplated(rel) ? Buffer.from(compile(hbs, raw.toString('utf8'), rel, manifest)(context), 'utf8') : raw;
