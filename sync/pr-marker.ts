@@ -29,6 +29,11 @@ export function parseMarker(body: string | null | undefined): SyncMarker | undef
   }
 }
 
+/** The commit-message trailer that marks a sync commit create-detml made for `tree`, with its leading blank line. */
+export function syncTrailer(tree: string): string {
+  return `\n${TRAILER}: ${tree}\n`;
+}
+
 /**
  * Re-creates the sync commit with a `Detml-Sync-Tree: <tree>` trailer (same tree, parent, author and dates) and moves
  * the local branch to it. A pushed commit whose trailer still names its own tree is one create-detml made and nobody

@@ -1,15 +1,14 @@
 import { UserError } from '../src/errors.ts';
 import { runGit } from '../src/git.ts';
-import { resolveTargetTemplate } from './template-source.ts';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../src/version.ts';
 import { resolveAuth, type AuthOptions } from './auth.ts';
 import { connectGitHub } from './github.ts';
 import { changelogBetween, readChangelog, type ChangelogEntry } from './pr-changelog.ts';
-import { stampCommit } from './pr-marker.ts';
 import type { RetryPolicy } from './pr-retry.ts';
 import { resolveTarget, type TargetOptions } from './pr-target.ts';
 import { upsertSyncPr, type PrOutcome } from './pr-upsert.ts';
-import { runSync, type SyncOptions, type SyncResult } from './run-sync.ts';
+import { syncWithTarget, type SyncOptions, type SyncResult } from './run-sync.ts';
+import type { SourcedTemplate } from './template-source.ts';
 
 /** Options of `runPullRequestSync`: the sync options plus where and how to open the pull request. */
 export interface PullRequestSyncOptions extends Omit<SyncOptions, 'mode'> {
@@ -34,7 +33,7 @@ export async function runPullRequestSync(options: PullRequestSyncOptions): Promi
   const env = options.target.env;
 
   // 1. Merge locally; nothing to propose when up to date.
-  const sync = await runSync({ ...options, mode: 'branch' });
+  const { result: sync, next } = await syncWithTarget({ ...options, mode: 'branch' });
   if (sync.status === 'up-to-date' || !sync.commit || !sync.branch || !sync.base) return sync;
 
   // 2. Destination and credentials.
@@ -47,7 +46,7 @@ export async function runPullRequestSync(options: PullRequestSyncOptions): Promi
   }
 
   // 3. Push and upsert the PR.
-  const commit = await stampCommit(options.cwd, sync.commit, sync.branch);
+  const commit = sync.commit; // made once, trailer included (see runSync)
   const parent = (await runGit(options.cwd, ['rev-parse', `${commit}^`])).stdout.toString('utf8').trim();
   progress(`Proposing the update on ${target.owner}/${target.repo} (base ${base})`);
   const pullRequest = await upsertSyncPr({
@@ -59,16 +58,17 @@ export async function runPullRequestSync(options: PullRequestSyncOptions): Promi
     commit,
     parent,
     conflicts: sync.status === 'conflicts',
-    text: { template: sync.template, from: sync.from, to: sync.to, plan: sync.plan, notes: sync.notes, changelog: await changelog(sync, options), generator: `${GENERATOR_NAME} ${GENERATOR_VERSION}` },
+    text: { template: sync.template, from: sync.from, to: sync.to, plan: sync.plan, notes: sync.notes, changelog: changelog(sync, next), generator: `${GENERATOR_NAME} ${GENERATOR_VERSION}` },
     progress,
   });
   return { ...sync, commit, pullRequest };
 }
 
-// The new template version's release notes between the two versions; none when the template has no changelog.
-async function changelog(sync: SyncResult, options: PullRequestSyncOptions): Promise<ChangelogEntry[]> {
+// The new template version's release notes between the two versions, from the template sync already resolved; none
+// when the template has no changelog.
+function changelog(sync: SyncResult, next: SourcedTemplate): ChangelogEntry[] {
   try {
-    return changelogBetween(readChangelog((await resolveTargetTemplate(sync.template, sync.to, options.source ?? {})).dir), sync.from, sync.to);
+    return changelogBetween(readChangelog(next.dir), sync.from, sync.to);
   } catch {
     return [];
   }

@@ -9,9 +9,10 @@ import { thisGenerator } from '../src/create/own-integrity.ts';
 import { GENERATOR_NAME } from '../src/version.ts';
 import { applyToWorkTree, commitToBranch } from './apply.ts';
 import type { PlanEntry } from './policy.ts';
+import { syncTrailer } from './pr-marker.ts';
 import { checkRepository } from './preconditions.ts';
 import { renderPair } from './render-pair.ts';
-import { resolveRecordedTemplate, resolveTargetTemplate } from './template-source.ts';
+import { resolveRecordedTemplate, resolveTargetTemplate, type SourcedTemplate } from './template-source.ts';
 import { threeWayMerge } from './three-way.ts';
 
 /** How sync delivers its result. */
@@ -46,6 +47,11 @@ export interface SyncResult {
  * three-way merge against HEAD → ownership policy → deliver (plan only, work tree, or a commit on a sync branch).
  */
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
+  return (await syncWithTarget(options)).result;
+}
+
+/** runSync, also handing back the target template it resolved, so callers read it (changelog) without resolving again. */
+export async function syncWithTarget(options: SyncOptions): Promise<{ result: SyncResult; next: SourcedTemplate }> {
   const progress = options.onProgress ?? (() => {});
   const source = options.source ?? {};
 
@@ -63,7 +69,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const pair = renderPair(state, old, next, options.set ?? {});
   const summary = { template: id, from: old.manifest.version, to: next.manifest.version, mode: options.mode, notes: pair.notes };
   if (old.manifest.version === next.manifest.version && isDeepStrictEqual(pair.nextAnswers, state.answers)) {
-    return { ...summary, status: 'up-to-date', plan: [] };
+    return { result: { ...summary, status: 'up-to-date', plan: [] }, next };
   }
   progress(`Merging ${id} ${old.manifest.version} -> ${next.manifest.version} into your project`);
 
@@ -98,8 +104,9 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     await applyToWorkTree(options.cwd, merged.tree, merged.conflicts);
   } else if (options.mode === 'branch') {
     if (!repo.branch) throw new UserError('HEAD is detached; check out the branch to update, then run sync again.');
-    const message = `detml: update ${id} template ${old.manifest.version} -> ${next.manifest.version}\n`;
+    // The trailer goes in now, so the commit is made once (a rerun recognises its own commit by it).
+    const message = `detml: update ${id} template ${old.manifest.version} -> ${next.manifest.version}\n${syncTrailer(merged.tree)}`;
     Object.assign(result, { base: repo.branch }, await commitToBranch(options.cwd, merged.tree, repo.head, repo.branch, message));
   }
-  return result;
+  return { result, next };
 }
