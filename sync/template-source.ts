@@ -52,7 +52,7 @@ export async function resolveTargetTemplate(id: string, to: string | undefined, 
   if (source.templateRoot || !source.templatesFrom) return resolveTemplate(id, source, to);
   const spec = source.templatesFrom;
   if (!isExactVersion(spec) && !isDistTag(spec)) throw new UserError(`--templates-from takes an exact version (1.2.3) or a dist-tag (latest), got "${spec}".`, 2);
-  const pkg = isExactVersion(spec) ? await publishedPackage(spec) : await publishedPackage(...(await resolveTag(spec)));
+  const pkg = isExactVersion(spec) ? await publishedPackage(spec) : await publishedPackage(...(await resolveTag(spec)), true);
   const dir = join(pkg.dir, 'templates', id);
   if (!existsSync(join(dir, 'template.json'))) throw new UserError(`${GENERATOR_NAME}@${spec} has no template "${id}".`);
   const manifest = loadManifest(dir);
@@ -79,21 +79,21 @@ function resolveTag(tag: string): Promise<[string, string]> {
 }
 
 const packages = new Map<string, Promise<{ dir: string; identity: PackageIdentity }>>();
-function publishedPackage(version: string, expected?: string): Promise<{ dir: string; identity: PackageIdentity }> {
+function publishedPackage(version: string, expected?: string, registrySaid = false): Promise<{ dir: string; identity: PackageIdentity }> {
   const key = `${version} ${expected ?? ''}`;
   let pending = packages.get(key);
   if (!pending) {
-    pending = verifiedTarball(version, expected).then(async (bytes) => ({ dir: await extractPackage(bytes, version), identity: { version, integrity: integrityOf(bytes) } }));
+    pending = verifiedTarball(version, expected, registrySaid).then(async (bytes) => ({ dir: await extractPackage(bytes, version), identity: { version, integrity: integrityOf(bytes) } }));
     packages.set(key, pending);
     pending.catch(() => packages.delete(key));
   }
   return pending;
 }
 
-// The bytes of create-detml@version, checked against `expected` (the state file's record or the tag's answer) and
-// the registry: from DETML_TARBALL_DIR, from the cache when an entry still hashes to the integrity we trust, or
-// downloaded with scripts disabled and stored under its integrity.
-async function verifiedTarball(version: string, expected: string | undefined): Promise<Buffer> {
+// The bytes of create-detml@version, checked against `expected` (the state file's record, or the registry's own answer
+// for a dist-tag when `registrySaid`) and the registry: from DETML_TARBALL_DIR, from the cache when an entry still
+// hashes to the integrity we trust, or downloaded with scripts disabled and stored under its integrity.
+async function verifiedTarball(version: string, expected: string | undefined, registrySaid: boolean): Promise<Buffer> {
   if (!isExactVersion(version)) throw new UserError(`"${version}" is not an exact version of ${GENERATOR_NAME}; refusing to fetch it.`);
   const mismatch = (what: string, actual: string) =>
     new UserError(`${what} ${GENERATOR_NAME}@${version} (${actual.slice(0, 22)}…) is not the one this project was created with (${expected?.slice(0, 22)}…); refusing to render from it.`);
@@ -107,7 +107,7 @@ async function verifiedTarball(version: string, expected: string | undefined): P
   const known = expected ?? indexedIntegrity(version);
   const cached = known && readCachedTarball(known);
   if (cached) return cached;
-  const dist = await registryDist(version);
+  const dist = registrySaid && expected ? { version, integrity: expected } : await registryDist(version);
   if (expected && dist.integrity !== expected) throw mismatch("The registry's", dist.integrity);
   const bytes = readCachedTarball(dist.integrity) ?? (await downloadTarball(version));
   if (integrityOf(bytes) !== dist.integrity) {

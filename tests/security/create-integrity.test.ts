@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ownIntegrity } from '../../src/create/own-integrity.ts';
+import { buildState, parseState, serializeState } from '../../src/state/state-file.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 import { sri, startNpmRegistry } from '../helpers/npm-registry.ts';
 import { ROOT } from '../helpers/paths.ts';
@@ -48,5 +49,14 @@ describe('generator.integrity in the state file', () => {
     lock({ version: '0.0.1', resolved, integrity });
     expect(ownIntegrity(root)).toBeUndefined();
     expect(ownIntegrity(ROOT)).toBeUndefined(); // from source
+  });
+
+  it('round-trips through the state file, and a malformed one is refused', () => {
+    const integrity = sri(Buffer.from('tarball'));
+    const state = buildState({ generator: { name: 'create-detml', version: '0.1.0', integrity }, template: { id: 'onnx', version: '1.0.0' }, answers: {} }, [], () => 'merged');
+    const text = serializeState(state);
+    expect(JSON.parse(text).generator).toEqual({ name: 'create-detml', version: '0.1.0', integrity });
+    expect(parseState(text, 'state.json').generator.integrity).toBe(integrity);
+    expect(() => parseState(text.replace(integrity, 'sha1-abc'), 'state.json')).toThrow('"generator.integrity" must be an SRI sha512 string (sha512-…)');
   });
 });
