@@ -1,6 +1,6 @@
 // Talks to the npm registry through the user's own npm (so their registry, proxy and auth settings apply) for one
 // package only, create-detml, and only by exact version or dist-tag, with lifecycle scripts disabled.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../src/errors.ts';
 import { isDistTag, isExactVersion, isSha512Integrity } from '../src/state/package-identity.ts';
@@ -46,7 +46,6 @@ export async function downloadTarball(version: string): Promise<Buffer> {
 // npm runs in a folder of ours, never the project, so a repository's .npmrc cannot pick the registry.
 async function npm(args: string[], what: string, cwd = cacheDir()): Promise<string> {
   const { execa } = await import('execa');
-  const { mkdirSync } = await import('node:fs');
   mkdirSync(cwd, { recursive: true, mode: 0o700 });
   try {
     return (await execa('npm', [...args, '--silent'], { cwd, env: { npm_config_ignore_scripts: 'true' } })).stdout;
