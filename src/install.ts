@@ -32,22 +32,6 @@ export async function installDependencies(dir: string, pm: PackageManager, env: 
   }
 }
 
-/**
- * Downloads the published tarball of `name@version` into `destination` with `npm pack` (honouring the user's
- * registry and auth settings) and returns its path.
- */
-export async function npmPack(name: string, version: string, destination: string): Promise<string> {
-  const { execa } = await import('execa');
-  try {
-    const { stdout } = await execa('npm', ['pack', `${name}@${version}`, '--pack-destination', destination, '--silent', '--json'], { cwd: destination });
-    const [info] = JSON.parse(stdout) as { filename: string }[];
-    return `${destination}/${info?.filename}`;
-  } catch (error) {
-    const reason = (error as { shortMessage?: string }).shortMessage ?? (error as Error).message;
-    throw new UserError(`Cannot download ${name}@${version} from the npm registry (${reason.split('\n')[0]}). Check your network or registry settings, or pass --template-root.`);
-  }
-}
-
 /** Unpacks a .tgz into a folder with the system tar. */
 export async function extractTarball(tarball: string, destination: string): Promise<void> {
   const { execa } = await import('execa');

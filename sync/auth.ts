@@ -7,6 +7,8 @@ import type { RetryPolicy } from './pr-retry.ts';
 
 /** Where the credentials come from: a token variable, or a GitHub App (flags or GITHUB_APP_* variables). */
 export interface AuthOptions {
+  /** A token handed over as a value by a caller that already holds it (fleet); wins over everything else. */
+  token?: string | undefined;
   /** Name of the environment variable holding a token (`--token-env`); default GITHUB_TOKEN. */
   tokenEnv?: string | undefined;
   appId?: string | undefined;
@@ -31,6 +33,7 @@ export async function resolveAuth(
   target: { apiUrl: string; owner: string; repo: string; retry?: RetryPolicy | undefined },
 ): Promise<ResolvedAuth> {
   const { env } = options;
+  if (options.token) return { token: options.token, source: 'the caller' };
   if (options.tokenEnv) {
     const token = env[options.tokenEnv]?.trim();
     if (!token) throw new UserError(`--token-env ${options.tokenEnv}: the environment variable ${options.tokenEnv} is not set or empty.`);

@@ -29,20 +29,9 @@ export function parseMarker(body: string | null | undefined): SyncMarker | undef
   }
 }
 
-/**
- * Re-creates the sync commit with a `Detml-Sync-Tree: <tree>` trailer (same tree, parent, author and dates) and moves
- * the local branch to it. A pushed commit whose trailer still names its own tree is one create-detml made and nobody
- * amended or rebased, which is how a rerun tells its own branch tip from a maintainer's work.
- */
-export async function stampCommit(dir: string, commit: string, branch: string): Promise<string> {
-  const info = (await runGit(dir, ['show', '-s', '--format=%T%n%P%n%an%n%ae%n%aI%n%cn%n%ce%n%cI%n%B', commit])).stdout.toString('utf8');
-  const [tree, parents, an, ae, ad, cn, ce, cd, ...message] = info.split('\n') as string[];
-  const body = message.join('\n').trimEnd();
-  if (body.includes(`\n${TRAILER}: `)) return commit;
-  const env = { GIT_AUTHOR_NAME: an, GIT_AUTHOR_EMAIL: ae, GIT_AUTHOR_DATE: ad, GIT_COMMITTER_NAME: cn, GIT_COMMITTER_EMAIL: ce, GIT_COMMITTER_DATE: cd } as Record<string, string>;
-  const stamped = await commitTree(dir, tree as string, (parents as string).split(' ').filter(Boolean), `${body}\n\n${TRAILER}: ${tree}\n`, env);
-  await runGit(dir, ['update-ref', '-m', 'create-detml sync: stamp', `refs/heads/${branch}`, stamped, commit]);
-  return stamped;
+/** The commit-message trailer that marks a sync commit create-detml made for `tree`, with its leading blank line. */
+export function syncTrailer(tree: string): string {
+  return `\n${TRAILER}: ${tree}\n`;
 }
 
 /** True when `commit` is a create-detml sync commit nobody changed: its trailer names its own tree and it has one parent. */

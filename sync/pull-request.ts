@@ -1,6 +1,5 @@
 import { UserError } from '../src/errors.ts';
 import { runGit } from '../src/git.ts';
-import { resolveTargetTemplate } from './template-source.ts';
 import { resolveAuth, type AuthOptions } from './auth.ts';
 import { connectGitHub } from './github.ts';
 import { changelogBetween, readChangelog, type ChangelogEntry } from './pr-changelog.ts';
@@ -8,7 +7,8 @@ import { prepareProposal } from './pr-proposal.ts';
 import type { RetryPolicy } from './pr-retry.ts';
 import { resolveTarget, type TargetOptions } from './pr-target.ts';
 import { upsertSyncPr, type PrOutcome } from './pr-upsert.ts';
-import { runSync, type SyncOptions, type SyncResult } from './run-sync.ts';
+import { syncWithTarget, type SyncOptions, type SyncResult } from './run-sync.ts';
+import type { SourcedTemplate } from './template-source.ts';
 
 /** Options of `runPullRequestSync`: the sync options plus where and how to open the pull request. */
 export interface PullRequestSyncOptions extends Omit<SyncOptions, 'mode'> {
@@ -33,7 +33,7 @@ export async function runPullRequestSync(options: PullRequestSyncOptions): Promi
   const env = options.target.env;
 
   // 1. Merge locally; nothing to propose when up to date.
-  const sync = await runSync({ ...options, mode: 'branch' });
+  const { result: sync, next } = await syncWithTarget({ ...options, mode: 'branch' });
   if (sync.status === 'up-to-date' || !sync.commit || !sync.branch || !sync.base) return sync;
 
   // 2. Destination and credentials.
@@ -46,7 +46,7 @@ export async function runPullRequestSync(options: PullRequestSyncOptions): Promi
   }
 
   // 3. Push and upsert the PR.
-  const { commit, text, reportPath } = await prepareProposal(options.cwd, { ...sync, commit: sync.commit, branch: sync.branch }, await changelog(sync, options));
+  const { commit, text, reportPath } = await prepareProposal(options.cwd, { ...sync, commit: sync.commit, branch: sync.branch }, changelog(sync, next));
   const parent = (await runGit(options.cwd, ['rev-parse', `${commit}^`])).stdout.toString('utf8').trim();
   progress(`Proposing the update on ${target.owner}/${target.repo} (base ${base})`);
   const pullRequest = await upsertSyncPr({
@@ -65,10 +65,11 @@ export async function runPullRequestSync(options: PullRequestSyncOptions): Promi
   return { ...sync, commit, pullRequest };
 }
 
-// The new template version's release notes between the two versions; none when the template has no changelog.
-async function changelog(sync: SyncResult, options: PullRequestSyncOptions): Promise<ChangelogEntry[]> {
+// The new template version's release notes between the two versions, from the template sync already resolved; none
+// when the template has no changelog.
+function changelog(sync: SyncResult, next: SourcedTemplate): ChangelogEntry[] {
   try {
-    return changelogBetween(readChangelog((await resolveTargetTemplate(sync.template, sync.to, options.source ?? {})).dir), sync.from, sync.to);
+    return changelogBetween(readChangelog(next.dir), sync.from, sync.to);
   } catch {
     return [];
   }

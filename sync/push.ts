@@ -8,22 +8,29 @@ export function remoteRef(branch: string): string {
 }
 
 /**
- * Environment that makes one git command authenticate like GitHub's own tooling: an `http.extraHeader` with
- * Basic `x-access-token:<token>`, passed through GIT_CONFIG_COUNT/KEY/VALUE so it is never written to .git/config,
- * a remote URL or a log. An empty value first resets headers inherited from config files; prompts are off.
+ * Environment that makes one git command against `url` authenticate with `token` and nothing else: an
+ * `http.<url>.extraHeader` with Basic `x-access-token:<token>`, passed through GIT_CONFIG_COUNT/KEY/VALUE so it is never
+ * written to .git/config, a remote URL or a log. Scoped to the full remote URL it is at least as specific as any header
+ * in the user's config (actions/checkout leaves one for the server URL), so git applies its empty value, which drops
+ * every header collected so far, and then ours. Credential helpers and askpass programs are switched off: on a 401 git
+ * would otherwise retry with the user's stored credentials and, when those fail too, erase them from the helper.
  */
-export function gitAuthEnv(token: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function gitAuthEnv(token: string, url: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const start = Number(env.GIT_CONFIG_COUNT ?? 0) || 0;
   const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
-  return {
-    GIT_CONFIG_COUNT: String(start + 2),
-    [`GIT_CONFIG_KEY_${start}`]: 'http.extraHeader',
-    [`GIT_CONFIG_VALUE_${start}`]: '',
-    [`GIT_CONFIG_KEY_${start + 1}`]: 'http.extraHeader',
-    [`GIT_CONFIG_VALUE_${start + 1}`]: `AUTHORIZATION: basic ${basic}`,
-    GIT_TERMINAL_PROMPT: '0',
-    GCM_INTERACTIVE: 'never',
-  };
+  const settings: [string, string][] = [
+    [`http.${url}.extraHeader`, ''],
+    [`http.${url}.extraHeader`, `AUTHORIZATION: basic ${basic}`],
+    // credential.<url>.helper entries all apply in config order, so one empty value last clears every helper.
+    ['credential.helper', ''],
+  ];
+  const out: Record<string, string> = { GIT_CONFIG_COUNT: String(start + settings.length) };
+  settings.forEach(([key, value], i) => {
+    out[`GIT_CONFIG_KEY_${start + i}`] = key;
+    out[`GIT_CONFIG_VALUE_${start + i}`] = value;
+  });
+  // An empty GIT_ASKPASS also stops git from falling back to core.askPass and SSH_ASKPASS.
+  return { ...out, GIT_ASKPASS: '', GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' };
 }
 
 /** The tips of the given branches on the remote (branch -> commit); absent branches are left out. */
@@ -60,7 +67,7 @@ export async function isAncestor(dir: string, ancestor: string, commit: string):
 
 // Runs a git command against the remote with the token, turning git's failures into one line naming the fix.
 async function gitRemote(dir: string, url: string, token: string, args: string[], what: string): Promise<string> {
-  const result = await runGit(dir, args, { env: gitAuthEnv(token), okCodes: [0, 1, 2, 128] });
+  const result = await runGit(dir, args, { env: gitAuthEnv(token, url), okCodes: [0, 1, 2, 128] });
   if (result.code === 0) return result.stdout.toString('utf8');
   const output = `${result.stdout.toString('utf8')}\n${result.stderr}`;
   let message: string;

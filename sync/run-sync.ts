@@ -5,12 +5,14 @@ import type { RawAnswers } from '../src/templates/answers.ts';
 import { ownershipOf } from '../src/templates/ownership.ts';
 import type { TemplateSource } from '../src/templates/registry.ts';
 import { compareSemver } from '../src/templates/semver.ts';
+import { thisGenerator } from '../src/create/own-integrity.ts';
 import { GENERATOR_NAME } from '../src/version.ts';
 import { applyToWorkTree, commitToBranch } from './apply.ts';
 import type { PlanEntry } from './policy.ts';
+import { syncTrailer } from './pr-marker.ts';
 import { checkRepository } from './preconditions.ts';
 import { renderPair } from './render-pair.ts';
-import { resolveRecordedTemplate, resolveTargetTemplate } from './template-source.ts';
+import { resolveRecordedTemplate, resolveTargetTemplate, type SourcedTemplate } from './template-source.ts';
 import { threeWayMerge } from './three-way.ts';
 
 /** How sync delivers its result. */
@@ -45,6 +47,11 @@ export interface SyncResult {
  * three-way merge against HEAD → ownership policy → deliver (plan only, work tree, or a commit on a sync branch).
  */
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
+  return (await syncWithTarget(options)).result;
+}
+
+/** runSync, also handing back the target template it resolved, so callers read it (changelog) without resolving again. */
+export async function syncWithTarget(options: SyncOptions): Promise<{ result: SyncResult; next: SourcedTemplate }> {
   const progress = options.onProgress ?? (() => {});
   const source = options.source ?? {};
 
@@ -52,7 +59,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const repo = await checkRepository(options.cwd);
   const state = readState(options.cwd);
   const { id } = state.template;
-  const old = await resolveRecordedTemplate(id, state.template.version, state.generator.version, source);
+  const old = await resolveRecordedTemplate(id, state.template.version, state.generator, source);
   const next = await resolveTargetTemplate(id, options.to, source);
   if (compareSemver(next.manifest.version, old.manifest.version) < 0) {
     throw new UserError(`Cannot downgrade ${id} from ${old.manifest.version} to ${next.manifest.version}; sync only moves forward.`);
@@ -62,14 +69,15 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const pair = renderPair(state, old, next, options.set ?? {}, next.generatorVersion);
   const summary = { template: id, from: old.manifest.version, to: next.manifest.version, mode: options.mode, notes: pair.notes };
   if (old.manifest.version === next.manifest.version && isDeepStrictEqual(pair.nextAnswers, state.answers)) {
-    return { ...summary, status: 'up-to-date', plan: [] };
+    return { result: { ...summary, status: 'up-to-date', plan: [] }, next };
   }
   progress(`Merging ${id} ${old.manifest.version} -> ${next.manifest.version} into your project`);
 
   // 3. Merge in the object database; the new state file records the new version and pristine render.
   const newState = buildState(
     {
-      generator: { name: GENERATOR_NAME, version: next.generatorVersion },
+      // The package whose templates rendered the new version is the one the next sync re-renders from.
+      generator: next.generator ? { name: GENERATOR_NAME, ...next.generator } : thisGenerator(),
       template: { id, version: next.manifest.version },
       answers: pair.nextAnswers,
       ...(state.fleet ? { fleet: state.fleet } : {}),
@@ -96,8 +104,9 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     await applyToWorkTree(options.cwd, merged.tree, merged.conflicts);
   } else if (options.mode === 'branch') {
     if (!repo.branch) throw new UserError('HEAD is detached; check out the branch to update, then run sync again.');
-    const message = `detml: update ${id} template ${old.manifest.version} -> ${next.manifest.version}\n`;
+    // The trailer goes in now, so the commit is made once (a rerun recognises its own commit by it).
+    const message = `detml: update ${id} template ${old.manifest.version} -> ${next.manifest.version}\n${syncTrailer(merged.tree)}`;
     Object.assign(result, { base: repo.branch }, await commitToBranch(options.cwd, merged.tree, repo.head, repo.branch, message));
   }
-  return result;
+  return { result, next };
 }

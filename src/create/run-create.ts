@@ -3,10 +3,11 @@ import { UserError } from '../errors.ts';
 import { installDependencies, type PackageManager } from '../install.ts';
 import { buildState, serializeState, STATE_PATH } from '../state/state-file.ts';
 import type { Answers } from '../templates/answers.ts';
+import { refuseSymlinksOnPaths } from '../templates/containment.ts';
 import { ownershipOf } from '../templates/ownership.ts';
 import type { ResolvedTemplate } from '../templates/registry.ts';
 import { renderTemplate } from '../templates/render.ts';
-import { GENERATOR_NAME, GENERATOR_VERSION } from '../version.ts';
+import { thisGenerator } from './own-integrity.ts';
 import { runGenerator } from './run-generator.ts';
 import { createStaging, inspectTarget, publish } from './staging.ts';
 
@@ -47,13 +48,17 @@ export async function runCreate(options: CreateOptions): Promise<CreateResult> {
   }
 
   // 2. Render and describe the result; pure, so the same answers give the same bytes.
-  const tree = renderTemplate(templateDir, options.answers, manifest, { generatorVersion: GENERATOR_VERSION });
+  const generator = thisGenerator();
+  const tree = renderTemplate(templateDir, options.answers, manifest, { generatorVersion: generator.version });
   const state = buildState(
-    { generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION }, template: { id: manifest.id, version: manifest.version }, answers: options.answers },
+    { generator, template: { id: manifest.id, version: manifest.version }, answers: options.answers },
     tree,
     (path) => ownershipOf(path, manifest),
   );
   const stateFile = { path: STATE_PATH, contents: serializeState(state) };
+
+  // Files already in the target (only with --force) must not redirect a write through a symbolic link.
+  if (targetState === 'non-empty') refuseSymlinksOnPaths(target, [...tree.map((f) => f.path), STATE_PATH]);
 
   // 3. Write and commit in the staging folder, then publish it under the real name.
   const staging = createStaging(target);

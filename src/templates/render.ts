@@ -5,6 +5,7 @@ import Handlebars from 'handlebars';
 import { valid } from 'semver';
 import { UserError } from '../errors.ts';
 import type { Answers } from './answers.ts';
+import { unsafePathReason } from './containment.ts';
 import { matchesAny } from './glob.ts';
 import { loadManifest, type TemplateManifest } from './manifest.ts';
 import { isTemplated, outputSegment } from './paths.ts';
@@ -76,6 +77,8 @@ export function renderTemplate(
   for (const [rel, abs] of sources) {
     const path = renderPath(hbs, rel, context);
     if (!path) continue;
+    const unsafe = unsafePathReason(path);
+    if (unsafe) throw new UserError(`Template ${manifest.id}@${manifest.version}: ${JSON.stringify(rel)} renders to ${JSON.stringify(path)}, which ${unsafe}; refusing to write it.`);
     if (byPath.has(path)) throw new UserError(`Template ${manifest.id}@${manifest.version}: two files render to ${path}`);
     const raw = readFileSync(abs);
     const contents = isTemplated(rel) ? Buffer.from(compile(hbs, raw.toString('utf8'), rel, manifest)(context), 'utf8') : raw;

@@ -1,5 +1,5 @@
 // git for fleet runs: clone a repository into a scratch folder and look at a remote's branches, with the token passed
-// per git command (http.extraHeader through GIT_CONFIG_* variables), never in a URL or in .git/config.
+// per git command (an http.<url>.extraHeader through GIT_CONFIG_* variables, credential helpers off), never in a URL or in .git/config.
 import { join } from 'node:path';
 import { UserError } from '../../src/errors.ts';
 import { runGit } from '../../src/git.ts';
@@ -16,7 +16,7 @@ export function gitUrl(apiUrl: string, owner: string, name: string): string {
 export async function cloneBranch(parent: string, url: string, token: string, branch: string): Promise<string> {
   const dir = join(parent, 'work');
   const args = ['clone', '--quiet', '--no-tags', '--single-branch', '--branch', branch, '--', url, dir];
-  const result = await runGit(parent, args, { env: gitAuthEnv(token), okCodes: [0, 128] });
+  const result = await runGit(parent, args, { env: gitAuthEnv(token, url), okCodes: [0, 128] });
   if (result.code !== 0) {
     const line = result.stderr.split('\n').map((l) => l.trim()).find((l) => /^(fatal|error|remote)/.test(l)) ?? `exit ${result.code}`;
     throw new UserError(redact(`Could not clone ${url} (branch ${branch}): ${line}`, [token]));
@@ -26,7 +26,7 @@ export async function cloneBranch(parent: string, url: string, token: string, br
 
 /** The branches of a remote (name -> commit), or undefined while it cannot be read (e.g. a fork still being created). */
 export async function remoteHeads(dir: string, url: string, token: string): Promise<Map<string, string> | undefined> {
-  const result = await runGit(dir, ['ls-remote', '--heads', url], { env: gitAuthEnv(token), okCodes: [0, 2, 128] });
+  const result = await runGit(dir, ['ls-remote', '--heads', url], { env: gitAuthEnv(token, url), okCodes: [0, 2, 128] });
   if (result.code !== 0) return undefined;
   const heads = new Map<string, string>();
   for (const line of result.stdout.toString('utf8').split('\n').filter(Boolean)) {

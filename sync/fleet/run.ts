@@ -49,9 +49,6 @@ export interface FleetSyncOptions {
   onResult?: (result: RepoSyncResult) => void;
 }
 
-// The private variable through which the fleet hands its token to the single-repository flow.
-const TOKEN_VAR = 'DETML_FLEET_TOKEN';
-
 /** Syncs every planned repository with at most `concurrency` at once; results come back in plan order. */
 export async function runFleetSync(o: FleetSyncOptions): Promise<RepoSyncResult[]> {
   return mapLimit(o.plan, o.concurrency, async (plan) => {
@@ -79,8 +76,8 @@ async function syncOne(plan: RepoPlan, o: FleetSyncOptions): Promise<RepoSyncRes
         to: plan.to,
         source: o.source,
         base,
-        target: { repo: plan.repo, apiUrl: o.apiUrl, remoteUrl: url, env: { [TOKEN_VAR]: o.token } },
-        auth: { tokenEnv: TOKEN_VAR },
+        target: { repo: plan.repo, apiUrl: o.apiUrl, remoteUrl: url, env: {} },
+        auth: { token: o.token },
         retry: o.retry,
       });
     }

@@ -27,13 +27,17 @@ describe('errors never carry the token', () => {
 });
 
 describe('git authentication through the environment', () => {
-  it('adds a reset and the Basic header after any GIT_CONFIG_* the user already has', () => {
-    expect(gitAuthEnv('tok', { GIT_CONFIG_COUNT: '1' })).toEqual({
-      GIT_CONFIG_COUNT: '3',
-      GIT_CONFIG_KEY_1: 'http.extraHeader',
+  it('adds a reset and the Basic header scoped to the remote URL, and switches credential helpers off, after any GIT_CONFIG_* the user already has', () => {
+    const url = 'https://github.com/acme/proj.git';
+    expect(gitAuthEnv('tok', url, { GIT_CONFIG_COUNT: '1' })).toEqual({
+      GIT_CONFIG_COUNT: '4',
+      GIT_CONFIG_KEY_1: `http.${url}.extraHeader`,
       GIT_CONFIG_VALUE_1: '',
-      GIT_CONFIG_KEY_2: 'http.extraHeader',
+      GIT_CONFIG_KEY_2: `http.${url}.extraHeader`,
       GIT_CONFIG_VALUE_2: `AUTHORIZATION: basic ${Buffer.from('x-access-token:tok').toString('base64')}`,
+      GIT_CONFIG_KEY_3: 'credential.helper',
+      GIT_CONFIG_VALUE_3: '',
+      GIT_ASKPASS: '',
       GIT_TERMINAL_PROMPT: '0',
       GCM_INTERACTIVE: 'never',
     });
