@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 
 // Prompts load only in interactive runs: scripted and CI runs never pay for the prompt library.
 const prompts = () => import('../prompts.ts');
@@ -27,18 +27,14 @@ export async function chooseDirectory(dirArg: string | undefined, nameFlag: stri
   return (await prompts()).askText('Project directory', fallback, (v) => (v.trim() ? undefined : 'Enter a directory name'));
 }
 
-/** Asks whether to write into a non-empty folder; only called interactively. */
-export async function confirmNonEmpty(dir: string): Promise<boolean> {
-  return (await prompts()).askConfirm(`${dir} is not empty. Write the project into it anyway (files with the same names are overwritten)?`, false);
-}
-
 /**
  * Builds the complete answers: `--set` values and `--name` first, the folder name as the project name, then (when
  * interactive) a prompt for each remaining question marked `prompt`, and defaults for the rest.
  */
 export async function collectAnswers(template: ResolvedTemplate, given: RawAnswers, dir: string, interactive: boolean): Promise<Answers> {
   const raw: RawAnswers = { ...given };
-  if (raw.name === undefined) raw.name = basename(dir);
+  // `create-detml .` is named after the folder it runs in, not ".".
+  if (raw.name === undefined && template.manifest.questions.some((q) => q.name === 'name')) raw.name = basename(resolve(dir));
   if (interactive) {
     for (const q of template.manifest.questions) {
       if (q.prompt && given[q.name] === undefined) raw[q.name] = await ask(q, raw[q.name]);

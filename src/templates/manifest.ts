@@ -66,7 +66,7 @@ export function parseManifest(raw: unknown, where: string): TemplateManifest {
   const id = str(raw.id) ?? fail('"id" must be a string');
   const version = str(raw.version);
   if (!version || !SEMVER.test(version)) fail('"version" must be a semver version like 1.2.3');
-  const questions = Array.isArray(raw.questions) ? raw.questions.map((q, i) => parseQuestion(q, i, fail)) : fail('"questions" must be an array');
+  const questions = Array.isArray(raw.questions) ? raw.questions.map((q, i) => parseQuestion(q, i, fail)) : fail('"questions" must be an array of the questions the template asks ([] when it asks none)');
   const ownership = isObject(raw.ownership) ? raw.ownership : {};
   return {
     id,
