@@ -13,19 +13,48 @@ export function onInterrupt(task: InterruptTask): () => void {
 }
 
 /**
- * Runs every registered cleanup once, newest first; called by the CLI entry on a signal or error, best effort, never
- * throwing. Returns the notes the tasks left for the user.
+ * Runs every registered cleanup once, newest first, best effort and never throwing; called on an error, when the
+ * work has stopped. Returns the notes the tasks left for the user.
  */
 export function runInterruptCleanups(): string[] {
   const notes: string[] = [];
   for (const task of [...tasks].reverse()) {
     tasks.delete(task);
-    try {
-      const note = task();
-      if (note) notes.push(note);
-    } catch {
-      // Best effort: a failing cleanup must not hide the interruption itself.
+    const note = attempt(task);
+    if (typeof note === 'string') notes.push(note);
+  }
+  return notes;
+}
+
+/**
+ * Runs every cleanup on a signal, when the work may still be running: a child the signal did not reach (git writing
+ * objects into the staging folder) can make a removal fail, so a failing task is retried until it succeeds or
+ * `patienceMs` has passed.
+ */
+export async function runInterruptCleanupsPatiently(patienceMs = 5_000): Promise<string[]> {
+  const notes: string[] = [];
+  const deadline = Date.now() + patienceMs;
+  for (const task of [...tasks].reverse()) {
+    tasks.delete(task);
+    for (;;) {
+      const note = attempt(task);
+      if (note !== FAILED) {
+        if (note) notes.push(note);
+        break;
+      }
+      if (Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 50));
     }
   }
   return notes;
+}
+
+const FAILED = Symbol('failed');
+
+function attempt(task: InterruptTask): string | undefined | typeof FAILED {
+  try {
+    return task();
+  } catch {
+    return FAILED; // best effort: a failing cleanup must not hide the interruption itself
+  }
 }

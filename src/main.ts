@@ -1,6 +1,6 @@
 // The process owner of every command bundle: the only place that calls process.exit, turning typed errors into
 // one line and an exit code, and undoing half-done work on Ctrl-C or SIGTERM.
-import { runInterruptCleanups } from './cleanup.ts';
+import { runInterruptCleanups, runInterruptCleanupsPatiently } from './cleanup.ts';
 import { CancelledError, describeSystemError, EXIT, UserError } from './errors.ts';
 import { log } from './log.ts';
 
@@ -10,33 +10,45 @@ export type Command = (argv: readonly string[]) => Promise<number>;
 /** Wraps a command as a bundle's `main`: runs it with signal handling and exits the process with its code. */
 export function mainOf(command: Command): (argv: readonly string[]) => Promise<void> {
   return async (argv) => {
+    // Once a signal arrived, the signal handler owns the exit: the command's own ending (often an error caused by
+    // the cleanup, like git finding its folder gone) must neither print nor exit first.
+    let interrupted: Promise<never> | undefined;
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       process.on(signal, () => {
-        // Each cleanup says what it left: nothing (staging removed), or a complete project whose install was stopped.
-        const notes = runInterruptCleanups();
-        log.error(`Interrupted (${signal})${notes.length ? `; ${notes.join(' ')}` : '.'}`);
-        process.exit(EXIT.cancelled);
+        if (interrupted) return;
+        interrupted = new Promise<never>(() => {});
+        void runInterruptCleanupsPatiently().then((notes) => {
+          // Each cleanup says what it left: nothing (staging removed), or a complete project whose install was stopped.
+          log.error(`Interrupted (${signal})${notes.length ? `; ${notes.join(' ')}` : '.'}`);
+          process.exit(EXIT.cancelled);
+        });
       });
     }
     try {
       process.exitCode = await command(argv);
     } catch (error) {
+      if (interrupted) await interrupted;
       runInterruptCleanups();
-      const system = describeSystemError(error);
-      if (error instanceof CancelledError && error.shown) {
-        process.exitCode = error.exitCode;
-      } else if (error instanceof UserError) {
-        for (const line of error.message.split('\n')) log.error(line);
-        process.exitCode = error.exitCode;
-      } else if (system) {
-        log.error(system);
-        process.exitCode = EXIT.error;
-      } else {
-        log.error(`create-detml crashed: ${(error as Error)?.stack ?? String(error)}`);
-        log.error('This is a bug; please report it with the command you ran.');
-        process.exitCode = EXIT.error;
-      }
+      report(error);
     }
+    if (interrupted) await interrupted;
     process.exit(process.exitCode ?? EXIT.ok);
   };
+}
+
+function report(error: unknown): void {
+  const system = describeSystemError(error);
+  if (error instanceof CancelledError && error.shown) {
+    process.exitCode = error.exitCode;
+  } else if (error instanceof UserError) {
+    for (const line of error.message.split('\n')) log.error(line);
+    process.exitCode = error.exitCode;
+  } else if (system) {
+    log.error(system);
+    process.exitCode = EXIT.error;
+  } else {
+    log.error(`create-detml crashed: ${(error as Error)?.stack ?? String(error)}`);
+    log.error('This is a bug; please report it with the command you ran.');
+    process.exitCode = EXIT.error;
+  }
 }

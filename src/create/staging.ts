@@ -67,8 +67,9 @@ export function createStaging(target: string, state: TargetState): Staging {
   const dir = mkdtempSync(join(parent, `.${basename(target)}.detml-staging-${process.pid}-`));
   // mkdtemp makes the folder private (0700); the published project gets the user's normal folder mode.
   chmodSync(dir, 0o777 & ~process.umask());
-  // Retries: a child (git) may still be writing into the folder when a signal arrives.
-  const discard = () => rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 25 });
+  // No rmSync retries: they retry the same rmdir without listing again, while a child (git) the signal did not
+  // reach may still be adding files; on a signal, the CLI's cleanup retries the whole removal (src/cleanup.ts).
+  const discard = () => rmSync(dir, { recursive: true, force: true });
   const unregister = onInterrupt(() => {
     discard();
     return 'nothing was left half-written.';
