@@ -1,6 +1,5 @@
 import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { onInterrupt } from '../cleanup.ts';
 import { UserError } from '../errors.ts';
 import type { Staging, TargetState } from './staging.ts';
 
@@ -19,7 +18,8 @@ export interface PublishResult {
  * Moves the staged project into place with renames only, so a full disk cannot fail it half-way. An absent target
  * is one rename. An existing folder is never replaced: entries move into it one by one; a path the conflicter
  * approved is replaced after its original is moved into `.detml/backup/<stamp>/`; anything else in the way is an
- * error. Any failure (or a signal) moves everything back, so the folder is exactly as it was.
+ * error. Any failure moves everything back, so the folder is exactly as it was (it is synchronous, so no signal
+ * handler can run half-way).
  */
 export function publish(staging: Staging, target: string, state: TargetState, decisions: ReadonlyMap<string, CollisionDecision>): PublishResult {
   if (state === 'absent') {
@@ -38,10 +38,6 @@ export function publish(staging: Staging, target: string, state: TargetState, de
     }
     journal.length = 0;
   };
-  const unregister = onInterrupt(() => {
-    rollback();
-    return 'the folder was restored as it was.';
-  });
 
   const merge = (from: string, to: string, rel: string): void => {
     for (const name of readdirSync(from).sort()) {
@@ -74,8 +70,6 @@ export function publish(staging: Staging, target: string, state: TargetState, de
   } catch (error) {
     rollback();
     throw error;
-  } finally {
-    unregister();
   }
   staging.discard();
   return overwritten.length ? { overwritten, backupDir: backupRel } : { overwritten };

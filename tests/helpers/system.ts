@@ -40,7 +40,7 @@ export function smallDisk(size: string): string {
   const mountPoint = join(dir, 'disk');
   mkdirSync(mountPoint);
   execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0755`, 'tmpfs', mountPoint]);
-  onTestFinished(() => execFileSync('umount', ['-l', mountPoint]));
+  onTestFinished(() => void execFileSync('umount', ['-l', mountPoint]));
   return mountPoint;
 }
 
