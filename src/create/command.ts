@@ -77,7 +77,8 @@ export async function createCommand(flags: CreateFlags): Promise<void> {
   if (basename(resolve(dir)) === 'node_modules') {
     throw new UserError('A project cannot live in a folder named node_modules: package managers own those folders. Choose another directory.', EXIT.usage);
   }
-  removeStaleStaging(resolve(dir));
+  const stale = removeStaleStaging(resolve(dir));
+  if (stale) log.step(`Removed ${stale} staging folder${stale === 1 ? '' : 's'} left by an interrupted run`);
   // Interactively each collision is asked about (yeoman's y/n/a/d); otherwise only --force writes into a non-empty folder.
   if (!flags.force && !interactive && inspectTarget(dir) === 'non-empty') {
     throw new UserError(`Directory ${dir} is not empty. Choose another directory, or pass --force to write into it (each file it would overwrite is listed and backed up).`);
