@@ -1,4 +1,5 @@
 import { basename, resolve } from 'node:path';
+import { EXIT, UserError } from '../errors.ts';
 
 // Prompts load only in interactive runs: scripted and CI runs never pay for the prompt library.
 const prompts = () => import('../prompts.ts');
@@ -33,8 +34,12 @@ export async function chooseDirectory(dirArg: string | undefined, nameFlag: stri
  */
 export async function collectAnswers(template: ResolvedTemplate, given: RawAnswers, dir: string, interactive: boolean): Promise<Answers> {
   const raw: RawAnswers = { ...given };
+  const named = template.manifest.questions.some((q) => q.name === 'name');
+  if (!named && given.name !== undefined) {
+    throw new UserError(`Template ${template.manifest.id} asks for no project name, so --name has nothing to set; the directory alone names the folder.`, EXIT.usage);
+  }
   // `create-detml .` is named after the folder it runs in, not ".".
-  if (raw.name === undefined && template.manifest.questions.some((q) => q.name === 'name')) raw.name = basename(resolve(dir));
+  if (raw.name === undefined && named) raw.name = basename(resolve(dir));
   if (interactive) {
     for (const q of template.manifest.questions) {
       if (q.prompt && given[q.name] === undefined) raw[q.name] = await ask(q, raw[q.name]);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { styleText } from 'node:util';
 import { CancelledError } from '../errors.ts';
@@ -36,8 +36,9 @@ export async function decideCollisions(options: CollisionOptions): Promise<Map<s
     const path = join(options.target, file.path);
     if (!existsSync(path)) continue;
     if (options.alwaysWrite.includes(file.path)) {
-      out.write(`${paint('yellow', 'overwrite', out)} ${file.path}\n`);
-      decisions.set(file.path, 'write');
+      const same = statSync(path).isFile() && readFileSync(path).equals(file.contents);
+      out.write(`${same ? paint('cyan', 'identical', out) : paint('yellow', 'overwrite', out)} ${file.path}\n`);
+      decisions.set(file.path, same ? 'keep' : 'write');
       continue;
     }
     let status: string | undefined;
