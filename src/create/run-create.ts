@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { UserError } from '../errors.ts';
-import { installDependencies, type PackageManager } from '../install.ts';
+import { installCommand, installDependencies, type PackageManager } from '../install.ts';
 import { buildState, serializeState, STATE_PATH } from '../state/state-file.ts';
 import type { Answers } from '../templates/answers.ts';
 import { ownershipOf } from '../templates/ownership.ts';
@@ -84,7 +84,7 @@ export async function runCreate(options: CreateOptions): Promise<CreateResult> {
   // Only Node templates have something to install; Python ones run inside their pinned image.
   const installable = Boolean(options.install) && tree.some((f) => f.path === 'package.json');
   if (options.install && installable) {
-    progress(`Installing dependencies with ${options.install}`);
+    progress(`Installing dependencies: ${installCommand(options.install, tree.some((f) => f.path === 'package-lock.json')).flat().join(' ')}`);
     await installDependencies(target, options.install, manifest.installEnv);
   }
   return { dir: target, files: rendered.length, committed: commit, installed: installable, ...published };

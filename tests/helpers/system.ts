@@ -74,7 +74,8 @@ export interface RunningCli {
 export function startCli(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; uid?: number; gid?: number }): RunningCli {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
-    env: cliEnv(options.env),
+    // cliEnv drops npm_config_user_agent; a test that sets it (a pnpm or yarn run) gets it back.
+    env: { ...cliEnv(options.env), ...Object.fromEntries(Object.entries(options.env ?? {}).filter(([, v]) => v !== undefined)) },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
   });
