@@ -54,7 +54,7 @@ function slowInstaller(root: string): { path: string; pids: () => number[] } {
 describe('interruptions', () => {
   // SIGINT/SIGTERM go to the CLI's own PID only, as `kill <pid>` does: git, writing into the staging folder, never
   // sees them. The delays walk the signal across writing, git init/add/commit and publishing.
-  it.each(['SIGINT', 'SIGTERM'] as const)('%s to the PID at any point leaves either nothing or the whole project, never a staging folder', async (signal) => {
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('%s to the PID at any point leaves either nothing or the whole project, never a staging folder', async (signal) => {
     for (const delay of [0, 40, 80, 120, 160, 200, 240, 280, 320, 400]) {
       const { cwd, args } = setup();
       const run = startCli(['app', ...args, '--no-install'], { cwd });
