@@ -52,17 +52,23 @@ function slowInstaller(root: string): { path: string; pids: () => number[] } {
 }
 
 describe('interruptions', () => {
-  // SIGINT/SIGTERM go to the CLI's own PID only, as `kill <pid>` does: git, writing into the staging folder, never
-  // sees them. The delays walk the signal across writing, git init/add/commit and publishing.
+  // SIGINT/SIGTERM/SIGHUP go to the CLI's own PID only, as `kill <pid>` does: git, writing into the staging folder,
+  // never sees them, and keeps adding files while the CLI removes the folder. The walk covers the writing (delays
+  // from the staging folder's appearance) and, densely, git init/add/commit (delays from `.git` appearing in it).
   it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('%s to the PID at any point leaves either nothing or the whole project, never a staging folder', async (signal) => {
-    for (const delay of [0, 40, 80, 120, 160, 200, 240, 280, 320, 400]) {
+    const points = [
+      ...[0, 100, 200].map((delay) => ({ phase: 'staging', delay })),
+      ...[0, 3, 6, 10, 15, 20, 30, 40, 60, 80, 120].map((delay) => ({ phase: 'git', delay })),
+    ];
+    for (const { phase, delay } of points) {
       const { cwd, args } = setup();
       const run = startCli(['app', ...args, '--no-install'], { cwd });
-      await waitFor(() => hasStaging(cwd), 'the staging folder');
+      const staging = () => readdirSync(cwd).find((n) => n.includes('detml-staging'));
+      await waitFor(() => (phase === 'staging' ? Boolean(staging()) : Boolean(staging()) && existsSync(join(cwd, staging()!, '.git'))) || existsSync(join(cwd, 'app')), phase);
       await sleep(delay);
       run.child.kill(signal);
       const r = await run.done;
-      expect(hasStaging(cwd), `staging left after ${signal} at +${delay} ms: ${r.stderr}`).toBe(false);
+      expect(hasStaging(cwd), `staging left after ${signal} at ${phase} +${delay} ms: ${r.stderr}`).toBe(false);
       if (r.code === 130) {
         expect(r.stderr.trim()).toMatch(new RegExp(`^error: Interrupted \\(${signal}\\)(; nothing was left half-written\\.|\\.)$`));
         if (r.stderr.includes('nothing was left')) expect(readdirSync(cwd)).toEqual([]);
@@ -71,7 +77,7 @@ describe('interruptions', () => {
       }
       if (existsSync(join(cwd, 'app'))) expect(Object.keys(readState(join(cwd, 'app')).files)).toHaveLength(10);
     }
-  }, 120_000);
+  }, 180_000);
 
   it('SIGKILL leaves a staging folder; the next run removes it and creates the project', async () => {
     const { cwd, args } = setup();
