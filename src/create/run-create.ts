@@ -53,7 +53,9 @@ export async function runCreate(options: CreateOptions): Promise<CreateResult> {
   if (targetState === 'non-empty' && !options.force) {
     throw new UserError(`Directory ${options.target} is not empty. Choose another directory, or pass --force to write into it (each file it would overwrite is listed and backed up).`);
   }
-  const commit = options.git && (targetState === 'absent' || !(await (await import('../git.ts')).isInsideWorkTree(target)));
+  // A new or empty folder gets its own repository (as before); files added to a non-empty folder are committed only
+  // when it is not already inside someone's work tree.
+  const commit = options.git && (targetState !== 'non-empty' || !(await (await import('../git.ts')).isInsideWorkTree(target)));
   if (commit) requireGit();
 
   // 2. Render and describe the result; pure, so the same answers give the same bytes.
