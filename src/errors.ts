@@ -51,11 +51,13 @@ export class InternalError extends Error {
 export function describeSystemError(error: unknown): string | undefined {
   const e = error as NodeJS.ErrnoException | undefined;
   if (!e || typeof e.code !== 'string') return undefined;
-  const path = e.path ? ` ${e.path}` : '';
+  // A staging folder's name means nothing to the user: name the folder it was being made in.
+  const where = e.path?.replace(/\/[^/]*\.detml-staging-.*$/, '');
+  const path = where ? ` ${where}` : '';
   switch (e.code) {
     case 'EACCES':
     case 'EPERM':
-      return `Permission denied (${e.syscall ?? 'access'}${path}). Choose a folder you can write to, or fix its permissions.`;
+      return `Permission denied (${where !== e.path ? `cannot write in${path}` : `${e.syscall ?? 'access'}${path}`}). Choose a folder you can write to, or fix its permissions.`;
     case 'EROFS':
       return `The file system is read-only (${e.syscall ?? 'write'}${path}). Choose a folder on a writable disk.`;
     case 'ENAMETOOLONG':
