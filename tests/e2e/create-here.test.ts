@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readState } from '../../src/state/state-file.ts';
 import { writeDemoTemplate } from '../helpers/fixture-template.ts';
+import { BIN } from '../helpers/paths.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { oneLineError, snapshot } from '../helpers/system.ts';
+import { startTerminal } from '../helpers/tmux.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 function setup(folder = 'here-app') {
@@ -39,6 +41,26 @@ describe('create-detml . means "here"', () => {
     expect(r.code).toBe(0);
     expect(statSync(cwd).ino).toBe(inode);
     expect(readState(cwd).answers.name).toBe('x');
+    expect(readdirSync(parent)).toEqual(['here-app']);
+  });
+
+  it('in a terminal, "." typed as the project directory means here too', async () => {
+    const { root, cwd, parent, args } = setup();
+    const inode = statSync(cwd).ino;
+    const term = startTerminal(`${process.execPath} ${BIN} ${args.join(' ')}`, cwd, { CI: undefined, NO_COLOR: '1' }, root);
+    await term.waitFor('Project directory');
+    term.keys('C-u');
+    for (let i = 0; i < 20; i++) term.keys('BSpace');
+    term.type('.');
+    term.keys('Enter');
+    await term.waitFor('Project name');
+    expect(term.screen()).toContain('here-app'); // the folder's name is offered, not "."
+    term.keys('Enter');
+    await term.waitFor('Seed');
+    term.keys('Enter');
+    expect(await term.exitCode()).toBe(0);
+    expect(statSync(cwd).ino).toBe(inode);
+    expect(readState(cwd).answers.name).toBe('here-app');
     expect(readdirSync(parent)).toEqual(['here-app']);
   });
 
