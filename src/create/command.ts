@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseFlags } from '../args.ts';
-import { CancelledError, EXIT, UserError } from '../errors.ts';
+import { EXIT, UserError } from '../errors.ts';
 import { detectPackageManager, installCommand, lockedManagerNote } from '../install.ts';
 import { log } from '../log.ts';
 import { parseSetFlags } from '../templates/answers.ts';
