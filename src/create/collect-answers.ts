@@ -28,6 +28,11 @@ export async function chooseDirectory(dirArg: string | undefined, nameFlag: stri
   return (await prompts()).askText('Project directory', fallback, (v) => (v.trim() ? undefined : 'Enter a directory name'));
 }
 
+/** Asks whether to write into a non-empty folder; only called interactively, before any collision is shown. */
+export async function confirmNonEmpty(dir: string): Promise<boolean> {
+  return (await prompts()).askConfirm(`${dir} is not empty. Write the project into it? (you are asked about each file it would overwrite)`, false);
+}
+
 /**
  * Builds the complete answers: `--set` values and `--name` first, the folder name as the project name, then (when
  * interactive) a prompt for each remaining question marked `prompt`, and defaults for the rest.

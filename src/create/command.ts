@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseFlags } from '../args.ts';
-import { EXIT, UserError } from '../errors.ts';
+import { CancelledError, EXIT, UserError } from '../errors.ts';
 import { detectPackageManager, installCommand, lockedManagerNote } from '../install.ts';
 import { log } from '../log.ts';
 import { parseSetFlags } from '../templates/answers.ts';
 import { resolveTemplate } from '../templates/registry.ts';
-import { chooseDirectory, chooseTemplate, collectAnswers } from './collect-answers.ts';
+import { chooseDirectory, chooseTemplate, collectAnswers, confirmNonEmpty } from './collect-answers.ts';
 import { decideCollisions } from './collisions.ts';
 import { runCreate } from './run-create.ts';
 import { inspectTarget, removeStaleStaging } from './staging.ts';
@@ -73,15 +73,16 @@ export async function createCommand(flags: CreateFlags): Promise<void> {
   const templateId = await chooseTemplate(flags.template, interactive, source);
   const template = resolveTemplate(templateId, source);
   const dir = await chooseDirectory(flags.dir, flags.name, interactive, `detml-${templateId}-app`);
-  // `.` and other relative paths mean that folder itself; its base name is the project's default name.
+  // `.` and other relative paths mean that folder itself (never replaced); its base name is the default project name.
   if (basename(resolve(dir)) === 'node_modules') {
     throw new UserError('A project cannot live in a folder named node_modules: package managers own those folders. Choose another directory.', EXIT.usage);
   }
   const stale = removeStaleStaging(resolve(dir));
   if (stale) log.step(`Removed ${stale} staging folder${stale === 1 ? '' : 's'} left by an interrupted run`);
-  // Interactively each collision is asked about (yeoman's y/n/a/d); otherwise only --force writes into a non-empty folder.
-  if (!flags.force && !interactive && inspectTarget(dir) === 'non-empty') {
-    throw new UserError(`Directory ${dir} is not empty. Choose another directory, or pass --force to write into it (each file it would overwrite is listed and backed up).`);
+  // Only --force, or a yes at the prompt, writes into a non-empty folder; then each collision goes to the conflicter.
+  if (!flags.force && inspectTarget(dir) === 'non-empty') {
+    if (!interactive) throw new UserError(`Directory ${dir} is not empty. Choose another directory, or pass --force to write into it (each file it would overwrite is listed and backed up).`);
+    if (!(await confirmNonEmpty(dir))) throw new CancelledError();
   }
   const answers = await collectAnswers(template, given, dir, interactive);
   const agent = detectPackageManager();

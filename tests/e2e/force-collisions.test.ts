@@ -88,6 +88,8 @@ describe('--force into a non-empty folder goes through yeoman\'s conflicter', ()
   it('in a terminal: y/n/a/d per collision, with the diff on d', async () => {
     const { root, cwd, taken, templates } = setup();
     const term = startTerminal(`${process.execPath} ${BIN} taken --template demo --template-root ${templates} --no-install`, cwd, { CI: undefined, NO_COLOR: '1' }, root);
+    await term.waitFor('taken is not empty. Write the project into it?');
+    term.type('y');
     await term.waitFor('Project name');
     term.keys('Enter');
     await term.waitFor('Seed');
@@ -123,10 +125,23 @@ describe('--force into a non-empty folder goes through yeoman\'s conflicter', ()
     expect(snapshot(taken)).toEqual(before);
   });
 
+  it('in a terminal: no at the first question writes nothing, and says so once', async () => {
+    const { root, cwd, taken, templates } = setup();
+    const before = snapshot(taken);
+    const term = startTerminal(`${process.execPath} ${BIN} taken --template demo --template-root ${templates} --no-install`, cwd, { CI: undefined, NO_COLOR: '1' }, root);
+    await term.waitFor('taken is not empty. Write the project into it?');
+    term.type('n');
+    expect(await term.exitCode()).toBe(130);
+    expect(term.screen().match(/Cancelled; nothing was written\./g)).toHaveLength(1);
+    expect(snapshot(taken)).toEqual(before);
+  });
+
   it('in a terminal: x aborts and leaves the folder exactly as before', async () => {
     const { root, cwd, taken, templates } = setup();
     const before = snapshot(taken);
     const ask = startTerminal(`${process.execPath} ${BIN} taken --template demo --template-root ${templates} --no-install`, cwd, { CI: undefined, NO_COLOR: '1' }, root);
+    await ask.waitFor('taken is not empty. Write the project into it?');
+    ask.type('y');
     await ask.waitFor('Project name');
     ask.keys('Enter');
     await ask.waitFor('Seed');
