@@ -3,7 +3,7 @@ export const VALIDATORS = {
   'npm-package-name': (v: unknown) =>
     typeof v === 'string' && /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/.test(v) && v.length <= 214 && !NPM_RESERVED.has(v)
       ? undefined
-      : 'must be a valid npm package name: lower case letters, digits, ".", "_", "-" or "~", starting with a letter or digit',
+      : 'must be a valid npm package name: lower case letters, digits, ".", "_", "-" or "~", starting with a letter or digit, and not node_modules or favicon.ico',
   'python-module': (v: unknown) =>
     typeof v === 'string' && /^[a-z_][a-z0-9_]*$/.test(v) && !PYTHON_KEYWORDS.has(v)
       ? undefined

@@ -22,7 +22,7 @@ function setup() {
 describe('smaller edge inputs', () => {
   it.each([
     [['node_modules'], 2, 'error: A project cannot live in a folder named node_modules: package managers own those folders. Choose another directory.'],
-    [['app', '--name', 'node_modules'], 2, /^error: Invalid name "node_modules": must be a valid npm package name/],
+    [['app', '--name', 'node_modules'], 2, /^error: Invalid name "node_modules": must be a valid npm package name: .*, and not node_modules or favicon\.ico$/],
     [['app', '--name', 'one', '--set', 'name=two'], 2, 'error: The project name is given twice (--name one and --set name=two); pass only one.'],
   ])('%j is refused with one line and writes nothing', async (extra, code, message) => {
     const { cwd, args } = setup();
