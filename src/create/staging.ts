@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { onInterrupt } from '../cleanup.ts';
 import { UserError } from '../errors.ts';
@@ -13,8 +15,10 @@ export interface Staging {
 /** How the target folder looks before we write: absent, empty, or holding files. */
 export type TargetState = 'absent' | 'empty' | 'non-empty';
 
-// Staging folders carry the PID of the run that made them, so a later run can tell a live one from a killed one.
-const STAGING = /\.detml-staging-(\d+)-[^/]*$/;
+// Staging folders carry the host and PID of the run that made them, so a later run can tell a live one from a killed
+// one; a folder made on another machine sharing the disk is never judged by this machine's process table.
+const STAGING = /\.detml-staging-([0-9a-f]{8})-(\d+)-[^/]*$/;
+const HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
 
 /** Inspects the target folder; a file in the way is an error. */
 export function inspectTarget(target: string): TargetState {
@@ -37,8 +41,8 @@ export function removeStaleStaging(target: string): number {
       continue; // absent or unreadable: nothing of ours can be there
     }
     for (const name of names) {
-      const pid = STAGING.exec(name)?.[1];
-      if (!pid || isAlive(Number(pid))) continue;
+      const [, host, pid] = STAGING.exec(name) ?? [];
+      if (host !== HOST || !pid || isAlive(Number(pid))) continue;
       rmSync(join(folder, name), { recursive: true, force: true });
       removed++;
     }
@@ -64,7 +68,7 @@ function isAlive(pid: number): boolean {
 export function createStaging(target: string, state: TargetState): Staging {
   const parent = state === 'absent' ? dirname(target) : target;
   mkdirSync(parent, { recursive: true });
-  const dir = mkdtempSync(join(parent, `.${basename(target)}.detml-staging-${process.pid}-`));
+  const dir = mkdtempSync(join(parent, `.${basename(target)}.detml-staging-${HOST}-${process.pid}-`));
   // mkdtemp makes the folder private (0700); the published project gets the user's normal folder mode.
   chmodSync(dir, 0o777 & ~process.umask());
   // No rmSync retries: they retry the same rmdir without listing again, while a child (git) the signal did not

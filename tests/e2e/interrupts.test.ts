@@ -106,15 +106,25 @@ describe('interruptions', () => {
     expect(hasStaging(here)).toBe(false);
   });
 
-  it('a staging folder of a live run is never removed', async () => {
+  it('a staging folder of a live run, or of another host, is never removed', async () => {
     const { cwd, args } = setup();
     const live = spawn('sleep', ['30']);
-    const foreign = join(cwd, `.app.detml-staging-${live.pid}-abcdef`);
-    mkdirSync(foreign);
+    const run = startCli(['app', ...args, '--no-install'], { cwd });
+    await waitFor(() => hasStaging(cwd), 'the staging folder');
+    run.child.kill('SIGKILL');
+    await run.done;
+    // The killed run's folder name, with its PID swapped for a live process's: same host, live PID.
+    const killed = readdirSync(cwd).find((n) => n.includes('detml-staging'))!;
+    const livePid = killed.replace(/-(\d+)-([^-]+)$/, `-${live.pid}-$2`);
+    const otherHost = killed.replace(/staging-[0-9a-f]{8}-/, 'staging-00000000-');
+    mkdirSync(join(cwd, livePid));
+    mkdirSync(join(cwd, otherHost));
     const r = await runCli(['other', ...args, '--no-install'], { cwd });
     live.kill();
     expect(r.code).toBe(0);
-    expect(existsSync(foreign)).toBe(true);
+    expect(existsSync(join(cwd, killed))).toBe(false);
+    expect(existsSync(join(cwd, livePid))).toBe(true);
+    expect(existsSync(join(cwd, otherHost))).toBe(true);
   });
 
   it('SIGINT during install stops the installer\'s process group and prints the command that finishes it', async () => {
