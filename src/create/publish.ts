@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { Staging, TargetState } from './staging.ts';
@@ -56,6 +56,9 @@ export function publish(staging: Staging, target: string, state: TargetState, de
         const backup = join(target, backupRel, path);
         const createdDir = mkdirSync(dirname(backup), { recursive: true });
         journal.push({ path: dest, backup, ...(createdDir ? { createdDir } : {}) });
+        // Backups are the user's old files, not the project: git (and so verify and `git add -A`) ignores them.
+        const ignore = join(target, '.detml', 'backup', '.gitignore');
+        if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
         renameSync(dest, backup);
         renameSync(source, dest);
         overwritten.push(path);

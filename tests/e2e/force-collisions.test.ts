@@ -28,7 +28,10 @@ function setup(cwd?: string) {
   return { root, cwd: work, taken, templates, args: ['--template', 'demo', '--template-root', templates, '--no-install'] };
 }
 
-const backups = (taken: string) => readdirSync(join(taken, '.detml', 'backup')).map((stamp) => join(taken, '.detml', 'backup', stamp));
+const backups = (taken: string) =>
+  readdirSync(join(taken, '.detml', 'backup'))
+    .filter((name) => name !== '.gitignore')
+    .map((stamp) => join(taken, '.detml', 'backup', stamp));
 
 describe('--force into a non-empty folder goes through yeoman\'s conflicter', () => {
   it('without a terminal: lists each collision, keeps identical and unrelated files, backs up what it overwrites', async () => {
@@ -48,6 +51,9 @@ describe('--force into a non-empty folder goes through yeoman\'s conflicter', ()
     const tracked = execFileSync('git', ['ls-files'], { cwd: taken, encoding: 'utf8' });
     expect(tracked).toContain('README.md');
     expect(tracked).not.toContain('notes.txt');
+    // The backups are ignored by git, so neither `git add -A` nor verify's file list picks them up.
+    const untracked = execFileSync('git', ['ls-files', '--others', '--exclude-standard'], { cwd: taken, encoding: 'utf8' });
+    expect(untracked.split('\n').filter(Boolean)).toEqual(['notes.txt']);
   });
 
   it('anything else in the way rolls every move back: the folder is exactly as before', async () => {
