@@ -5,7 +5,7 @@ export const HELP = `create-detml ${GENERATOR_VERSION}: deterministic ML inferen
 
 Usage:
   npm create detml [dir] -- [options]
-  create-detml [dir] [options]          create a project
+  create-detml [dir] [options]          create a project (dir "." means the current folder)
   create-detml sync [options]           update this project to a newer template (sync --help)
   create-detml fleet plan|sync|status   sync many repositories, one PR each, and report versions (fleet --help)
   create-detml verify [dir] [options]   check pins, locks, env, seeds and owned files offline (verify --help)
@@ -18,7 +18,7 @@ Options:
       --no-interactive     never prompt (also when stdin is not a TTY or CI is set)
       --no-git             do not initialise git or commit
       --no-install         do not install dependencies
-  -f, --force              write into a non-empty directory (same-name files are overwritten)
+  -f, --force              write into a non-empty directory (each overwritten file is listed and backed up)
       --set <key=value>    set a template answer; repeatable (e.g. --set seed=7)
       --template-root <d>  use templates from <d>/<id>@<version>/ (env DETML_TEMPLATE_ROOT)
   -h, --help               show this help

@@ -11,8 +11,9 @@ export interface Choice<T extends string> {
 
 function unwrap<T>(result: T | symbol): Exclude<T, symbol> {
   if (typeof result === 'symbol' || clack.isCancel(result)) {
-    clack.cancel('Cancelled; nothing was written.');
-    throw new CancelledError();
+    const error = new CancelledError();
+    clack.cancel(error.message);
+    throw new CancelledError(error.message, true);
   }
   return result as Exclude<T, symbol>;
 }

@@ -28,8 +28,12 @@ export function jsonPath(pointer: string, error?: SchemaError): string {
 
 function describe(e: SchemaError): string {
   switch (e.keyword) {
-    case 'required':
-      return 'is required';
+    case 'required': {
+      // A key's own description tells the author what to put there.
+      const properties = (e.parentSchema as { properties?: Record<string, { description?: string }> } | undefined)?.properties;
+      const hint = properties?.[String(e.params.missingProperty)]?.description;
+      return hint ? `is required: ${hint}` : 'is required';
+    }
     case 'additionalProperties':
       return 'is not a known key';
     case 'enum':

@@ -1,4 +1,5 @@
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { EXIT, UserError } from '../errors.ts';
 
 // Prompts load only in interactive runs: scripted and CI runs never pay for the prompt library.
 const prompts = () => import('../prompts.ts');
@@ -27,9 +28,9 @@ export async function chooseDirectory(dirArg: string | undefined, nameFlag: stri
   return (await prompts()).askText('Project directory', fallback, (v) => (v.trim() ? undefined : 'Enter a directory name'));
 }
 
-/** Asks whether to write into a non-empty folder; only called interactively. */
+/** Asks whether to write into a non-empty folder; only called interactively, before any collision is shown. */
 export async function confirmNonEmpty(dir: string): Promise<boolean> {
-  return (await prompts()).askConfirm(`${dir} is not empty. Write the project into it anyway (files with the same names are overwritten)?`, false);
+  return (await prompts()).askConfirm(`${dir} is not empty. Write the project into it? (you are asked about each file it would overwrite)`, false);
 }
 
 /**
@@ -38,7 +39,12 @@ export async function confirmNonEmpty(dir: string): Promise<boolean> {
  */
 export async function collectAnswers(template: ResolvedTemplate, given: RawAnswers, dir: string, interactive: boolean): Promise<Answers> {
   const raw: RawAnswers = { ...given };
-  if (raw.name === undefined) raw.name = basename(dir);
+  const named = template.manifest.questions.some((q) => q.name === 'name');
+  if (!named && given.name !== undefined) {
+    throw new UserError(`Template ${template.manifest.id} asks for no project name, so --name has nothing to set; the directory alone names the folder.`, EXIT.usage);
+  }
+  // `create-detml .` is named after the folder it runs in, not ".".
+  if (raw.name === undefined && named) raw.name = basename(resolve(dir));
   if (interactive) {
     for (const q of template.manifest.questions) {
       if (q.prompt && given[q.name] === undefined) raw[q.name] = await ask(q, raw[q.name]);

@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { parseFlags } from '../args.ts';
 import { CancelledError, EXIT, UserError } from '../errors.ts';
-import { detectPackageManager, installCommand } from '../install.ts';
+import { detectPackageManager, installCommand, lockedManagerNote } from '../install.ts';
 import { log } from '../log.ts';
 import { parseSetFlags } from '../templates/answers.ts';
 import { resolveTemplate } from '../templates/registry.ts';
 import { chooseDirectory, chooseTemplate, collectAnswers, confirmNonEmpty } from './collect-answers.ts';
+import { decideCollisions } from './collisions.ts';
 import { runCreate } from './run-create.ts';
-import { inspectTarget } from './staging.ts';
+import { inspectTarget, removeStaleStaging } from './staging.ts';
 
 /** The create command's flags, as parsed by the CLI. */
 export interface CreateFlags {
@@ -62,6 +63,9 @@ export async function createCommand(flags: CreateFlags): Promise<void> {
   const interactive = flags.interactive;
   const source = { templateRoot: flags.templateRoot ?? process.env.DETML_TEMPLATE_ROOT };
   const given = parseSetFlags(flags.set);
+  if (flags.name !== undefined && given.name !== undefined) {
+    throw new UserError(`The project name is given twice (--name ${flags.name} and --set name=${given.name}); pass only one.`, EXIT.usage);
+  }
   if (flags.name !== undefined) given.name = flags.name;
   const prompts = interactive ? await import('../prompts.ts') : undefined;
   prompts?.intro('create-detml');
@@ -69,21 +73,28 @@ export async function createCommand(flags: CreateFlags): Promise<void> {
   const templateId = await chooseTemplate(flags.template, interactive, source);
   const template = resolveTemplate(templateId, source);
   const dir = await chooseDirectory(flags.dir, flags.name, interactive, `detml-${templateId}-app`);
-  let force = flags.force;
-  if (!force && inspectTarget(dir) === 'non-empty') {
-    if (!interactive) throw new UserError(`Directory ${dir} is not empty. Choose another directory, or pass --force to write into it (files with the same names are overwritten).`);
+  // `.` and other relative paths mean that folder itself (never replaced); its base name is the default project name.
+  if (basename(resolve(dir)) === 'node_modules') {
+    throw new UserError('A project cannot live in a folder named node_modules: package managers own those folders. Choose another directory.', EXIT.usage);
+  }
+  const stale = removeStaleStaging(resolve(dir));
+  if (stale) log.step(`Removed ${stale} staging folder${stale === 1 ? '' : 's'} left by an interrupted run`);
+  // Only --force, or a yes at the prompt, writes into a non-empty folder; then each collision goes to the conflicter.
+  if (!flags.force && inspectTarget(dir) === 'non-empty') {
+    if (!interactive) throw new UserError(`Directory ${dir} is not empty. Choose another directory, or pass --force to write into it (each file it would overwrite is listed and backed up).`);
     if (!(await confirmNonEmpty(dir))) throw new CancelledError();
-    force = true;
   }
   const answers = await collectAnswers(template, given, dir, interactive);
+  const agent = detectPackageManager();
 
   const result = await runCreate({
     target: dir,
     template,
     answers,
     git: flags.git,
-    install: flags.install ? detectPackageManager() : false,
-    force,
+    install: flags.install ? agent : false,
+    force: flags.force || interactive,
+    decide: (target, files) => decideCollisions({ target, files, alwaysWrite: ['.detml/state.json'], interactive: interactive && !flags.force }),
     onProgress: (m) => log.step(m),
   });
 
@@ -96,6 +107,9 @@ export async function createCommand(flags: CreateFlags): Promise<void> {
   const summary = `Created ${template.manifest.id}@${template.manifest.version} project in ${shown} (${result.files} files${result.committed ? ', initial commit' : ''}).`;
   if (prompts) prompts.outro(summary);
   else log.success(summary);
+  if (result.backupDir) log.info(`Overwrote ${result.overwritten.length} file${result.overwritten.length === 1 ? '' : 's'}; the originals are in ${join(shown, result.backupDir)}/.`);
+  const note = existsSync(join(result.dir, 'package.json')) ? lockedManagerNote(agent, existsSync(join(result.dir, 'package-lock.json'))) : undefined;
+  if (note) log.info(note);
   log.info(`\nNext steps:\n${steps.map((s) => `  ${s}`).join('\n')}\n`);
 }
 

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { UserError } from '../errors.ts';
+import { describeSystemError, UserError } from '../errors.ts';
 import type { DetmlGeneratorOptions } from './generator.ts';
 
 /** What to write and where; `force` lets the conflicter overwrite files that already exist with other contents. */
@@ -34,6 +34,8 @@ export async function runGenerator(options: RunGeneratorOptions): Promise<void> 
   try {
     await env.runGenerator(generator as never);
   } catch (error) {
+    // Environment errors (full disk, permissions) keep their code, so the CLI says how to fix them.
+    if (describeSystemError(error)) throw error;
     throw new UserError(`Writing the project failed: ${(error as Error).message}`);
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { packageRoot } from '../package-root.ts';
@@ -82,6 +82,7 @@ function withManifest(dir: string, id: string): ResolvedTemplate {
 function versionDirs(root: string): { id: string; version: string; dir: string }[] {
   const abs = resolve(root);
   if (!existsSync(abs)) throw new UserError(`Template root ${root} does not exist.`);
+  if (!statSync(abs).isDirectory()) throw new UserError(`Template root ${root} is a file, not a folder. Pass the folder that holds <id>@<version>/ template folders.`);
   return readdirSync(abs, { withFileTypes: true })
     .filter((e) => e.isDirectory() && /^[a-z0-9-]+@/.test(e.name))
     .map((e) => {

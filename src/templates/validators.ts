@@ -1,9 +1,9 @@
 /** Named validators a template's questions may use; each returns an error sentence or undefined. */
 export const VALIDATORS = {
   'npm-package-name': (v: unknown) =>
-    typeof v === 'string' && /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/.test(v) && v.length <= 214
+    typeof v === 'string' && /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/.test(v) && v.length <= 214 && !NPM_RESERVED.has(v)
       ? undefined
-      : 'must be a valid npm package name: lower case letters, digits, ".", "_", "-" or "~", starting with a letter or digit',
+      : 'must be a valid npm package name: lower case letters, digits, ".", "_", "-" or "~", starting with a letter or digit, and not node_modules or favicon.ico',
   'python-module': (v: unknown) =>
     typeof v === 'string' && /^[a-z_][a-z0-9_]*$/.test(v) && !PYTHON_KEYWORDS.has(v)
       ? undefined
@@ -32,6 +32,9 @@ export const VALIDATORS = {
 
 /** The name of a validator in VALIDATORS. */
 export type ValidatorName = keyof typeof VALIDATORS;
+
+// npm refuses these names (validate-npm-package-name's blacklist); a project named node_modules would also be ignored by tools.
+const NPM_RESERVED = new Set(['node_modules', 'favicon.ico']);
 
 const PYTHON_KEYWORDS = new Set(
   'false none true and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(

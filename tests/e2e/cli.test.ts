@@ -66,7 +66,7 @@ describe('create-detml CLI (closed stdin, no TTY)', () => {
     const r = await runCli(['taken', ...args], { cwd });
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual([
-      'error: Directory taken is not empty. Choose another directory, or pass --force to write into it (files with the same names are overwritten).',
+      'error: Directory taken is not empty. Choose another directory, or pass --force to write into it (each file it would overwrite is listed and backed up).',
     ]);
     expect(readdirSync(join(cwd, 'taken'))).toEqual(['notes.txt']);
     expect(readdirSync(cwd)).toEqual(['taken']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectPackageManager, installCommand } from '../../src/install.ts';
+import { detectPackageManager, installCommand, lockedManagerNote } from '../../src/install.ts';
 
 describe('package manager detection and install command', () => {
   it.each([
@@ -13,10 +13,16 @@ describe('package manager detection and install command', () => {
     expect(detectPackageManager(agent)).toBe(pm);
   });
 
-  it('uses npm ci when the template ships a lockfile, so the lockfile is never rewritten', () => {
-    expect(installCommand('npm', true)).toEqual(['npm', ['ci', '--no-audit', '--no-fund']]);
+  it('uses npm ci whenever the template ships an npm lockfile, whichever manager ran create', () => {
+    for (const pm of ['npm', 'pnpm', 'yarn', 'bun'] as const) expect(installCommand(pm, true)).toEqual(['npm', ['ci', '--no-audit', '--no-fund']]);
     expect(installCommand('npm', false)).toEqual(['npm', ['install']]);
-    expect(installCommand('pnpm', true)).toEqual(['pnpm', ['install']]);
-    expect(installCommand('yarn', true)).toEqual(['yarn', []]);
+    expect(installCommand('pnpm', false)).toEqual(['pnpm', ['install']]);
+    expect(installCommand('yarn', false)).toEqual(['yarn', []]);
+  });
+
+  it('tells pnpm, yarn and bun users plainly that an npm-locked project uses npm', () => {
+    expect(lockedManagerNote('npm', true)).toBeUndefined();
+    expect(lockedManagerNote('pnpm', false)).toBeUndefined();
+    for (const pm of ['pnpm', 'yarn', 'bun'] as const) expect(lockedManagerNote(pm, true)).toMatch(new RegExp(`uses npm, not ${pm}.*do not add a ${pm} lockfile`));
   });
 });
