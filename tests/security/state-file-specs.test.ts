@@ -45,7 +45,7 @@ describe('a state file cannot make sync run code', () => {
       expect(existsSync(marker), `${spec} ${mode}: a lifecycle script ran`).toBe(false);
       expect(r.code, `${spec} ${mode}: ${r.stderr}`).toBe(1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toContain(`"generator.version" must be an exact version like 1.2.3, got ${JSON.stringify(spec)}`);
+      expect(r.stderr).toContain(`$.generator.version: must be a semver version like 1.2.3 (no "v", nothing after it) (got ${JSON.stringify(spec)})`);
     }
   }, 240_000);
 });
