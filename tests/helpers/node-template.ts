@@ -173,6 +173,16 @@ export function generatedProjectSuite(id: string, options: GeneratedProjectOptio
       expect(readFileSync(golden, 'utf8'), 'the refused recording left the golden as it was').toBe(tampered);
     }, 240_000);
 
+    it('its README gives every keyed (strict) fingerprint field a one-line reason', async () => {
+      const fingerprint = await npm(['run', '-s', 'fingerprint']);
+      expect(fingerprint.status, fingerprint.stderr).toBe(0);
+      const { strict } = JSON.parse(fingerprint.stdout) as { strict: Record<string, unknown> };
+      const readme = readFileSync(join(project.dir, 'README.md'), 'utf8');
+      for (const key of Object.keys(strict).filter((k) => k !== 'template')) {
+        expect(readme, `README.md has no "- \`${key}\` …: why" line`).toMatch(new RegExp(`^- \`${key}\`[^:]*: \\S`, 'm'));
+      }
+    }, 240_000);
+
     options.more?.(project);
   });
 }

@@ -127,6 +127,13 @@ describe('vllm template: what it renders', () => {
     expect(render({ name: 'other_pkg' }).filter((f) => f.path.startsWith('other_pkg/detml/'))).toHaveLength(13);
   });
 
+  it('its README gives every part of the class key a one-line reason', () => {
+    const readme = text(render(), 'README.md');
+    for (const part of ['gpu', 'memory', 'cc', 'mig', 'sm', 'x', 'tp', 'image', 'lock', 'cfg']) {
+      expect(readme, part).toMatch(new RegExp(`^- [^:\\n]*\`${part}\`[^:]*: \\S`, 'm'));
+    }
+  });
+
   it('classifies ownership: runtime, workflows and Dockerfile owned; goldens and prompts seeded', () => {
     const own = (path: string) => ownershipOf(path, manifest);
     expect(own('.github/workflows/gpu.yml')).toBe('owned');

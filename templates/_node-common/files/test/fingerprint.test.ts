@@ -1,12 +1,8 @@
 // What the class key holds of a GPU box: the device the run uses, not every GPU present; its memory as a size class;
 // its MIG profile; never the driver version (recorded in soft). These run on any machine through a fake nvidia-smi.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import test from 'node:test';
-import { PROJECT_ROOT } from '../src/detml/config-core.js';
 import { memoryClassGiB, parseMigList, probeMachine, usedDevice } from '../src/detml/fingerprint-core.js';
-import { runtime } from '../src/detml/runtime.js';
 import { withFakeGpus, type FakeGpu } from '../src/detml/testing.js';
 
 const H100: FakeGpu = { index: 0, uuid: 'GPU-aaaa1111-0000-0000-0000-000000000000', name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559 };
@@ -41,12 +37,4 @@ test('a MIG slice keys its profile: the instance CUDA_VISIBLE_DEVICES names, els
   assert.deepEqual(parseMigList('GPU 0: NVIDIA A100-SXM4-40GB (UUID: GPU-5d5b)\n  MIG 1g.5gb      Device  0: (UUID: MIG-c6d4)\n'), [
     { gpuUuid: 'GPU-5d5b', profile: '1g.5gb', uuid: 'MIG-c6d4' },
   ]);
-});
-
-test('README.md gives every keyed (strict) field a reason', async () => {
-  const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
-  const { strict } = await runtime.fingerprint();
-  for (const key of Object.keys(strict).filter((k) => k !== 'template')) {
-    assert.match(readme, new RegExp(`^- \`${key}\`[^:]*: \\S`, 'm'), `README.md has no "- \`${key}\` …: why" line`);
-  }
 });
