@@ -1,7 +1,7 @@
 // What the Node templates (onnx, tfjs) have in common in their tests: the files every one of them renders, the files
 // of a shared layer, and the "a generated project works" suite (create with the built CLI, install, lint, goldens).
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compareBytes, listFiles } from '../../src/templates/render.ts';
@@ -27,10 +27,14 @@ const NODE_TEMPLATE_PATHS = [
   'src/detml/digest.ts',
   'src/detml/env-core.ts',
   'src/detml/fingerprint-core.ts',
+  'src/detml/golden-diff.ts',
+  'src/detml/golden-file.ts',
   'src/detml/golden.ts',
+  'src/detml/gpu.ts',
   'src/detml/prng.ts',
   'src/detml/runtime-api.ts',
   'src/detml/testing.ts',
+  'test/fingerprint.test.ts',
   'test/golden.test.ts',
   // each template's own
   '.github/workflows/ci.yml',
@@ -90,8 +94,9 @@ export interface GeneratedProjectOptions {
 
 /**
  * The "a generated project works (installs and passes its own tests)" suite: creates my-<id> with the built CLI (which
- * installs it), then checks the install, lint, and the golden flow: an unknown class passes with a warning, a recording
- * makes one class, a check passes quietly, and a tampered golden fails with a readable diff.
+ * installs it), then checks the install, lint, and the golden flow: an unknown class fails under CI=true and passes with
+ * a warning locally, a recording makes one class, a check passes quietly, a tampered golden fails with a readable diff,
+ * and recording over it is refused.
  */
 export function generatedProjectSuite(id: string, options: GeneratedProjectOptions): void {
   describe(`${id} template: a generated project works (installs and passes its own tests)`, () => {
@@ -101,6 +106,8 @@ export function generatedProjectSuite(id: string, options: GeneratedProjectOptio
       npm: (args, env = {}) => project.run('npm', args, { ...options.npmEnv, ...env }),
     };
     const npm = project.npm;
+    // What `npm run goldens:check|record` runs once an npm script has compiled dist/: later steps skip the tsc pass.
+    const cli = (args: string[], env: Record<string, string> = {}) => project.run('node', ['--env-file=detml.env', 'dist/src/detml/cli.js', ...args], env);
 
     beforeAll(async () => {
       const cwd = suiteTempDir(`detml-${id}-`);
@@ -121,12 +128,23 @@ export function generatedProjectSuite(id: string, options: GeneratedProjectOptio
       await options.lint.after?.(project);
     }, 240_000);
 
-    it('records goldens for this CPU class, then checks them; a changed golden fails with a readable diff', async () => {
-      const first = await npm(['test']);
-      expect(first.status, first.stdout + first.stderr).toBe(0);
-      expect(first.stdout + first.stderr).toMatch(new RegExp(`no goldens for hardware class ${options.goldens.classPrefix}`));
+    it('an unknown class fails `npm test` under CI=true, leaving goldens to upload, and warns locally with the record command', async () => {
+      const strict = await npm(['test'], { CI: 'true' });
+      expect(strict.status, strict.stdout + strict.stderr).not.toBe(0);
+      expect(strict.stdout + strict.stderr).toMatch(new RegExp(`no goldens for hardware class ${options.goldens.classPrefix}`));
+      const candidates = readdirSync(join(project.dir, 'out', 'candidates'));
+      expect(candidates, 'CI has goldens to upload').toHaveLength(1);
+      expect(readdirSync(join(project.dir, 'out', 'candidates', candidates[0]!)).sort()).toEqual(options.goldens.files);
+      expect(existsSync(join(project.dir, 'goldens', candidates[0]!))).toBe(false);
 
-      const record = await npm(['test'], { DETML_GOLDEN_MODE: 'record' });
+      const local = await cli(['goldens', 'check'], { CI: '' });
+      expect(local.status, local.stdout + local.stderr).toBe(0);
+      expect(local.stdout + local.stderr).toMatch(new RegExp(`no goldens for hardware class ${options.goldens.classPrefix}`));
+      expect(local.stdout + local.stderr).toMatch(/To record this class on this machine: npm run goldens:record/);
+    }, 240_000);
+
+    it('records goldens for this CPU class, then checks them; a changed golden fails with a readable diff, and recording over it is refused', async () => {
+      const record = await npm(['run', '-s', 'goldens:record']);
       expect(record.status, record.stdout + record.stderr).toBe(0);
       const classes = readdirSync(join(project.dir, 'goldens'), { withFileTypes: true }).filter((d) => d.isDirectory());
       expect(classes).toHaveLength(1);
@@ -144,10 +162,25 @@ export function generatedProjectSuite(id: string, options: GeneratedProjectOptio
       const tampered = JSON.stringify(json).replace(/"sha256":"([0-9a-f])/, (_, c: string) => `"sha256":"${c === '0' ? '1' : '0'}`);
       expect(tampered).not.toBe(JSON.stringify(json));
       writeFileSync(golden, tampered);
-      const broken = await npm(['test']);
+      const broken = await cli(['goldens', 'check']);
       expect(broken.status).not.toBe(0);
       expect(broken.stdout + broken.stderr).toMatch(/expected|mismatch/i);
       expect(broken.stdout + broken.stderr).toMatch(/golden mismatch/);
+
+      const rerecord = await cli(['goldens', 'record']);
+      expect(rerecord.status, rerecord.stdout + rerecord.stderr).not.toBe(0);
+      expect(rerecord.stdout + rerecord.stderr).toMatch(/refusing to overwrite .*nothing was written/);
+      expect(readFileSync(golden, 'utf8'), 'the refused recording left the golden as it was').toBe(tampered);
+    }, 240_000);
+
+    it('its README gives every keyed (strict) fingerprint field a one-line reason', async () => {
+      const fingerprint = await npm(['run', '-s', 'fingerprint']);
+      expect(fingerprint.status, fingerprint.stderr).toBe(0);
+      const { strict } = JSON.parse(fingerprint.stdout) as { strict: Record<string, unknown> };
+      const readme = readFileSync(join(project.dir, 'README.md'), 'utf8');
+      for (const key of Object.keys(strict).filter((k) => k !== 'template')) {
+        expect(readme, `README.md has no "- \`${key}\` …: why" line`).toMatch(new RegExp(`^- \`${key}\`[^:]*: \\S`, 'm'));
+      }
     }, 240_000);
 
     options.more?.(project);

@@ -104,6 +104,8 @@ describe('vllm template: what it renders', () => {
       '644 my_llm/detml/env.py',
       '644 my_llm/detml/fingerprint.py',
       '644 my_llm/detml/golden.py',
+      '644 my_llm/detml/golden_compare.py',
+      '644 my_llm/detml/gpus.py',
       '644 my_llm/detml/lockfile.py',
       '644 my_llm/detml/pins.py',
       '644 my_llm/detml/selfcheck.py',
@@ -122,7 +124,14 @@ describe('vllm template: what it renders', () => {
       '644 tests/test_pins.py',
       '644 tests/test_selfcheck.py',
     ]);
-    expect(render({ name: 'other_pkg' }).filter((f) => f.path.startsWith('other_pkg/detml/'))).toHaveLength(11);
+    expect(render({ name: 'other_pkg' }).filter((f) => f.path.startsWith('other_pkg/detml/'))).toHaveLength(13);
+  });
+
+  it('its README gives every part of the class key a one-line reason', () => {
+    const readme = text(render(), 'README.md');
+    for (const part of ['gpu', 'memory', 'cc', 'mig', 'sm', 'x', 'tp', 'image', 'lock', 'cfg']) {
+      expect(readme, part).toMatch(new RegExp(`^- [^:\\n]*\`${part}\`[^:]*: \\S`, 'm'));
+    }
   });
 
   it('classifies ownership: runtime, workflows and Dockerfile owned; goldens and prompts seeded', () => {

@@ -13,7 +13,7 @@ import { backendFrom, DetmlError, requiredEnv } from '../src/detml/env.js';
 import { collectFingerprint, queryGpus } from '../src/detml/fingerprint.js';
 import { loadModel, readVerifiedModel } from '../src/detml/model.js';
 import { runCases } from '../src/detml/run.js';
-import { assertFreshProcessesMatch, runMain, runMainWithConfig, testRefusalsWithout } from '../src/detml/testing.js';
+import { assertFreshProcessesMatch, runMain, runMainWithConfig, testRefusalsWithout, withFakeGpus, type FakeGpu } from '../src/detml/testing.js';
 
 async function setUp() {
   const { loaded, backend } = checkDeterminism();
@@ -122,4 +122,32 @@ test('the fingerprint class key is stable and names the backend, and a missing n
   assert.match(one.classKey, /^(wasm-(simd|scalar)-t\d+-[a-z0-9_]+-node[\d.]+|cpu-[a-z0-9_]+-node[\d.]+|tf[\d.]+-[a-z0-9_.-]+)-tfjs\d+\.\d+\.\d+-[0-9a-f]{12}$/);
   assert.ok(one.classKey.startsWith(info.name === 'tensorflow' ? 'tf' : info.name));
   assert.deepEqual(queryGpus('detml-no-such-nvidia-smi'), []);
+});
+
+test('wasm and cpu ignore the thread variables, so `threads` does not split their classes; the native backend keys them', async () => {
+  const { loaded, info } = await setUp();
+  const withThreads = (n: number, backend: typeof info) =>
+    withFakeGpus([], { TF_NUM_INTRAOP_THREADS: String(n) }, () =>
+      collectFingerprint({ ...loaded, config: { ...loaded.config, threads: n } }, backend).classKey,
+    );
+  for (const name of ['wasm', 'cpu'] as const) {
+    const backend = { ...info, name, libtensorflow: null, gpu: null };
+    assert.equal(withThreads(4, backend), withThreads(1, backend), `${name}: TF_NUM_INTRAOP_THREADS is not keyed`);
+  }
+  const native = { ...info, name: 'tensorflow' as const, libtensorflow: '2.9.1', gpu: false, threads: 1 };
+  assert.notEqual(withThreads(4, native), withThreads(1, native), 'tensorflow: TF_NUM_INTRAOP_THREADS is keyed');
+});
+
+test('on a GPU the class keys the device TensorFlow uses, its memory class and MIG profile, not the driver or other GPUs', async () => {
+  const { loaded, info } = await setUp();
+  const backend = { ...info, name: 'tensorflow' as const, libtensorflow: '2.9.1', gpu: true, threads: loaded.config.threads };
+  const h100: FakeGpu = { index: 0, uuid: 'GPU-aaaa', name: 'NVIDIA H100 80GB HBM3' };
+  const l4: FakeGpu = { index: 1, uuid: 'GPU-bbbb', name: 'NVIDIA L4', computeCap: '8.9', memoryMiB: 23034 };
+  const key = (gpus: FakeGpu[], visible?: string) => withFakeGpus(gpus, { CUDA_VISIBLE_DEVICES: visible }, () => collectFingerprint(loaded, backend).classKey);
+  const alone = key([h100]);
+  assert.match(alone, /^tf2\.9\.1-nvidia-h100-80gb-hbm3-80g-cc90-tfjs/);
+  assert.equal(key([h100, l4]), alone, 'an unused second GPU');
+  assert.equal(key([{ ...h100, driver: '999.1' }]), alone, 'the driver version is recorded, not keyed');
+  assert.match(key([h100, l4], '1'), /^tf2\.9\.1-nvidia-l4-24g-cc89-tfjs/);
+  assert.match(key([{ ...h100, migMode: 'Enabled', migs: [['1g.10gb', 'MIG-cccc']] }]), /-mig1g.10gb-tfjs/);
 });

@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
 
 # Variables the guard manages or the fakes read: removed so each test starts from a known environment.
 MANAGED_PREFIXES = ("VLLM_", "FAKE_", "DETML_", "HF_", "HUGGINGFACE_", "CUBLAS", "NCCL_")
-MANAGED = ("PYTHONHASHSEED", "NVIDIA_TF32_OVERRIDE", "TOKENIZERS_PARALLELISM", "CUDA_VISIBLE_DEVICES", "GITHUB_ACTIONS")
+MANAGED = ("PYTHONHASHSEED", "NVIDIA_TF32_OVERRIDE", "TOKENIZERS_PARALLELISM", "CUDA_VISIBLE_DEVICES", "GITHUB_ACTIONS", "CI")
 
 FAKE_FILES = {
     "config.json": b'{"architectures": ["FakeForCausalLM"]}\n',

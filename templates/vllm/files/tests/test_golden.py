@@ -4,7 +4,7 @@ import os
 import unittest
 from unittest import mock
 
-from tests.support import ProjectTestCase, module
+from tests.support import ProjectTestCase, deterministic_env, module
 
 golden = module("detml.golden")
 engine_mod = module("detml.engine")
@@ -54,17 +54,76 @@ class GoldenTest(ProjectTestCase):
         self.assertTrue(report.ok)
         self.assertEqual(before, {p.name: p.read_bytes() for p in directory.iterdir()})
 
-    def test_unknown_class_passes_with_warning_and_candidates(self):
+    def test_unknown_class_warns_locally_with_the_record_command_and_candidates(self):
         golden.record(self.cases, fake_fingerprint(), self.project)
         other = fake_fingerprint(key="nvidia-h100-pcie-cc90-sm114-x1-tp1-abcdefabcdef-lock0-cfg0", sm=114)
         report = golden.check(self.cases, other, self.project, self.out)
         self.assertTrue(report.ok)
         self.assertEqual(len(report.warnings), 1)
-        self.assertIn("new hardware class", report.warnings[0])
+        self.assertIn(f"no goldens for hardware class {other['classKey']}", report.warnings[0])
+        self.assertIn(f"To record this class on this machine: python -m {golden.PACKAGE} golden record", report.warnings[0])
         self.assertIn("strict.gpus[0].smCount: recorded 132, now 114", report.warnings[0])
         candidates = self.out / "candidates" / other["classKey"]
         self.assertEqual(len(list(candidates.glob("*.*.json"))), len(self.cases))
         self.assertFalse((self.project / "goldens" / other["classKey"]).exists(), "never blessed automatically")
+
+    def test_unknown_class_fails_under_ci_and_with_strict(self):
+        fp = fake_fingerprint()
+        with mock.patch.dict(os.environ, {"CI": "true"}):
+            policy = golden.unknown_class_policy(False, None)
+        self.assertEqual(policy, "fail")
+        report = golden.check(self.cases, fp, self.project, self.out, policy)
+        self.assertFalse(report.ok)
+        self.assertIn(f"no goldens for hardware class {fp['classKey']}", report.failures[0])
+        self.assertTrue((self.out / "candidates" / fp["classKey"]).is_dir(), "candidates for CI to upload")
+        self.assertFalse((self.project / "goldens" / fp["classKey"]).exists())
+        self.assertEqual(golden.unknown_class_policy(True, "warn", {}), "fail")
+        self.assertEqual(golden.unknown_class_policy(False, None, {"DETML_STRICT": "1"}), "fail")
+        self.assertEqual(golden.unknown_class_policy(False, None, {"CI": "false"}), "warn")
+        self.assertEqual(golden.unknown_class_policy(False, "warn", {"CI": "true"}), "warn")
+        self.assertEqual(golden.unknown_class_policy(False, "fail", {}), "fail")
+
+    def test_cli_check_fails_for_an_unknown_class_under_ci_and_warns_without(self):
+        fp_file = self.project / "out" / "fp.json"
+        self.cli("fingerprint", "--out", fp_file, "--no-torch", check=True)
+        env = deterministic_env(self.project, HF_HOME=self.hf_home)
+        strict = self.cli("golden", "check", "--fingerprint", fp_file, env={**env, "CI": "true"})
+        self.assertEqual(strict.returncode, 1, strict.stdout + strict.stderr)
+        self.assertIn("no goldens for hardware class", strict.stdout)
+        local = self.cli("golden", "check", "--fingerprint", fp_file, env=env)
+        self.assertEqual(local.returncode, 0, local.stdout + local.stderr)
+        self.assertEqual(self.cli("golden", "check", "--strict", "--fingerprint", fp_file, env=env).returncode, 1)
+        self.edit_config(goldens={"unknownClass": "fail"})
+        self.cli("fingerprint", "--out", fp_file, "--no-torch", check=True)
+        self.assertEqual(self.cli("golden", "check", "--fingerprint", fp_file, env=env).returncode, 1)
+        self.edit_config(goldens={"unknownClass": "sometimes"})
+        bad = self.cli("golden", "check", "--fingerprint", fp_file, env=env)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn('"goldens.unknownClass" must be "fail" or "warn"', bad.stderr)
+
+    def test_cross_class_report_names_an_identical_class_and_counts_differences(self):
+        recorded = fake_fingerprint()
+        golden.record(self.cases, recorded, self.project)
+        # Only a non-numeric fact differs (another image digest in the key), and the outputs are the same.
+        other = fake_fingerprint(key="nvidia-h100-80gb-hbm3-cc90-sm132-x1-tp1-cdcdcdcdcdcd-lock0-cfg0")
+        same = golden.check(self.cases, other, self.project, self.out)
+        self.assertIn(f"identical to class {recorded['classKey']}", same.warnings[0])
+        with mock.patch.dict(os.environ, {"FAKE_VLLM_NONDETERMINISTIC": "1"}):
+            changed = self.engine.run_suites(["default", "probe"])
+        differs = golden.check(changed, other, self.project, self.out, "fail")
+        self.assertRegex(differs.failures[0], rf"differs from class {recorded['classKey']} in [1-9]\d* token ids \([1-9]\d* of {len(self.cases)} cases\)")
+
+    def test_a_golden_recorded_for_another_model_fails_even_when_the_outputs_match(self):
+        fp = fake_fingerprint()
+        golden.record(self.cases, fp, self.project)
+        path = self.project / "goldens" / fp["classKey"] / f"{self.cases[0]['case']}.json"
+        stored = json.loads(path.read_text())
+        self.assertEqual(stored["modelSha256"], golden.model_sha256(self.project))
+        stored["modelSha256"] = "f" * 64
+        path.write_text(json.dumps(stored))
+        report = golden.check(self.cases, fp, self.project, self.out)
+        self.assertFalse(report.ok)
+        self.assertIn(f"was recorded for model {'f' * 64}", report.failures[0])
 
     def test_mismatch_fails_with_a_readable_diff(self):
         fp = fake_fingerprint()
@@ -93,10 +152,18 @@ class GoldenTest(ProjectTestCase):
         golden.record(self.cases, fp, self.project)
         with mock.patch.dict(os.environ, {"FAKE_VLLM_NONDETERMINISTIC": "1"}):
             changed = self.engine.run_suites(["default"])
+        directory = self.project / "goldens" / fp["classKey"]
+        before = {p.name: p.read_bytes() for p in directory.iterdir()}
         report = golden.record(changed, fp, self.project)
         self.assertFalse(report.ok)
-        self.assertIn("not overwritten", report.failures[0])
-        self.assertTrue(golden.record(changed, fp, self.project, force=True).ok)
+        self.assertIn("refusing to overwrite goldens", report.failures[0])
+        self.assertIn("nothing was written", report.failures[0])
+        self.assertIn("first difference at", report.failures[0], "it prints what would change")
+        self.assertIn(f"python -m {golden.PACKAGE} golden record --force", report.failures[0])
+        self.assertEqual(before, {p.name: p.read_bytes() for p in directory.iterdir()}, "files unchanged")
+        forced = golden.record(changed, fp, self.project, force=True)
+        self.assertTrue(forced.ok)
+        self.assertIn("--force: replaced differing goldens", forced.warnings[0])
 
     def test_github_annotations(self):
         report = golden.Report("check", "k", warnings=["new\nclass"], failures=["bad"])

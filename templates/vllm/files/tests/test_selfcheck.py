@@ -54,7 +54,7 @@ class EndToEndCliTest(ProjectTestCase):
         fp = json.loads((self.project / "out" / "fingerprint.json").read_text())
 
         result = self.cli("golden", "check", "--fingerprint", "out/fingerprint.json", check=True)
-        self.assertIn("new hardware class", result.stdout)
+        self.assertIn("no goldens for hardware class", result.stdout)
         self.assertFalse((self.project / "goldens" / fp["classKey"]).exists())
 
         self.cli("golden", "record", "--fingerprint", "out/fingerprint.json", check=True)

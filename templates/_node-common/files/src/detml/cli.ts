@@ -1,9 +1,9 @@
-// `npm run fingerprint` and `npm run goldens:record` / `goldens:check`. Like main.ts, it checks the determinism
+// `npm run fingerprint` and `npm run goldens:record [-- --force]` / `goldens:check [-- --strict]`. Like main.ts, it checks the determinism
 // environment before the framework is imported (runtime.ts imports it lazily), and prints expected failures as one line.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DetmlError } from './env-core.js';
-import { runGoldens } from './golden.js';
+import { goldenOptions, runGoldens } from './golden.js';
 import { runtime } from './runtime.js';
 
 async function main(argv: string[]): Promise<void> {
@@ -20,15 +20,18 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'goldens' && (rest[0] === 'record' || rest[0] === 'check')) {
+    const unknown = rest.slice(1).find((a) => a !== '--force' && a !== '--strict');
+    if (unknown) throw new DetmlError(`unknown option ${unknown} (goldens record takes --force, goldens check takes --strict)`);
     runtime.checkEnvironment();
-    const report = await runGoldens(runtime, rest[0]);
+    const options = goldenOptions({ strict: rest.includes('--strict'), force: rest.includes('--force') });
+    const report = await runGoldens(runtime, rest[0], options);
     for (const warning of report.warnings) console.warn(`detml: ${warning}`);
     for (const failure of report.failures) console.error(failure);
     if (report.failures.length > 0) process.exitCode = 1;
     else console.log(`detml: goldens ${report.mode} ok for class ${report.classKey}`);
     return;
   }
-  throw new DetmlError('usage: cli.js fingerprint [--out FILE] | goldens record|check');
+  throw new DetmlError('usage: cli.js fingerprint [--out FILE] | goldens record [--force] | goldens check [--strict]');
 }
 
 function optionValue(args: string[], name: string): string | undefined {

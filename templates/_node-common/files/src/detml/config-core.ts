@@ -13,6 +13,8 @@ export interface LoadedConfigOf<C> {
   file: string;
   raw: string;
   config: C;
+  /** The "goldens" section (optional in the file). */
+  goldens: GoldensSettings;
   /** Absolute path of the model file (`model.path`, relative to the project root). */
   modelPath: string;
 }
@@ -43,7 +45,31 @@ export function readConfig<C extends { model: { path: string } }>(
   };
   if (!isObject(data)) return fail('not a JSON object');
   const config = validate(data, fail);
-  return { file, raw, config, modelPath: resolve(PROJECT_ROOT, config.model.path) };
+  const goldens = goldensSettingsOf(data, fail);
+  return { file, raw, config, goldens, modelPath: resolve(PROJECT_ROOT, config.model.path) };
+}
+
+/** What an unknown hardware class does in a golden check: fail (exit non-zero) or pass with a warning. */
+export type UnknownClassPolicy = 'fail' | 'warn';
+
+/** The optional "goldens" section of detml.config.json. */
+export interface GoldensSettings {
+  /** Overrides the default (fail when CI is set, warn locally); DETML_STRICT=1 or --strict always fails. */
+  unknownClass?: UnknownClassPolicy;
+}
+
+/** Reads only the "goldens" section of the config file (the golden store needs nothing else). */
+export function goldensSettings(file = configFile()): GoldensSettings {
+  return readConfig(file, () => ({ model: { path: '.' } })).goldens;
+}
+
+function goldensSettingsOf(data: Record<string, unknown>, fail: Fail): GoldensSettings {
+  const { goldens } = data;
+  if (goldens === undefined) return {};
+  if (!isObject(goldens)) return fail('"goldens" must be an object');
+  const { unknownClass } = goldens;
+  if (unknownClass !== undefined && unknownClass !== 'fail' && unknownClass !== 'warn') fail('"goldens.unknownClass" must be "fail" or "warn"');
+  return unknownClass === undefined ? {} : { unknownClass: unknownClass as UnknownClassPolicy };
 }
 
 /** 64 lower-case hex digits, as detml.config.json writes a sha256. */

@@ -23,10 +23,18 @@ export interface TensorSummary {
   sha256: string;
   /** The first values; bigint values are written as strings so JSON keeps them exact. */
   head: Array<number | string>;
+  /**
+   * Every value, as base64 of the little-endian bytes, when the tensor is at most STORED_BYTES: lets a diff count the
+   * differing values and their ULP distance across the whole tensor, not only in `head`.
+   */
+  data?: string;
 }
 
 /** How many leading values a summary keeps. */
 export const HEAD_VALUES = 16;
+
+/** Tensors up to this size keep all their bytes in the summary (goldens stay small enough to review). */
+export const STORED_BYTES = 16 * 1024;
 
 /** The tensor's bytes in little-endian order (a copy only on big-endian hosts). */
 export function littleEndianBytes(data: NumericData): Buffer {
@@ -46,5 +54,7 @@ export function tensorSha256(dtype: string, shape: readonly number[], data: Nume
 
 export function summarize(dtype: string, shape: readonly number[], data: NumericData): TensorSummary {
   const head = Array.from(data.subarray(0, HEAD_VALUES) as ArrayLike<number | bigint>, (v) => (typeof v === 'bigint' ? v.toString() : v));
-  return { dtype, shape: [...shape], sha256: tensorSha256(dtype, shape, data), head };
+  const summary: TensorSummary = { dtype, shape: [...shape], sha256: tensorSha256(dtype, shape, data), head };
+  if (data.byteLength <= STORED_BYTES) summary.data = littleEndianBytes(data).toString('base64');
+  return summary;
 }

@@ -2,21 +2,14 @@
 // are computed and form the golden class key, and `soft` fields, recorded and shown in diffs only. Which facts are
 // strict depends on the framework, so each template's fingerprint.ts builds `strict` and the readable part of the
 // class key; this module probes the machine, records the soft facts and hashes `strict` into the key.
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { PROJECT_ROOT } from './config-core.js';
+import { queryGpus, queryMigs, type GpuInfo, type MigInstance } from './gpu.js';
 
-export interface GpuInfo {
-  name: string;
-  pciDeviceId: string; // tells apart SKUs that share a name prefix (H100 PCIe, 114 SMs vs H100 SXM, 132 SMs)
-  computeCap: string;
-  memoryTotalMiB: number;
-  migMode: string; // a MIG slice has fewer SMs, and cuBLAS results depend on the SM count
-  driverVersion: string;
-}
+export * from './gpu.js';
 
 export interface CpuInfo {
   arch: string;
@@ -28,6 +21,8 @@ export interface CpuInfo {
 /** What this machine is, probed once per fingerprint. */
 export interface Machine {
   gpus: GpuInfo[];
+  /** MIG instances of every GPU in MIG mode (empty without MIG). */
+  migs: MigInstance[];
   cpu: CpuInfo;
   /** Base image digest (DETML_IMAGE_DIGEST, set by the Dockerfile and the GPU workflow); null outside a container. */
   imageDigest: string | null;
@@ -64,7 +59,8 @@ export type AnyFingerprint = FingerprintOf<object, object>;
 const ISA_FLAGS = /^(avx|avx2|avx_vnni|avx512f|avx512bw|avx512dq|avx512vl|avx512_vnni|avx512_bf16|avx512_fp16|amx\w*|fma|f16c|sse4_2|neon|asimd|asimddp|sve|sve2|i8mm|bf16)$/;
 
 export function probeMachine(): Machine {
-  return { gpus: queryGpus(), cpu: cpuInfo(), imageDigest: process.env.DETML_IMAGE_DIGEST || null };
+  const gpus = queryGpus();
+  return { gpus, migs: gpus.length > 0 ? queryMigs() : [], cpu: cpuInfo(), imageDigest: process.env.DETML_IMAGE_DIGEST || null };
 }
 
 /** The soft facts of this machine and project, without the keys in `omit`; key order is kept. */
@@ -101,27 +97,6 @@ export function fingerprintOf<Strict extends object, Soft extends object>(strict
 
 export function classKeyOf<Strict extends object>(strict: Strict, slugOf: (strict: Strict) => string): string {
   return `${slugOf(strict)}-${sha256(canonicalJson(strict)).slice(0, 12)}`;
-}
-
-/** GPUs from nvidia-smi; no nvidia-smi (or no driver) means no GPUs, never an error. */
-export function queryGpus(command = 'nvidia-smi'): GpuInfo[] {
-  let csv: string;
-  try {
-    csv = execFileSync(
-      command,
-      ['--query-gpu=name,pci.device_id,compute_cap,memory.total,mig.mode.current,driver_version', '--format=csv,noheader,nounits'],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 },
-    );
-  } catch {
-    return [];
-  }
-  return csv
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const [name = '', pciDeviceId = '', computeCap = '', memory = '', migMode = '', driverVersion = ''] = line.split(',').map((s) => s.trim());
-      return { name, pciDeviceId, computeCap, memoryTotalMiB: Number(memory) || 0, migMode, driverVersion };
-    });
 }
 
 /** CPU vendor, model and ISA flags from /proc/cpuinfo (Linux); other systems fall back to os.cpus(). */

@@ -2,7 +2,7 @@
 // this module. It sits here rather than in test/ because `node --test dist/test/` runs every file there as a test file.
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
@@ -54,6 +54,47 @@ export function runMainWithConfig<T>(edit: (config: T) => void): SpawnSyncReturn
     writeFileSync(join(dir, 'detml.config.json'), JSON.stringify(config));
     return runMain({ ...process.env, DETML_CONFIG: join(dir, 'detml.config.json') });
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One GPU as the fake nvidia-smi prints it (the --query-gpu fields fingerprint-core asks for, in order). */
+export interface FakeGpu {
+  index: number;
+  uuid: string;
+  name: string;
+  pciDeviceId?: string;
+  computeCap?: string;
+  memoryMiB?: number;
+  migMode?: string;
+  driver?: string;
+  /** MIG instances as `nvidia-smi -L` lists them under the GPU: [profile, MIG-uuid]. */
+  migs?: Array<[string, string]>;
+}
+
+/**
+ * Runs `fn` with an executable `nvidia-smi` first on PATH that reports `gpus`, and with `env` set (undefined unsets);
+ * everything is restored afterwards. Lets the tests prove what the class key holds on GPU boxes this machine is not.
+ */
+export function withFakeGpus<T>(gpus: readonly FakeGpu[], env: Record<string, string | undefined>, fn: () => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'detml-fake-smi-'));
+  const csv = gpus.map((g) => [g.index, g.uuid, g.name, g.pciDeviceId ?? '0x233010DE', g.computeCap ?? '9.0', g.memoryMiB ?? 81559, g.migMode ?? 'Disabled', g.driver ?? '580.65.06'].join(', '));
+  const list = gpus.flatMap((g) => [`GPU ${g.index}: ${g.name} (UUID: ${g.uuid})`, ...(g.migs ?? []).map(([profile, uuid], i) => `  MIG ${profile}     Device  ${i}: (UUID: ${uuid})`)]);
+  writeFileSync(join(dir, 'query.csv'), `${csv.join('\n')}\n`);
+  writeFileSync(join(dir, 'list.txt'), `${list.join('\n')}\n`);
+  writeFileSync(join(dir, 'nvidia-smi'), `#!/bin/sh\nif [ "$1" = "-L" ]; then cat "${dir}/list.txt"; else cat "${dir}/query.csv"; fi\n`);
+  chmodSync(join(dir, 'nvidia-smi'), 0o755);
+  const saved = { ...process.env };
+  process.env.PATH = `${dir}:${process.env.PATH ?? ''}`;
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  try {
+    return fn();
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
     rmSync(dir, { recursive: true, force: true });
   }
 }

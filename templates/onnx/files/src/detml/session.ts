@@ -6,6 +6,7 @@ import { relative } from 'node:path';
 import { env as ortEnv, InferenceSession } from 'onnxruntime-node';
 import { PROJECT_ROOT, type LoadedConfig } from './config.js';
 import { assertDeterminismEnv, DetmlError, type ExecutionProvider } from './env.js';
+import { CUDA_DEVICE_ID } from './fingerprint.js';
 
 /** The onnxruntime version actually loaded (not the one package.json asks for). */
 export function onnxruntimeVersion(): string {
@@ -34,7 +35,7 @@ export function readVerifiedModel(modelPath: string, expectedSha256: string): Ui
 export function sessionOptions(config: LoadedConfig['config'], ep: ExecutionProvider): InferenceSession.SessionOptions {
   return {
     // Only deviceId can be set for CUDA from Node (use_tf32 / cudnn_conv_algo_search cannot), hence the env vars.
-    executionProviders: ep === 'cuda' ? [{ name: 'cuda', deviceId: 0 }] : ['cpu'],
+    executionProviders: ep === 'cuda' ? [{ name: 'cuda', deviceId: CUDA_DEVICE_ID }] : ['cpu'],
     graphOptimizationLevel: config.graphOptimizationLevel,
     executionMode: 'sequential', // no inter-op parallelism: node execution order is fixed
     intraOpNumThreads: config.threads, // 0 would mean "all cores", i.e. machine-dependent partitioning

@@ -79,7 +79,8 @@ def cmd_golden(args) -> int:
     if args.mode == "record":
         report = golden.record(cases, fp, PROJECT_ROOT, Path(args.dest) if args.dest else None, force=args.force)
     else:
-        report = golden.check(cases, fp, PROJECT_ROOT, _out(args))
+        setting = load_config().get("goldens", {}).get("unknownClass")
+        report = golden.check(cases, fp, PROJECT_ROOT, _out(args), golden.unknown_class_policy(args.strict, setting))
     golden.emit(report)
     return 0 if report.ok else 1
 
@@ -190,6 +191,7 @@ def parser() -> argparse.ArgumentParser:
     gold.add_argument("--out", help="folder for candidates and mismatches (default out/)")
     gold.add_argument("--dest", help="record into this folder instead of goldens/")
     gold.add_argument("--force", action="store_true", help="record over different existing goldens")
+    gold.add_argument("--strict", action="store_true", help="check: a class with no goldens fails (default: only under CI)")
     gold.set_defaults(func=cmd_golden)
 
     selfc = sub.add_parser("selfcheck", help="run-to-run, process-to-process and batch-invariance checks")

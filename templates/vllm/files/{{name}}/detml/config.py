@@ -52,6 +52,9 @@ def load_config(root: Path = PROJECT_ROOT) -> dict:
         for key in ("id", "revision", "tokenizerRevision"):
             if not isinstance(config["model"].get(key), str):
                 problems.append(f'"model.{key}" must be a string')
+        goldens = config.get("goldens", {})
+        if not isinstance(goldens, dict) or goldens.get("unknownClass", "fail") not in ("fail", "warn"):
+            problems.append('"goldens.unknownClass" must be "fail" or "warn" (what a class with no goldens does)')
     if problems:
         raise ConfigError(f"{root / CONFIG_FILE}: " + "; ".join(problems))
     return config

@@ -2,18 +2,18 @@
 
     python -m <package>.detml.fingerprint [--out out/fingerprint.json] [--no-torch]
 
-`strict` fields describe the numerics; the class key (the golden folder name) is built from the GPU model,
-compute capability, SM count, GPU count, tensor-parallel size, the image digest, the lock hash and the engine
-config hash. `soft` fields (driver, OS, clocks...) are recorded and shown in diffs but do not split classes:
-deterministic-ml saw identical outputs across driver versions on one GPU SKU, and different outputs across SKUs
-and SM counts (H100 PCIe, 114 SMs, differs from H100 SXM, 132 SMs). nvidia-smi does not print the SM count, so it
-comes from torch when torch is importable (the vLLM image has it).
+`strict` fields describe the numerics; the class key (the golden folder name) is built from the GPUs the engine
+uses (the first tensor-parallel-size devices CUDA_VISIBLE_DEVICES leaves visible, not every GPU in the box): their
+model, memory size class, compute capability, MIG profile and SM count; then the GPU count, tensor-parallel size,
+the image digest, the lock hash and the engine config hash. `soft` fields (every GPU with its driver and exact
+memory, OS, clocks...) are recorded and shown in diffs but do not split classes: deterministic-ml saw identical
+outputs across driver versions on one GPU SKU, and different outputs across SKUs and SM counts (H100 PCIe, 114 SMs,
+differs from H100 SXM, 132 SMs). nvidia-smi does not print the SM count, so it comes from torch when torch is
+importable (the vLLM image has it).
 """
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import os
 import platform
 import re
@@ -22,21 +22,13 @@ import sys
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Mapping
 
 from .canonical import pretty_json, sha256_json
 from .config import PROJECT_ROOT, config_sha256, engine_config, load_config, load_lock, lock_sha256
+from .gpus import Runner, _number, cuda_driver_api, memory_class_gib, query_gpus, query_migs, visible
 
 SCHEMA = "detml.fingerprint/v1"
-GPU_FIELDS = (
-    "name", "pci.device_id", "driver_version", "vbios_version", "memory.total", "compute_cap",
-    "mig.mode.current", "ecc.mode.current", "power.limit", "clocks.max.sm",
-)
-# Older drivers reject unknown fields for the whole query, so fall back to smaller sets.
-FALLBACK_FIELDS = (
-    ("name", "pci.device_id", "driver_version", "memory.total", "compute_cap"),
-    ("name", "driver_version", "memory.total"),
-)
 LIBRARIES = (
     "vllm", "torch", "triton", "flash-attn", "flashinfer-python", "xformers", "transformers", "tokenizers",
     "huggingface-hub", "safetensors", "numpy", "nvidia-cublas-cu12", "nvidia-cudnn-cu12", "nvidia-nccl-cu12",
@@ -48,55 +40,6 @@ DETERMINISM_ENV = (
     "OPENBLAS_NUM_THREADS", "LD_PRELOAD", "LD_LIBRARY_PATH", "HF_HUB_OFFLINE", "TOKENIZERS_PARALLELISM",
 )
 DETERMINISM_PREFIXES = ("VLLM_", "NCCL_")
-
-Runner = Callable[..., "subprocess.CompletedProcess"]
-
-
-def _number(value):
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    return int(number) if number.is_integer() else number
-
-
-def _clean(value: str):
-    value = value.strip()
-    return None if value in ("", "[N/A]", "N/A", "[Not Supported]", "Not Supported") else value
-
-
-def query_gpus(run: Runner = subprocess.run) -> tuple:
-    """([{field: value}] per GPU from nvidia-smi, error or None). No nvidia-smi means no GPU."""
-    last_error = None
-    for fields in (GPU_FIELDS, *FALLBACK_FIELDS):
-        try:
-            result = run(
-                ["nvidia-smi", f"--query-gpu={','.join(fields)}", "--format=csv,noheader,nounits"],
-                capture_output=True, text=True, timeout=60, check=False,
-            )
-        except (FileNotFoundError, PermissionError):
-            return [], "nvidia-smi not found"
-        except subprocess.TimeoutExpired:
-            return [], "nvidia-smi timed out"
-        if result.returncode != 0:
-            last_error = (result.stderr or result.stdout or "").strip() or f"nvidia-smi exited {result.returncode}"
-            continue
-        rows = [row for row in csv.reader(io.StringIO(result.stdout)) if row]
-        return [{f: _clean(v) for f, v in zip(fields, row)} for row in rows], None
-    return [], last_error
-
-
-def cuda_driver_api(run: Runner = subprocess.run):
-    """The "CUDA Version" nvidia-smi prints in its banner (what the driver supports)."""
-    try:
-        result = run(["nvidia-smi"], capture_output=True, text=True, timeout=60, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    match = re.search(r"CUDA Version:\s*([0-9.]+)", result.stdout or "")
-    return match.group(1) if match else None
-
 
 def torch_facts() -> dict:
     """SM counts and CUDA/cuDNN/NCCL versions from torch; absent or broken torch gives None values."""
@@ -141,29 +84,25 @@ def determinism_env(environ: Mapping[str, str] = os.environ) -> dict:
     return dict(sorted(env.items()))
 
 
-def visible(gpus: list, environ: Mapping[str, str]) -> list:
-    """The GPUs this process may use: CUDA_VISIBLE_DEVICES as a list of indices filters nvidia-smi's list."""
-    spec = environ.get("CUDA_VISIBLE_DEVICES")
-    if spec is None or not re.fullmatch(r"\s*\d+(\s*,\s*\d+)*\s*", spec):
-        return gpus
-    indices = [int(part) for part in spec.split(",")]
-    return [gpus[i] for i in indices if i < len(gpus)]
-
-
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unknown"
 
 
 def class_key(strict: dict) -> str:
-    """<gpu>-cc<major><minor>-sm<count>-x<gpus>-tp<tp>-<image digest 12>-lock<12>-cfg<12>."""
+    """<gpu>-<memory GiB>g-cc<major><minor>[-mig<profile>]-sm<count>-x<gpus>-tp<tp>-<image digest 12>-lock<12>-cfg<12>."""
     gpus = strict["gpus"]
     if gpus:
         names = sorted({g["name"] or "unknown" for g in gpus})
         gpu = slug(names[0]) if len(names) == 1 else "mixed-" + slug("-".join(names))
+        memory = "-".join(sorted({str(g.get("memoryClassGiB") or "na") for g in gpus})) + "g"
         ccs = sorted({g["computeCap"] or "na" for g in gpus})
         cc = "cc" + "-".join(c.replace(".", "") for c in ccs)
+        profiles = sorted({g.get("migProfile") or "" for g in gpus} - {""})
+        if profiles:
+            cc += "-mig" + slug("-".join(profiles)).replace("-", "_")
         sms = sorted({str(g["smCount"]) if g["smCount"] is not None else "na" for g in gpus})
         sm = "sm" + "-".join(sms)
+        gpu = f"{gpu}-{memory}"
     else:
         gpu, cc, sm = "nogpu", "ccna", "smna"
     digest = strict["image"]["digest"]
@@ -183,20 +122,22 @@ def collect(
 ) -> dict:
     config = load_config(root)
     lock = load_lock(root)
-    raw, smi_error = query_gpus(run)
-    raw = visible(raw, environ)
+    every, smi_error = query_gpus(run)
+    devices_visible = visible(every, environ, query_migs(run) if every else [])
+    tensor_parallel = int(config["engine"].get("tensor_parallel_size", 1))
+    raw = devices_visible[:tensor_parallel]  # vLLM's workers take the first tensor-parallel-size visible devices
     torch_info = torch_facts() if use_torch else {"devices": [], "torch": None, "cuda": None, "cudnn": None, "nccl": None, "error": "skipped"}
     devices = torch_info["devices"]
     gpus = []
     for i, g in enumerate(raw):
-        sm = devices[i]["smCount"] if i < len(devices) and len(devices) == len(raw) else None
+        sm = devices[i]["smCount"] if i < len(devices) and len(devices) == len(devices_visible) else None
         gpus.append({
             "name": g.get("name"),
             "pciDeviceId": g.get("pci.device_id"),
             "computeCap": g.get("compute_cap"),
             "smCount": sm,
-            "memoryTotalMiB": _number(g.get("memory.total")),
-            "migMode": g.get("mig.mode.current"),
+            "memoryClassGiB": memory_class_gib(_number(g.get("memory.total"))),
+            "migProfile": g.get("migProfile"),
         })
     libs = lib_versions()
     libs.update({"torch.cuda": torch_info["cuda"], "torch.cudnn": torch_info["cudnn"], "torch.nccl": torch_info["nccl"]})
@@ -204,7 +145,7 @@ def collect(
     strict = {
         "gpus": gpus,
         "gpuCount": len(gpus),
-        "tensorParallel": int(config["engine"].get("tensor_parallel_size", 1)),
+        "tensorParallel": tensor_parallel,
         "image": {"ref": environ.get("DETML_IMAGE") or None, "digest": environ.get("DETML_IMAGE_DIGEST") or None},
         "lock": {"file": "detml.lock.json", "sha256": lock_sha256(lock)},
         "model": {k: lock["model"].get(k) for k in ("id", "revision", "tokenizer", "tokenizerRevision")},
@@ -215,6 +156,11 @@ def collect(
         "determinismEnv": determinism_env(environ),
     }
     soft = {
+        "gpus": [
+            {"index": g.get("index"), "uuid": g.get("uuid"), "name": g.get("name"), "memoryTotalMiB": _number(g.get("memory.total")),
+             "migMode": g.get("mig.mode.current"), "driverVersion": g.get("driver_version")}
+            for g in every
+        ],
         "driverVersion": first.get("driver_version"),
         "cudaDriverApi": cuda_driver_api(run) if raw else None,
         "vbiosVersion": first.get("vbios_version"),

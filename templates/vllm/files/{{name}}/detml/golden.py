@@ -1,9 +1,12 @@
 """Golden files: goldens/<class-key>/<suite>.<prompt-id>.json plus the class's fingerprint.json.
 
-check: a known class must reproduce every golden exactly (token ids and text), else it fails with a readable diff;
-an unknown class is new hardware (or a new image/lock/config), not a regression: it passes with a warning and
-writes candidates to out/candidates/<class-key>/ for a human to review. Nothing is ever blessed automatically.
-record: writes the current class's goldens (by default into goldens/, to be reviewed and committed).
+check: a known class must reproduce every golden exactly (token ids and text) with the model it was recorded with
+(modelSha256), else it fails with a readable diff. An unknown class (new hardware, image, lock or config) fails when
+CI is set, with --strict or DETML_STRICT=1, and warns locally (goldens.unknownClass in detml.config.json changes that
+default); either way its candidates go to out/candidates/<class-key>/ and the report compares them with every
+recorded class. Nothing is ever blessed without a commit.
+record: writes the current class's goldens (by default into goldens/, to be reviewed and committed); it refuses to
+replace goldens that differ unless --force, and lists what would change.
 """
 from __future__ import annotations
 
@@ -12,13 +15,16 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .canonical import pretty_json
-from .config import PROJECT_ROOT, read_json
+from .canonical import pretty_json, sha256_json
+from .config import PACKAGE, PROJECT_ROOT, load_lock, read_json
 from .fingerprint import diff as fingerprint_diff
+from .golden_compare import cross_class_report
 
 SCHEMA = "detml.golden/v1"
 FINGERPRINT_FILE = "fingerprint.json"
 CONTEXT = 60
+RECORD_COMMAND = f"python -m {PACKAGE} golden record"
+POLICIES = ("fail", "warn")
 
 
 @dataclass
@@ -35,8 +41,26 @@ class Report:
         return not self.failures
 
 
-def golden_of(case: dict, class_key: str) -> dict:
-    return {"schema": SCHEMA, "classKey": class_key, **case}
+def golden_of(case: dict, class_key: str, model_sha256: str) -> dict:
+    return {"schema": SCHEMA, "classKey": class_key, "modelSha256": model_sha256, **case}
+
+
+def model_sha256(root: Path = PROJECT_ROOT) -> str:
+    """One hash of the model as detml.lock.json pins it (id, revisions, every file's sha256), stored in each golden."""
+    return sha256_json(load_lock(Path(root))["model"])
+
+
+def _flag(value) -> bool:
+    return value is not None and value.strip().lower() not in ("", "0", "false")
+
+
+def unknown_class_policy(strict: bool = False, setting: str | None = None, environ=os.environ) -> str:
+    """fail or warn: --strict / DETML_STRICT=1 always fail; else goldens.unknownClass when set; else fail under CI."""
+    if strict or _flag(environ.get("DETML_STRICT")):
+        return "fail"
+    if setting is not None:
+        return setting
+    return "fail" if _flag(environ.get("CI")) else "warn"
 
 
 def recorded_fingerprint(fp: dict) -> dict:
@@ -50,10 +74,10 @@ def write(path: Path, value) -> Path:
     return path
 
 
-def write_class(directory: Path, cases: list, fp: dict) -> list:
+def write_class(directory: Path, cases: list, fp: dict, model: str) -> list:
     written = [write(directory / FINGERPRINT_FILE, recorded_fingerprint(fp))]
     for case in cases:
-        written.append(write(directory / f"{case['case']}.json", golden_of(case, fp["classKey"])))
+        written.append(write(directory / f"{case['case']}.json", golden_of(case, fp["classKey"], model)))
     return written
 
 
@@ -66,45 +90,62 @@ def record(cases: list, fp: dict, root: Path = PROJECT_ROOT, dest: Path | None =
     key = fp["classKey"]
     directory = Path(dest or Path(root) / "goldens") / key
     report = Report("record", key)
+    model = model_sha256(root)
+    changes = []
     for case in cases:
         path = directory / f"{case['case']}.json"
-        if path.exists() and not force:
+        if path.exists():
             old = read_json(path)
             if old.get("sha256") != case["sha256"]:
-                report.failures.append(
-                    f"{path} exists with different output; not overwritten (use --force only once you know why):\n"
-                    + "\n".join(case_diff(old, case))
-                )
-    if report.failures:
+                changes.append(f"{path}: different output\n" + "\n".join(case_diff(old, case)))
+            elif old.get("modelSha256") != model:
+                changes.append(f"{path}: same output, recorded for model {old.get('modelSha256')}, now {model}")
+    if changes and not force:
+        report.failures.append(
+            f"refusing to overwrite goldens in {directory}: nothing was written. What would change:\n"
+            + "\n".join(changes)
+            + f"\nIf the change is intended, run `{RECORD_COMMAND} --force` and review the diff before committing."
+        )
         return report
-    report.written = write_class(directory, cases, fp)
+    if changes:
+        report.warnings.append("--force: replaced differing goldens:\n" + "\n".join(changes))
+    report.written = write_class(directory, cases, fp, model)
     report.warnings.append(
         f"recorded {len(cases)} goldens for class {key} in {directory}: review them and commit (they are seeded files)"
     )
     return report
 
 
-def check(cases: list, fp: dict, root: Path = PROJECT_ROOT, out: Path | None = None) -> Report:
+def check(cases: list, fp: dict, root: Path = PROJECT_ROOT, out: Path | None = None, unknown_class: str = "warn") -> Report:
     key = fp["classKey"]
     goldens = Path(root) / "goldens"
     out = Path(out or Path(root) / "out")
     report = Report("check", key)
     directory = goldens / key
+    model = model_sha256(root)
     if not directory.is_dir():
         candidates = out / "candidates" / key
-        report.written = write_class(candidates, cases, fp)
+        report.written = write_class(candidates, cases, fp, model)
         known = known_classes(goldens)
+        why = (
+            "this fails because CI is set, --strict / DETML_STRICT=1 was given, or goldens.unknownClass is \"fail\""
+            if unknown_class == "fail" else
+            "a warning, not a failure, outside CI (goldens.unknownClass in detml.config.json changes that)"
+        )
         lines = [
-            f"new hardware class {key}: no goldens in {directory}. This is not a failure; candidates are in "
-            f"{candidates}. Review them and copy the folder to goldens/{key}/ (README: goldens on new hardware).",
+            f"no goldens for hardware class {key} in {directory}; {why}. Candidates (this run's goldens) are in "
+            f"{candidates}. To record this class on this machine: {RECORD_COMMAND} (in the image: scripts/docker.sh "
+            f"golden record), then review and commit goldens/{key}/; or copy the candidates there and commit them.",
         ]
         if known:
             lines.append("known classes: " + ", ".join(known))
+            lines.append("compared with the recorded classes:")
+            lines.extend("  " + line for line in cross_class_report(cases, goldens, known))
             nearest = _nearest(goldens, known, fp)
             if nearest:
-                lines.append(f"differences from {nearest[0]}:")
+                lines.append(f"fingerprint differences from {nearest[0]}:")
                 lines.extend("  " + line for line in nearest[1])
-        report.warnings.append("\n".join(lines))
+        (report.failures if unknown_class == "fail" else report.warnings).append("\n".join(lines))
         return report
     recorded_fp = _read_fingerprint(directory)
     seen = set()
@@ -113,11 +154,18 @@ def check(cases: list, fp: dict, root: Path = PROJECT_ROOT, out: Path | None = N
         path = directory / f"{case['case']}.json"
         seen.add(path.name)
         if not path.exists():
-            write(out / "candidates" / key / path.name, golden_of(case, key))
+            write(out / "candidates" / key / path.name, golden_of(case, key, model))
             report.warnings.append(f"{case['case']}: no golden in {directory} (new prompt?); candidate written to out/candidates/{key}/")
             continue
         expected = read_json(path)
         if expected.get("sha256") == case["sha256"]:
+            if expected.get("modelSha256") != model:
+                report.failures.append(
+                    f"{path} was recorded for model {expected.get('modelSha256')}, the model now is {model} "
+                    f"(detml.lock.json): the outputs happen to match, but the golden does not test this model. "
+                    f"Re-record: {RECORD_COMMAND} --force"
+                )
+                continue
             report.passed.append(case["case"])
             continue
         mismatched.append(case)
@@ -125,7 +173,7 @@ def check(cases: list, fp: dict, root: Path = PROJECT_ROOT, out: Path | None = N
     for stale in sorted(p.name for p in directory.glob("*.json") if p.name != FINGERPRINT_FILE and p.name not in seen):
         report.warnings.append(f"golden {directory / stale} has no matching case in this run (prompt removed or suite not run?)")
     if mismatched:
-        report.written = write_class(out / "mismatch" / key, mismatched, fp)
+        report.written = write_class(out / "mismatch" / key, mismatched, fp, model)
         if recorded_fp:
             lines = fingerprint_diff(recorded_fp, fp)
             report.failures.append(
