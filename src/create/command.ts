@@ -68,7 +68,9 @@ export async function createCommand(flags: CreateFlags): Promise<void> {
 
   const templateId = await chooseTemplate(flags.template, interactive, source);
   const template = resolveTemplate(templateId, source);
-  const dir = await chooseDirectory(flags.dir, flags.name, interactive, `detml-${templateId}-app`);
+  // The template's own default name is valid for it (a Python module name for vllm); a generic folder name may not be.
+  const defaultName = template.manifest.questions.find((q) => q.name === 'name')?.default;
+  const dir = await chooseDirectory(flags.dir, flags.name, interactive, typeof defaultName === 'string' ? defaultName : `detml-${templateId}-app`);
   let force = flags.force;
   if (!force && inspectTarget(dir) === 'non-empty') {
     if (!interactive) throw new UserError(`Directory ${dir} is not empty. Choose another directory, or pass --force to write into it (files with the same names are overwritten).`);
