@@ -4,6 +4,7 @@ import { parseFlags } from '../args.ts';
 import { CancelledError, EXIT, UserError } from '../errors.ts';
 import { detectPackageManager, installCommand } from '../install.ts';
 import { log } from '../log.ts';
+import { pairImageDigests, pairsMissingDigest } from '../pins/answer-digests.ts';
 import { parseSetFlags } from '../templates/answers.ts';
 import { resolveTemplate } from '../templates/registry.ts';
 import { chooseDirectory, chooseTemplate, collectAnswers, confirmNonEmpty } from './collect-answers.ts';
@@ -77,6 +78,8 @@ export async function createCommand(flags: CreateFlags): Promise<void> {
     if (!(await confirmNonEmpty(dir))) throw new CancelledError();
     force = true;
   }
+  // A changed image tag never keeps the default tag's digest: the table's digest, the registry's, or a clear refusal.
+  if (pairsMissingDigest(template.manifest, given).length > 0) Object.assign(given, await pairImageDigests(template.manifest, given));
   const answers = await collectAnswers(template, given, dir, interactive);
 
   const result = await runCreate({

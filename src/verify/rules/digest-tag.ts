@@ -1,0 +1,39 @@
+import { digestOfOtherTag } from '../../pins/answer-digests.ts';
+import { STATE_PATH } from '../../state/state-file.ts';
+import type { Project } from '../project.ts';
+import { finding, type Finding, type Rule } from '../types.ts';
+
+/**
+ * DETML008: a recorded image answer's digest is not the digest create-detml ships for a different tag (an image
+ * changed without its digest). Only digests in the default table can be recognised; others pass.
+ */
+export const digestOfTag: Rule = {
+  id: 'DETML008',
+  name: 'pin/digest-of-tag',
+  summary: 'Image digests belong to their own tag (recorded answers vs the default digests)',
+  help: 'The digest is the one of another tag, so the image that runs is not the tag the project names. Resolve the tag (create-detml pins resolve image:tag) and set both: create-detml sync --set <image>=image:tag --set <image>Digest=sha256:….',
+  run(project: Project): Finding[] {
+    const state = project.state().state;
+    if (!state) return [];
+    const answers = state.answers;
+    // Templates name them `<image>` / `<image>Digest` (as the template questions do); no template needed offline.
+    const pairs = Object.keys(answers)
+      .filter((k) => `${k}Digest` in answers)
+      .map((k) => ({ image: k, digest: `${k}Digest` }));
+    const out: Finding[] = [];
+    for (const { image, digest } of pairs) {
+      const tag = answers[image];
+      const value = answers[digest];
+      if (typeof tag !== 'string' || typeof value !== 'string') continue;
+      const other = digestOfOtherTag(tag, value);
+      if (other) {
+        out.push(
+          finding(this, STATE_PATH, `Answer "${digest}" is ${value}, the digest of ${other}, not of "${image}" ${tag}; resolve ${tag} and set both answers.`, {
+            line: project.lineOf(STATE_PATH, `"${digest}"`),
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};
