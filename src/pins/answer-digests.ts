@@ -65,3 +65,21 @@ export function digestOfOtherTag(tag: string, digest: string): string | undefine
   }
   return undefined;
 }
+
+/**
+ * For sync, which works offline: an image changed by `--set` without its digest takes the default table's digest
+ * for that tag, or is refused in one line naming the `--set <name>Digest=…` to add (and how to look it up).
+ */
+export function pairImageDigestsFromTable(manifest: TemplateManifest, set: RawAnswers, recorded: RawAnswers): RawAnswers {
+  const out: RawAnswers = { ...set };
+  for (const { image, digest } of imageDigestPairs(manifest)) {
+    const tag = set[image];
+    if (typeof tag !== 'string' || set[digest] !== undefined || tag === recorded[image]) continue;
+    const known = DEFAULT_PINS[tag];
+    if (!known) {
+      throw new UserError(`--set ${image}=${tag} needs its digest: pass --set ${digest}=sha256:<digest> as well (create-detml pins resolve ${tag} prints it).`, EXIT.usage);
+    }
+    out[digest] = known.indexDigest;
+  }
+  return out;
+}

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PINS } from '../../src/pins/defaults.ts';
 import { readState } from '../../src/state/state-file.ts';
+import { renderPair } from '../../sync/render-pair.ts';
 import { resolveTemplate } from '../../src/templates/registry.ts';
 import { freePort, hasDockerRegistry, pushTestImage, startRegistry, type PushedImage, type TestRegistry } from '../helpers/registry.ts';
 import { runCli } from '../helpers/run-cli.ts';
@@ -63,6 +64,24 @@ describe('create: an image tag never keeps another tag’s digest', () => {
     const r = await createIn((cwd) => runCli(['app', '--template', 'onnx', '--yes', '--no-install', '--no-git', '--set', 'cudaImage=127.0.0.1:1/x/y:1', '--set', `cudaImageDigest=${digest}`], { cwd, timeoutMs: 60_000 }));
     expect(r.result.code, r.result.stderr).toBe(0);
     expect(r.answers().cudaImageDigest).toBe(digest);
+  });
+});
+
+describe('sync --set: the image’s digest follows it (offline: the default table, or a one-line refusal)', () => {
+  const onnx = resolveTemplate('onnx');
+  const state = () => readState(renderProject('onnx'));
+
+  it('a tag from the default table brings that digest; the recorded tag keeps the recorded digest', () => {
+    expect(renderPair(state(), onnx, onnx, { cudaImage: TFJS_TAG }).nextAnswers).toMatchObject({ cudaImage: TFJS_TAG, cudaImageDigest: TFJS_DIGEST });
+    expect(renderPair(state(), onnx, onnx, { seed: 7 }).nextAnswers.cudaImageDigest).toBe(ONNX_DIGEST);
+  });
+
+  it('any other tag without its digest is refused in one line naming --set cudaImageDigest=…', () => {
+    expect(() => renderPair(state(), onnx, onnx, { cudaImage: 'nvidia/cuda:13.9.9-x' })).toThrow(
+      /^--set cudaImage=nvidia\/cuda:13\.9\.9-x needs its digest: pass --set cudaImageDigest=sha256:<digest> as well \(create-detml pins resolve nvidia\/cuda:13\.9\.9-x prints it\)\.$/,
+    );
+    const digest = `sha256:${'3'.repeat(64)}`;
+    expect(renderPair(state(), onnx, onnx, { cudaImage: 'nvidia/cuda:13.9.9-x', cudaImageDigest: digest }).nextAnswers.cudaImageDigest).toBe(digest);
   });
 });
 
