@@ -89,10 +89,14 @@ describe('verify DETML008 pin/digest-of-tag', () => {
   it('flags a recorded digest that is the default digest of another tag', async () => {
     const dir = renderProject('onnx', { cudaImage: TFJS_TAG, cudaImageDigest: ONNX_DIGEST });
     const { found } = await ruleResults(dir, 'DETML008');
-    expect(found.map((f) => f.message)).toEqual([
-      `Answer "cudaImageDigest" is ${ONNX_DIGEST}, the digest of ${defaultOf('onnx', 'cudaImage')}, not of "cudaImage" ${TFJS_TAG}; resolve ${TFJS_TAG} and set both answers.`,
-    ]);
-    expect(found[0]!.path).toBe('.detml/state.json');
+    const fromFinding = `${TFJS_TAG} is pinned to the digest of ${defaultOf('onnx', 'cudaImage')}; resolve ${TFJS_TAG} (create-detml pins resolve ${TFJS_TAG}) and pin that.`;
+    expect(found).toHaveLength(4);
+    expect(found.map((f) => [f.path, f.message])).toEqual(expect.arrayContaining([
+      ['Dockerfile', fromFinding],
+      ['Dockerfile', fromFinding],
+      ['.github/workflows/gpu.yml', fromFinding],
+      ['.detml/state.json', `Answer "cudaImageDigest" is ${ONNX_DIGEST}, the digest of ${defaultOf('onnx', 'cudaImage')}, not of "cudaImage" ${TFJS_TAG}; resolve ${TFJS_TAG} and set both answers.`],
+    ]));
   });
 
   it('passes the defaults, a matching pair, and digests it cannot know', async () => {
