@@ -1,4 +1,5 @@
 import { UserError } from '../src/errors.ts';
+import { pairImageDigestsFromTable } from '../src/pins/answer-digests.ts';
 import type { DetmlState } from '../src/state/state-file.ts';
 import { resolveAnswers, type Answers, type RawAnswers } from '../src/templates/answers.ts';
 import { fileMoves, migrateAnswers, migrationsBetween } from '../src/templates/migrations.ts';
@@ -34,7 +35,8 @@ export function renderPair(state: DetmlState, old: ResolvedTemplate, next: Resol
   for (const q of next.manifest.questions) {
     if (!(q.name in raw) && !(q.name in set)) notes.push(`new question "${q.name}" answered with its default ${JSON.stringify(q.default)}`);
   }
-  const nextAnswers = resolveAnswers(next.manifest, { ...raw, ...set });
+  // A changed image never keeps the recorded image's digest (src/pins/answer-digests.ts).
+  const nextAnswers = resolveAnswers(next.manifest, { ...raw, ...pairImageDigestsFromTable(next.manifest, set, raw) });
   return {
     old: renderTemplate(old.dir, oldAnswers, old.manifest, { generatorVersion: state.generator.version }),
     next: renderTemplate(next.dir, nextAnswers, next.manifest, { generatorVersion }),

@@ -4,6 +4,7 @@ import { parseFlags } from '../args.ts';
 import { CancelledError, EXIT, UserError } from '../errors.ts';
 import { detectPackageManager, installCommand, lockedManagerNote } from '../install.ts';
 import { log } from '../log.ts';
+import { pairImageDigests, pairsMissingDigest } from '../pins/answer-digests.ts';
 import { parseSetFlags } from '../templates/answers.ts';
 import { resolveTemplate } from '../templates/registry.ts';
 import { chooseDirectory, chooseTemplate, collectAnswers, confirmNonEmpty } from './collect-answers.ts';
@@ -72,7 +73,9 @@ export async function createCommand(flags: CreateFlags): Promise<void> {
 
   const templateId = await chooseTemplate(flags.template, interactive, source);
   const template = resolveTemplate(templateId, source);
-  const dir = await chooseDirectory(flags.dir, flags.name, interactive, `detml-${templateId}-app`);
+  // The template's own default name is valid for it (a Python module name for vllm); a generic folder name may not be.
+  const defaultName = template.manifest.questions.find((q) => q.name === 'name')?.default;
+  const dir = await chooseDirectory(flags.dir, flags.name, interactive, typeof defaultName === 'string' ? defaultName : `detml-${templateId}-app`);
   // `.` and other relative paths mean that folder itself (never replaced); its base name is the default project name.
   if (basename(resolve(dir)) === 'node_modules') {
     throw new UserError('A project cannot live in a folder named node_modules: package managers own those folders. Choose another directory.', EXIT.usage);
@@ -84,6 +87,8 @@ export async function createCommand(flags: CreateFlags): Promise<void> {
     if (!interactive) throw new UserError(`Directory ${dir} is not empty. Choose another directory, or pass --force to write into it (each file it would overwrite is listed and backed up).`);
     if (!(await confirmNonEmpty(dir))) throw new CancelledError();
   }
+  // A changed image tag never keeps the default tag's digest: the table's digest, the registry's, or a clear refusal.
+  if (pairsMissingDigest(template.manifest, given).length > 0) Object.assign(given, await pairImageDigests(template.manifest, given));
   const answers = await collectAnswers(template, given, dir, interactive);
   const agent = detectPackageManager();
 

@@ -16,11 +16,12 @@ export interface DefaultPin {
  * default in the same commit.
  */
 export const DEFAULT_PINS: Readonly<Record<string, DefaultPin>> = {
-  'nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04': {
-    indexDigest: 'sha256:2fcc4280646484290cc50dce5e65f388dd04352b07cbe89a635703bd1f9aedb6',
-    amd64Digest: 'sha256:0bb88834d973ca1b450fcc2a05333c6fe45510bee289912a5391274c351c4a4d',
-    resolvedAt: '2024-12-08',
-    source: 'Docker Hub, published in public files (docker manifest inspect -v, 2024-12-08); onnx template default',
+  'nvidia/cuda:13.0.3-cudnn-runtime-ubuntu24.04': {
+    // Only the platform manifest is published where this was found; the onnx image is linux/amd64-only anyway.
+    indexDigest: 'sha256:af851538a2bb05f587f27b660d61de3643d964e75ef5c04f4086ff2b36f2a12a',
+    amd64Digest: 'sha256:af851538a2bb05f587f27b660d61de3643d964e75ef5c04f4086ff2b36f2a12a',
+    resolvedAt: '2026-12-02',
+    source: 'Docker Hub, published in public files as the "verified linux/amd64 manifest" of the tag (not re-resolved: Docker Hub unreachable here); onnx template default (CUDA 13 + cuDNN 9 for onnxruntime-node 1.30.0)',
   },
   'nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04': {
     indexDigest: 'sha256:85fb7ac694079fff1061a0140fd5b5a641997880e12112d92589c3bbb1e8b7ca',
@@ -32,11 +33,6 @@ export const DEFAULT_PINS: Readonly<Record<string, DefaultPin>> = {
     amd64Digest: 'sha256:4ac9b7c6dabc3ec762c0edef4e9245abe98373844da91cc53ee42e5c58280c5b',
     resolvedAt: '2026-11-24',
     source: 'Docker Hub, published in public files (index digest probable; amd64 is the "selected amd64 manifest"); vllm template default',
-  },
-  'node:20.20.2-bookworm-slim': {
-    indexDigest: 'sha256:2cf067cfed83d5ea958367df9f966191a942351a2df77d6f0193e162b5febfc0',
-    resolvedAt: '2026-11-25',
-    source: 'Docker Hub; hard-coded as the build stage of the onnx template Dockerfile',
   },
 };
 

@@ -18,6 +18,11 @@ export const VALIDATORS = {
     typeof v === 'string' && /^[0-9a-f]{40}$/.test(v) ? undefined : 'must be a full 40-character lower-case hex commit id',
   'nonzero-int': (v: unknown) =>
     typeof v === 'number' && Number.isSafeInteger(v) && v !== 0 ? undefined : 'must be a non-zero integer (frameworks treat seed 0 as "unseeded")',
+  // The generated vllm project's load_config applies the same range (NumPy's seed is a uint32); one rule, both ends.
+  'seed-uint32': (v: unknown) =>
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 2 ** 32 - 1
+      ? undefined
+      : 'must be an integer from 1 to 4294967295 (2^32-1): vLLM seeds NumPy with it, which takes an unsigned 32-bit seed, and 0 means "unseeded"',
   'positive-int': (v: unknown) =>
     typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? undefined : 'must be a positive integer',
   'runner-label': (v: unknown) =>

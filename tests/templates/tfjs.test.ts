@@ -7,6 +7,7 @@ import { resolveTemplate } from '../../src/templates/registry.ts';
 import { renderTemplate, treeHash } from '../../src/templates/render.ts';
 import { generatedProjectSuite, layerFiles, nodeTemplatePaths } from '../helpers/node-template.ts';
 import { ROOT } from '../helpers/paths.ts';
+import { pinnedNodeBin } from '../helpers/pinned-node.ts';
 import { actionlintProblems, dockerfileFroms, workflowParserProblems } from '../helpers/validate.ts';
 
 const template = resolveTemplate('tfjs');
@@ -33,7 +34,7 @@ describe('tfjs template: what it renders', () => {
     expect(onnx.manifest.layers).toEqual(['../_node-common', '../_common']);
     const shared = layerFiles('_node-common');
     expect(shared.map((f) => f.path)).toEqual(
-      expect.arrayContaining(['.dockerignore', '.gitignore', '.nvmrc', 'goldens/README.md', 'src/detml/digest.ts', 'src/detml/prng.ts']),
+      expect.arrayContaining(['.dockerignore', '.gitignore', 'goldens/README.md', 'src/detml/digest.ts', 'src/detml/prng.ts']),
     );
     expect(shared.map((f) => f.path)).toEqual(expect.arrayContaining(['src/detml/golden.ts', 'src/detml/fingerprint-core.ts', 'src/detml/cli.ts', 'test/golden.test.ts']));
     for (const { source, path } of shared) {
@@ -73,9 +74,10 @@ describe('tfjs template: what it renders', () => {
   it('pins every Dockerfile FROM by digest and sets the determinism environment', () => {
     const dockerfile = text(tree, 'Dockerfile');
     const froms = dockerfileFroms(dockerfile);
-    expect(froms.map((f) => f.image)).toEqual(['node', 'nvidia/cuda']);
+    // Both stages start from the CUDA image; Node and npm come from sha256-checked registry tarballs.
+    expect(froms.map((f) => f.image)).toEqual(['nvidia/cuda', 'nvidia/cuda']);
     for (const from of froms) expect(from.digest, from.image).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(froms[1]!.digest).toBe(defaultOf('cudaImageDigest'));
+    for (const from of froms) expect(from.digest).toBe(defaultOf('cudaImageDigest'));
     for (const env of ['TF_DETERMINISTIC_OPS=1', 'TF_ENABLE_ONEDNN_OPTS=0', 'NVIDIA_TF32_OVERRIDE=0', 'TF_NUM_INTRAOP_THREADS=1', 'TF_NUM_INTEROP_THREADS=1']) {
       expect(dockerfile).toContain(env);
     }
@@ -129,7 +131,17 @@ generatedProjectSuite('tfjs', {
     },
   },
   goldens: { classPrefix: 'wasm-simd-t1-', files: ['batch-32.json', 'edge-values.json', 'random-normal.json', 'single-row.json'] },
-  more({ npm }) {
+  more(project) {
+    const { npm, run } = project;
+    it('pins the newest Node line on which tfjs-node-gpu 4.22 still runs: util.isNullOrUndefined exists there, not in the active LTS', async () => {
+      // tfjs-node-gpu 4.22.0's dist/nodejs_kernel_backend.js calls util.isNullOrUndefined (removed in Node 23).
+      const probe = ['-p', 'typeof require("node:util").isNullOrUndefined'];
+      const onnxNode = readFileSync(join(resolveTemplate('onnx').dir, 'files', '_nvmrc'), 'utf8').trim();
+      expect((await run(join(pinnedNodeBin(project.node), 'node'), probe)).stdout.trim()).toBe('function');
+      expect((await run(join(pinnedNodeBin(onnxNode), 'node'), probe)).stdout.trim()).toBe('undefined');
+      expect(Number(project.node.split('.')[0])).toBe(22);
+    }, 240_000);
+
     it('the cpu backend is its own class, with bytes of its own', async () => {
       const wasm = await npm(['run', '-s', 'fingerprint'], { DETML_BACKEND: 'wasm' });
       const cpu = await npm(['run', '-s', 'fingerprint'], { DETML_BACKEND: 'cpu' });

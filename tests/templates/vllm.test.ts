@@ -54,7 +54,7 @@ describe('vllm template: manifest', () => {
     expect(manifest.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(manifest.questions.map((q) => [q.name, q.type, q.default, q.validate ?? null, q.prompt])).toEqual([
       ['name', 'string', 'detml_llm', 'python-module', true],
-      ['seed', 'integer', 1234, 'nonzero-int', true],
+      ['seed', 'integer', 1234, 'seed-uint32', true],
       ['model', 'string', 'Qwen/Qwen2.5-0.5B-Instruct', 'hf-model-id', true],
       ['modelRevision', 'string', '7ae557604adf67be50417f59c2c2f167def9a775', 'git-revision', true],
       ['vllmImage', 'string', 'vllm/vllm-openai:v0.21.0', 'image-name', false],

@@ -60,7 +60,7 @@ describe('verify output', () => {
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/^\.github\/workflows\/ci\.yml:\d+:\d+ {2}actions\/checkout@v4 is not pinned by a full commit SHA; .* \[DETML003 pin\/action-sha\]$/m);
     expect(text.stdout).toMatch(/\nHow to fix:\n {2}DETML003 pin\/action-sha: /);
-    expect(text.stdout).toMatch(/\nverify: 3 findings, 1 suppressed \(18 rules checked\)\.\n$/);
+    expect(text.stdout).toMatch(/\nverify: 3 findings, 1 suppressed \(19 rules checked\)\.\n$/);
     const json = JSON.parse((await runCli(['verify', dir, '--json'], { cwd: ROOT })).stdout);
     expect(json.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['DETML030', 'DETML003', 'DETML030']);
     expect(json.suppressed).toEqual([expect.objectContaining({ ruleId: 'DETML001', name: 'pin/from-digest', suppression: { kind: 'inSource', justification: 'reviewed' } })]);
@@ -84,7 +84,7 @@ describe('verify output', () => {
     }
     expect(cases[0]!.stderr).toBe('error: --format must be text, json or sarif (got "xml").\n');
     const list = await runCli(['verify', '--list-rules'], { cwd });
-    expect(list.stdout.trim().split('\n')).toHaveLength(18);
+    expect(list.stdout.trim().split('\n')).toHaveLength(19);
     expect(list.stdout).toMatch(/^DETML001 {2}pin\/from-digest/);
     expect((await runCli(['verify', '--help'], { cwd })).stdout).toMatch(/^Usage: create-detml verify \[dir\]/);
     expect((await runCli(['--help'], { cwd })).stdout).toMatch(/create-detml verify \[dir\] \[options\]/);

@@ -103,7 +103,7 @@ describe('npm rules on a generated onnx project', () => {
     edit(dir, '.nvmrc', () => '20\n');
     expect((await ruleResults(dir, 'DETML006')).found.map((f) => f.message)).toEqual(['.nvmrc says "20", not an exact version like 20.20.2.']);
     edit(dir, '.nvmrc', () => '18.20.0\n');
-    expect((await ruleResults(dir, 'DETML006')).found.map((f) => f.message)).toEqual(['.nvmrc\'s 18.20.0 does not satisfy engines.node ">=20.6.0"; make them agree.']);
+    expect((await ruleResults(dir, 'DETML006')).found.map((f) => f.message)).toEqual(['.nvmrc\'s 18.20.0 does not satisfy engines.node ">=26.12.1 <27"; make them agree.']);
     edit(dir, 'package.json', (t) => t.replace(/"engines": \{[^}]*\},/, ''));
     expect((await ruleResults(dir, 'DETML006')).found.map((f) => f.message)).toEqual(['package.json has no "engines": {"node": …}; add the Node versions the project supports.']);
     ignoreInFile(dir, 'DETML006');

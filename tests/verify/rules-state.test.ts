@@ -20,10 +20,11 @@ describe('DETML010 env/dockerfile', () => {
   it('ENV in an earlier stage only counts when the final stage builds on it; suppressed above the FROM', async () => {
     const dir = renderProject('onnx');
     const text = read(dir, 'Dockerfile');
-    write(dir, 'Dockerfile', text.replace(/^ENV NVIDIA_TF32_OVERRIDE=0 \\\n/m, 'ENV ').replace('WORKDIR /app\nENV ONNX', 'ENV NVIDIA_TF32_OVERRIDE=0\nWORKDIR /app\nENV ONNX'));
+    write(dir, 'Dockerfile', text.replace(/^ENV NVIDIA_TF32_OVERRIDE=0 \\\n/m, 'ENV ').replace('WORKDIR /app\nCOPY package.json', 'ENV NVIDIA_TF32_OVERRIDE=0\nWORKDIR /app\nCOPY package.json'));
     const { found } = await ruleResults(dir, 'DETML010');
     expect(found.map((f) => f.message.split(' ')[0])).toEqual(['NVIDIA_TF32_OVERRIDE']);
-    edit(dir, 'Dockerfile', (t) => t.replace(/^FROM --platform=linux\/amd64 nvidia/m, '# detml-ignore env/dockerfile\nFROM --platform=linux/amd64 nvidia'));
+    // Above the final stage's FROM (the build stage starts from the same image).
+    edit(dir, 'Dockerfile', (t) => t.replace(/^FROM --platform=linux\/amd64 nvidia(?![^\n]* AS build)/m, '# detml-ignore env/dockerfile\nFROM --platform=linux/amd64 nvidia'));
     expect(await ruleResults(dir, 'DETML010')).toMatchObject({ found: [], suppressed: [{ path: 'Dockerfile' }] });
   });
 
@@ -40,7 +41,7 @@ describe('DETML011 env/workflow', () => {
     edit(dir, '.github/workflows/gpu.yml', (t) => t.replace('      CUBLAS_WORKSPACE_CONFIG: ":4096:8"\n', ''));
     const { found } = await ruleResults(dir, 'DETML011');
     expect(found.map((f) => f.message)).toEqual([
-      'Job "gpu" runs in nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04 but CUBLAS_WORKSPACE_CONFIG is not set (must be ":4096:8" or ":16:8"); add it to the job\'s env:.',
+      'Job "gpu" runs in nvidia/cuda:13.0.3-cudnn-runtime-ubuntu24.04 but CUBLAS_WORKSPACE_CONFIG is not set (must be ":4096:8" or ":16:8"); add it to the job\'s env:.',
     ]);
     edit(dir, '.github/workflows/gpu.yml', (t) => t.replace(/(      image: nvidia\S+)/, '$1 # detml-ignore DETML011 -- set by the runner'));
     expect(await ruleResults(dir, 'DETML011')).toMatchObject({ found: [], suppressed: [{ suppression: { justification: 'set by the runner' } }] });

@@ -1,5 +1,6 @@
 import type { Rule } from '../types.ts';
 import { dockerfileEnv, workflowEnv } from './determinism-env.ts';
+import { digestOfTag } from './digest-tag.ts';
 import { actionSha, containerDigest, fromDigest } from './image-pins.ts';
 import { modelLock } from './model-lock.ts';
 import { nodeVersion, npmExact, npmLockfile } from './npm-lock.ts';
@@ -17,6 +18,7 @@ export const RULES: readonly Rule[] = [
   npmLockfile,
   nodeVersion,
   modelLock,
+  digestOfTag,
   dockerfileEnv,
   workflowEnv,
   seedNonZero,

@@ -103,7 +103,7 @@ export function classKeyOf<Strict extends object>(strict: Strict, slugOf: (stric
 export function cpuInfo(cpuinfo = readOptional('/proc/cpuinfo')): CpuInfo {
   const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(cpuinfo)?.[1]?.trim() ?? '';
   const flags = (field('flags') || field('Features')).split(/\s+/).filter((f) => ISA_FLAGS.test(f));
-  const archName = { x64: 'x86_64', arm64: 'aarch64' }[arch()] ?? arch();
+  const archName = ({ x64: 'x86_64', arm64: 'aarch64' } as Record<string, string>)[arch()] ?? arch();
   return {
     arch: archName,
     vendor: field('vendor_id') || field('CPU implementer') || 'unknown',

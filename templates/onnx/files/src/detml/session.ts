@@ -62,7 +62,7 @@ export async function createSession(loaded: LoadedConfig, ep: ExecutionProvider)
   } catch (error) {
     const hint =
       ep === 'cuda'
-        ? ' (the CUDA provider is downloaded at install time only with ONNXRUNTIME_NODE_INSTALL=cuda12, as in the Dockerfile; .npmrc skips it)'
+        ? " (the CUDA provider is installed by scripts/install-cuda-provider.mjs, as in the Dockerfile; .npmrc skips onnxruntime-node's own download)"
         : '';
     throw new DetmlError(`cannot create an onnxruntime session on ${ep}: ${(error as Error).message.split('\n')[0]}${hint}`);
   }
