@@ -1,3 +1,5 @@
+import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UserError } from '../src/errors.ts';
 import { fallbackIdentity, runGit } from '../src/git.ts';
 import { commitTree } from './git-objects.ts';
@@ -11,26 +13,38 @@ export function syncBranch(base: string): string {
 /**
  * Writes the result into the work tree and index (`sync --local`). git's two-tree read-tree refuses, before
  * changing anything, to overwrite untracked files; conflicted paths then get their three index stages, so
- * `git status` and editors show them as unmerged, exactly like a conflicted `git merge`.
+ * `git status` and editors show them as unmerged, exactly like a conflicted `git merge`. The complete new index,
+ * stages included, is built in a temporary index file beside the real one and moved into place with one rename:
+ * a conflict is never visible as a resolved (stage 0) entry. `root` is the repository's top folder.
  */
-export async function applyToWorkTree(dir: string, tree: string, conflicts: ReadonlyMap<string, Stage[]>): Promise<void> {
-  const read = await runGit(dir, ['read-tree', '-m', '-u', 'HEAD', tree], { okCodes: [0, 128] });
-  if (read.code !== 0) {
-    const files = untrackedInTheWay(read.stderr);
-    throw new UserError(
-      files
-        ? `The template adds files that exist untracked in your work tree (${files}); move or commit them, then run sync again. Nothing was changed.`
-        : `Could not update the work tree: ${read.stderr.trim().split('\n')[0]}. Nothing was changed.`,
-    );
+export async function applyToWorkTree(root: string, tree: string, conflicts: ReadonlyMap<string, Stage[]>): Promise<void> {
+  const index = resolve(root, (await runGit(root, ['rev-parse', '--git-path', 'index'])).stdout.toString('utf8').trim());
+  const temporary = `${index}.detml-sync`;
+  if (existsSync(index)) copyFileSync(index, temporary);
+  const env = { GIT_INDEX_FILE: temporary };
+  try {
+    const read = await runGit(root, ['read-tree', '-m', '-u', 'HEAD', tree], { env, okCodes: [0, 128] });
+    if (read.code !== 0) {
+      const files = untrackedInTheWay(read.stderr);
+      throw new UserError(
+        files
+          ? `The template adds files that exist untracked in your work tree (${files}); move or commit them, then run sync again. Nothing was changed.`
+          : `Could not update the work tree: ${read.stderr.trim().split('\n')[0]}. Nothing was changed.`,
+      );
+    }
+    if (conflicts.size) {
+      const zero = '0'.repeat(40);
+      const lines: string[] = [];
+      for (const [path, stages] of conflicts) {
+        lines.push(`0 ${zero}\t${path}`);
+        for (const s of stages) lines.push(`${s.mode} ${s.oid} ${s.stage}\t${path}`);
+      }
+      await runGit(root, ['update-index', '-z', '--index-info'], { env, input: lines.join('\0') + '\0' });
+    }
+    renameSync(temporary, index);
+  } finally {
+    rmSync(temporary, { force: true });
   }
-  if (conflicts.size === 0) return;
-  const zero = '0'.repeat(40);
-  const lines: string[] = [];
-  for (const [path, stages] of conflicts) {
-    lines.push(`0 ${zero}\t${path}`);
-    for (const s of stages) lines.push(`${s.mode} ${s.oid} ${s.stage}\t${path}`);
-  }
-  await runGit(dir, ['update-index', '-z', '--index-info'], { input: lines.join('\0') + '\0' });
 }
 
 // git words this two ways: one file inline, several as a tab-indented list.

@@ -1,5 +1,7 @@
+import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { UserError } from '../src/errors.ts';
+import { runGit } from '../src/git.ts';
 import { buildState, readState, serializeState, STATE_PATH } from '../src/state/state-file.ts';
 import type { RawAnswers } from '../src/templates/answers.ts';
 import { ownershipOf } from '../src/templates/ownership.ts';
@@ -7,9 +9,12 @@ import type { TemplateSource } from '../src/templates/registry.ts';
 import { compareSemver } from '../src/templates/semver.ts';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../src/version.ts';
 import { applyToWorkTree, commitToBranch } from './apply.ts';
+import type { ObjectStore } from './git-objects.ts';
+import { checkNoLoss } from './no-loss.ts';
 import type { PlanEntry } from './policy.ts';
 import { checkRepository } from './preconditions.ts';
 import { renderPair } from './render-pair.ts';
+import { createScratch } from './scratch.ts';
 import { resolveRecordedTemplate, resolveTargetTemplate } from './template-source.ts';
 import { threeWayMerge } from './three-way.ts';
 
@@ -77,27 +82,57 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     pair.next,
     (path) => ownershipOf(path, next.manifest),
   );
-  const merged = await threeWayMerge({
-    dir: options.cwd,
-    prefix: repo.prefix,
-    headTree: repo.headTree,
-    old: pair.old,
-    next: pair.next,
-    moves: pair.moves,
-    ownership: (path) => (newState.files[path] ?? state.files[path])?.ownership ?? ownershipOf(path, next.manifest),
-    lockfiles: new Map(Object.entries(next.manifest.lockfiles)),
-    labels: { yours: 'yours (HEAD)', old: `template ${id}@${old.manifest.version}`, next: `template ${id}@${next.manifest.version}` },
-    extra: new Map([[STATE_PATH, Buffer.from(serializeState(newState))]]),
-  });
-  const result: SyncResult = { ...summary, status: merged.conflicts.size ? 'conflicts' : 'clean', plan: merged.plan };
+  const root = resolve(options.cwd, ...repo.prefix.split('/').filter(Boolean).map(() => '..'));
+  const scratch = createScratch();
+  try {
+    const store = await objectStore(options.cwd, options.mode, scratch.path);
+    const merged = await threeWayMerge({
+      store,
+      prefix: repo.prefix,
+      headTree: repo.headTree,
+      old: pair.old,
+      next: pair.next,
+      moves: pair.moves,
+      ownership: (path) => (newState.files[path] ?? state.files[path])?.ownership ?? ownershipOf(path, next.manifest),
+      lockfiles: new Map(Object.entries(next.manifest.lockfiles)),
+      labels: { yours: 'your HEAD', old: `${id}@${old.manifest.version}`, next: `${id}@${next.manifest.version}` },
+      extra: new Map([[STATE_PATH, Buffer.from(serializeState(newState))]]),
+    });
+    const result: SyncResult = { ...summary, status: merged.conflicts.size ? 'conflicts' : 'clean', plan: merged.plan };
 
-  // 4. Deliver.
-  if (options.mode === 'local') {
-    await applyToWorkTree(options.cwd, merged.tree, merged.conflicts);
-  } else if (options.mode === 'branch') {
-    if (!repo.branch) throw new UserError('HEAD is detached; check out the branch to update, then run sync again.');
-    const message = `detml: update ${id} template ${old.manifest.version} -> ${next.manifest.version}\n`;
-    Object.assign(result, { base: repo.branch }, await commitToBranch(options.cwd, merged.tree, repo.head, repo.branch, message));
+    // 4. The promise, checked on the finished tree before anything is applied.
+    await checkNoLoss({
+      store,
+      headTree: repo.headTree,
+      tree: merged.tree,
+      old: merged.old,
+      next: merged.next,
+      conflicts: merged.conflicts,
+      renames: new Map([...merged.renames, ...merged.moves]),
+      extra: [repo.prefix + STATE_PATH],
+      plan: merged.plan,
+      prefix: repo.prefix,
+      workTree: options.mode === 'branch' ? undefined : root,
+    });
+
+    // 5. Deliver.
+    if (options.mode === 'local') {
+      await applyToWorkTree(root, merged.tree, merged.conflicts);
+    } else if (options.mode === 'branch') {
+      if (!repo.branch) throw new UserError('HEAD is detached; check out the branch to update, then run sync again.');
+      const message = `detml: update ${id} template ${old.manifest.version} -> ${next.manifest.version}\n`;
+      Object.assign(result, { base: repo.branch }, await commitToBranch(options.cwd, merged.tree, repo.head, repo.branch, message));
+    }
+    return result;
+  } finally {
+    scratch.dispose();
   }
-  return result;
+}
+
+// A dry run writes its objects into the scratch folder, reading the repository's through git's alternates, so
+// .git/objects stays exactly as it was; the other modes write into the repository (a commit or the index needs them).
+async function objectStore(dir: string, mode: SyncMode, scratch: string): Promise<ObjectStore> {
+  if (mode !== 'dry-run') return { dir, env: {}, scratch };
+  const objects = resolve(dir, (await runGit(dir, ['rev-parse', '--git-path', 'objects'])).stdout.toString('utf8').trim());
+  return { dir, scratch, env: { GIT_OBJECT_DIRECTORY: join(scratch, 'objects'), GIT_ALTERNATE_OBJECT_DIRECTORIES: objects } };
 }
