@@ -110,7 +110,10 @@ function merged(path: string, i: PolicyInput): Decision {
   if (stages) {
     const ours = stages.find((s) => s.stage === 2);
     const theirs = stages.find((s) => s.stage === 3);
+    // git parks one side of a file/submodule/folder clash at "path~<commit>": that is the template's file, unplaced.
+    if (!ours && !o && !n) return { result: null, status: 'skipped', reason: 'the template\'s file clashes with something of yours of another type: not applied' };
     if (!ours) return { result: null, status: 'skipped', reason: 'you deleted it and the template changed it: left deleted' };
+    if (u?.mode === '160000') return { result: u, status: 'kept', reason: 'your submodule stays; the template\'s file for this path was not applied' };
     // git may have carried the user's file here along a template directory rename: the stage holds their bytes.
     if (!theirs) return { result: u ?? { mode: ours.mode, oid: ours.oid }, status: 'kept', reason: u ? 'the template removed it, but you edited it: kept' : 'your file, moved along with the template\'s directory rename' };
     if (stages.some((s) => i.isBinary(s.oid))) {

@@ -85,7 +85,9 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const root = resolve(options.cwd, ...repo.prefix.split('/').filter(Boolean).map(() => '..'));
   const scratch = createScratch();
   try {
-    const store = await objectStore(options.cwd, options.mode, scratch.path);
+    // Every object-level git call runs at the repository's top: git prints some paths relative to the folder it
+    // runs in (merge-tree's conflicts), and the merge works on repository paths.
+    const store = await objectStore(root, options.mode, scratch.path);
     const merged = await threeWayMerge({
       store,
       prefix: repo.prefix,
