@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -233,6 +233,19 @@ describe('15.2.5 bytes are sacred', () => {
   });
 });
 
+describe('15.2.6 symlinks in templates', () => {
+  // copier tests/test_symlinks.py::test_update_symlink: copier recreates template symlinks; detml refuses them with
+  // a clear error instead, because a link in a template can point outside the project, and a render must be bytes.
+  it('refuses a template version containing a symlink with an error naming it, changing nothing', async () => {
+    const p = await scenario({ 'a.txt': 'a\n' });
+    p.release('2.0.0', { 'a.txt': 'a\n' });
+    symlinkSync('a.txt', join(p.templateRoot, 'demo@2.0.0', 'files', 'link.txt'));
+    const before = p.snapshot();
+    await expect(p.sync({ to: '2.0.0' })).rejects.toThrow(/files\/link\.txt is a symbolic link; templates cannot contain symlinks/);
+    expect(p.snapshot()).toBe(before);
+  });
+});
+
 describe('15.2.8 --dry-run changes nothing', () => {
   it('leaves .git/objects, refs and the index exactly as they were', async () => {
     const p = await scenario({ 'a.txt': lines(5) });
@@ -279,5 +292,3 @@ describe('issue 20.6: the rename parser', () => {
   });
 });
 
-void lstatSync;
-void readlinkSync;
