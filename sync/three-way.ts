@@ -1,7 +1,7 @@
 import { UserError } from '../src/errors.ts';
 import { runGit } from '../src/git.ts';
 import type { Ownership } from '../src/templates/manifest.ts';
-import type { RenderedTree } from '../src/templates/render.ts';
+import { compareBytes, type RenderedTree } from '../src/templates/render.ts';
 import { blobId, inUserEol, looksBinary, relabelMarkers } from './bytes.ts';
 import { commitTree, listTree, readBlobs, storeOf, writeBlobs, writeTree, type Entry, type Listing, type ObjectStore } from './git-objects.ts';
 import { mergeTrees, type Stage } from './merge-trees.ts';
@@ -49,7 +49,8 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
 
   // 1. The user's side at the template's paths (after the migrations' moves), read before any blob is written so
   //    the renders can follow the user's line endings.
-  const yoursTree = moves.size ? await writeTree(store, await moveEntries(store, input.headTree, moves), input.headTree) : input.headTree;
+  const moved = moves.size ? await moveEntries(store, input.headTree, moves) : new Map<string, Entry | null>();
+  const yoursTree = moved.size ? await writeTree(store, moved, input.headTree) : input.headTree;
   const yoursAtTemplate = await listTree(store, yoursTree, templatePaths);
   const renderIds = new Set([...input.old, ...input.next].map((f) => blobId(f.contents)));
   const edited = [...yoursAtTemplate.values()].filter((e) => e.mode !== GITLINK && !renderIds.has(e.oid));
@@ -102,7 +103,9 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
   await relabelConflicts(store, merged, decision.conflicts, overrides, labels);
   extra.forEach(([path], i) => overrides.set(prefix + path, { mode: '100644', oid: oids[all.length + i]! }));
   const tree = await writeTree(store, overrides, merge.tree);
-  const plan = decision.plan.map((e) => ({ ...e, path: e.path.slice(prefix.length) }));
+  const plan = [...decision.plan, ...movePlan(moves, moved, decision.plan)]
+    .sort((a, b) => compareBytes(a.path, b.path))
+    .map((e) => ({ ...e, path: e.path.slice(prefix.length) }));
   return { tree, plan, conflicts: decision.conflicts, old: oldEntries, next: nextEntries, renames, moves };
 }
 
@@ -118,6 +121,18 @@ async function moveEntries(store: ObjectStore, headTree: string, moves: Readonly
     }
     out.set(from, out.get(from) ?? null);
     out.set(to, entry);
+  }
+  return out;
+}
+
+// The migrations' moves happen before the merge, so the policy never sees them: the plan says so itself.
+function movePlan(moves: ReadonlyMap<string, string>, moved: ReadonlyMap<string, Entry | null>, plan: readonly PlanEntry[]): PlanEntry[] {
+  const listed = new Set(plan.map((e) => e.path));
+  const out: PlanEntry[] = [];
+  for (const [from, to] of moves) {
+    if (!moved.has(from) || !moved.get(to)) continue;
+    if (!listed.has(from)) out.push({ path: from, status: 'deleted', ownership: 'merged', reason: `moved to ${to} by a template migration` });
+    if (!listed.has(to)) out.push({ path: to, status: 'applied', ownership: 'merged', reason: `moved here from ${from} by a template migration` });
   }
   return out;
 }
