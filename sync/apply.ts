@@ -1,9 +1,8 @@
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { UserError } from '../src/errors.ts';
 import { fallbackIdentity, runGit } from '../src/git.ts';
 import { commitTree } from './git-objects.ts';
-import type { Stage } from './merge-trees.ts';
+import { gitPath, stageLines, writeJournal, type Journal } from './journal.ts';
 
 /** The local branch a sync commit goes to for a base branch; the pull-request flow pushes it. */
 export function syncBranch(base: string): string {
@@ -17,14 +16,17 @@ export function syncBranch(base: string): string {
  * stages included, is built in a temporary index file beside the real one and moved into place with one rename:
  * a conflict is never visible as a resolved (stage 0) entry. `root` is the repository's top folder.
  */
-export async function applyToWorkTree(root: string, tree: string, conflicts: ReadonlyMap<string, Stage[]>): Promise<void> {
-  const index = resolve(root, (await runGit(root, ['rev-parse', '--git-path', 'index'])).stdout.toString('utf8').trim());
+export async function applyToWorkTree(root: string, journal: Journal): Promise<void> {
+  const index = await gitPath(root, 'index');
   const temporary = `${index}.detml-sync`;
   if (existsSync(index)) copyFileSync(index, temporary);
   const env = { GIT_INDEX_FILE: temporary };
   try {
-    const read = await runGit(root, ['read-tree', '-m', '-u', 'HEAD', tree], { env, okCodes: [0, 128] });
+    // From here a killed run is finished by the next one (finishInterrupted), which reads this journal.
+    const file = await writeJournal(root, journal);
+    const read = await runGit(root, ['read-tree', '-m', '-u', journal.head, journal.tree], { env, okCodes: [0, 128] });
     if (read.code !== 0) {
+      rmSync(file, { force: true });
       const files = untrackedInTheWay(read.stderr);
       throw new UserError(
         files
@@ -32,16 +34,9 @@ export async function applyToWorkTree(root: string, tree: string, conflicts: Rea
           : `Could not update the work tree: ${read.stderr.trim().split('\n')[0]}. Nothing was changed.`,
       );
     }
-    if (conflicts.size) {
-      const zero = '0'.repeat(40);
-      const lines: string[] = [];
-      for (const [path, stages] of conflicts) {
-        lines.push(`0 ${zero}\t${path}`);
-        for (const s of stages) lines.push(`${s.mode} ${s.oid} ${s.stage}\t${path}`);
-      }
-      await runGit(root, ['update-index', '-z', '--index-info'], { env, input: lines.join('\0') + '\0' });
-    }
+    if (journal.conflicts.length) await runGit(root, ['update-index', '-z', '--index-info'], { env, input: stageLines(journal.conflicts) });
     renameSync(temporary, index);
+    rmSync(file, { force: true });
   } finally {
     rmSync(temporary, { force: true });
   }

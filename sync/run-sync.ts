@@ -10,6 +10,7 @@ import { compareSemver } from '../src/templates/semver.ts';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../src/version.ts';
 import { applyToWorkTree, commitToBranch } from './apply.ts';
 import type { ObjectStore } from './git-objects.ts';
+import { finishInterrupted } from './journal.ts';
 import { checkNoLoss } from './no-loss.ts';
 import type { PlanEntry } from './policy.ts';
 import { checkRepository } from './preconditions.ts';
@@ -52,6 +53,10 @@ export interface SyncResult {
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const progress = options.onProgress ?? (() => {});
   const source = options.source ?? {};
+
+  // 0. A --local run killed while writing the work tree left a journal: finish that run first, and report it.
+  const finished = (await finishInterrupted(options.cwd)) as SyncResult | undefined;
+  if (finished) return { ...finished, notes: [...finished.notes, 'finished a sync --local that was interrupted; review and commit it'] };
 
   // 1. Preconditions: each failure is one line, and nothing has been changed yet.
   const repo = await checkRepository(options.cwd);
@@ -119,7 +124,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
 
     // 5. Deliver.
     if (options.mode === 'local') {
-      await applyToWorkTree(root, merged.tree, merged.conflicts);
+      await applyToWorkTree(root, { head: repo.head, tree: merged.tree, conflicts: [...merged.conflicts], result });
     } else if (options.mode === 'branch') {
       if (!repo.branch) throw new UserError('HEAD is detached; check out the branch to update, then run sync again.');
       const message = `detml: update ${id} template ${old.manifest.version} -> ${next.manifest.version}\n`;
