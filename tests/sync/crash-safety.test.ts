@@ -92,6 +92,7 @@ describe('15.2.10 crash safety of sync --local', () => {
   }, 600_000); // two CLI runs per git step (about 30 steps): slow on a loaded machine, not a hang
 });
 
+// copier tests/test_interrupts.py::test_keyboard_interrupt and tests/test_cleanup.py::test_cleanup_on_interrupt_during_update_task
 describe('15.2.11 interrupts leave nothing behind', () => {
   it('Ctrl-C exits 130 and removes the run’s scratch folder', async () => {
     const p = await scenario({ 'a.txt': 'a\n' });

@@ -157,6 +157,35 @@ describe('cruft tests/test_cli.py', () => {
     expect(p.git('ls-files', '-s', 'submodule')).toBe(`160000 ${head} 0\tsubmodule`);
     expect(p.read('README.md')).toBe('readme 2\n');
   });
+  it('test_update_interactive_view_no_changes_when_deleted: a file the user deleted and the template kept stays deleted, silently', async () => {
+    const p = await scenario({ 'README.md': 'readme\n', 'b.txt': 'b\n' });
+    p.remove('b.txt');
+    p.commit();
+    p.release('2.0.0', { 'README.md': 'readme 2\n', 'b.txt': 'b\n' });
+    const r = await p.sync({ to: '2.0.0' });
+    expect(existsSync(join(p.dir, 'b.txt'))).toBe(false);
+    expect(statusOf(r, 'b.txt')).toBeUndefined();
+  });
+
+  it('test_update_refresh_private_variables_from_template: values the template computes follow the new version', async () => {
+    const p = await scenario({ 'VERSION.hbs': '{{template.id}}@{{template.version}}\n' });
+    p.release('2.0.0', { 'VERSION.hbs': '{{template.id}}@{{template.version}}\n' });
+    await p.sync({ to: '2.0.0' });
+    expect(p.read('VERSION')).toBe('demo@2.0.0\n');
+  });
+
+  it('test_diff_checkout: a dry run against an older target than the newest plans that version only', async () => {
+    const p = await scenario({ 'README.md': 'v1\n' });
+    p.release('2.0.0', { 'README.md': 'v1\n', 'two.txt': '2\n' });
+    p.release('3.0.0', { 'README.md': 'v1\n', 'two.txt': '2\n', 'three.txt': '3\n' });
+    const r = await p.sync({ to: '2.0.0', mode: 'dry-run' });
+    expect(r.plan.map((e) => e.path)).toEqual(['two.txt']);
+  });
+
+  it('test_update_same_commit_but_ask_for_input: the same version with the same answer is up to date', async () => {
+    const p = await scenario({ 'README.md.hbs': '# {{name}}\n' }, { name: 'proj' });
+    expect((await p.sync({ to: '1.0.0', set: { name: 'proj' } })).status).toBe('up-to-date');
+  });
 });
 
 describe('cruft tests/test_api.py', () => {
@@ -198,5 +227,15 @@ describe('cruft tests/test_api.py', () => {
     const r = await p.sync({ to: '2.0.0', mode: 'branch' });
     expect(p.git('show', `${r.branch}:README.md`)).toBe('v2');
     expect(p.snapshot()).toBe(before);
+  });
+  it('test_create_with_skips: a seeded file a new version adds is written once, then left alone', async () => {
+    const manifest = { ownership: { seeded: ['goldens/**'] } };
+    const p = await scenario({ 'README.md': 'r\n' }, { manifest });
+    p.release('2.0.0', { 'README.md': 'r\n', 'goldens/out.json': '[1]\n' }, manifest);
+    p.release('3.0.0', { 'README.md': 'r\n', 'goldens/out.json': '[2]\n' }, manifest);
+    expect(statusOf(await p.sync({ to: '2.0.0' }), 'goldens/out.json')).toBe('applied');
+    p.commit('v2');
+    await p.sync({ to: '3.0.0' });
+    expect(p.read('goldens/out.json')).toBe('[1]\n');
   });
 });
