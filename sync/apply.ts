@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { UserError } from '../src/errors.ts';
 import { fallbackIdentity, runGit } from '../src/git.ts';
 import { commitTree } from './git-objects.ts';
-import { gitPath, stageLines, writeJournal, type Journal } from './journal.ts';
+import { gitPaths, stageLines, writeJournal, type Journal } from './journal.ts';
 
 /** The local branch a sync commit goes to for a base branch; the pull-request flow pushes it. */
 export function syncBranch(base: string): string {
@@ -17,13 +17,13 @@ export function syncBranch(base: string): string {
  * a conflict is never visible as a resolved (stage 0) entry. `root` is the repository's top folder.
  */
 export async function applyToWorkTree(root: string, journal: Journal): Promise<void> {
-  const index = await gitPath(root, 'index');
+  const { index, journal: file } = await gitPaths(root);
   const temporary = `${index}.detml-sync`;
   if (existsSync(index)) copyFileSync(index, temporary);
   const env = { GIT_INDEX_FILE: temporary };
   try {
     // From here a killed run is finished by the next one (finishInterrupted), which reads this journal.
-    const file = await writeJournal(root, journal);
+    writeJournal(file, journal);
     const read = await runGit(root, ['read-tree', '-m', '-u', journal.head, journal.tree], { env, okCodes: [0, 128] });
     if (read.code !== 0) {
       rmSync(file, { force: true });

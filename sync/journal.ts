@@ -14,17 +14,16 @@ export interface Journal {
 
 const JOURNAL = 'detml-sync-journal.json';
 
-/** The absolute path of a file in the repository's git folder (works with gitfiles and linked worktrees). */
-export async function gitPath(root: string, name: string): Promise<string> {
-  return resolve(root, (await runGit(root, ['rev-parse', '--git-path', name])).stdout.toString('utf8').trim());
+/** The absolute paths of the index and the journal in the repository's git folder (gitfiles, linked worktrees). */
+export async function gitPaths(root: string): Promise<{ index: string; journal: string }> {
+  const out = (await runGit(root, ['rev-parse', '--git-path', 'index', '--git-path', JOURNAL])).stdout.toString('utf8').split('\n');
+  return { index: resolve(root, out[0]!), journal: resolve(root, out[1]!) };
 }
 
 /** Records the journal atomically (write beside it, then rename): it is either absent or complete. */
-export async function writeJournal(root: string, journal: Journal): Promise<string> {
-  const file = await gitPath(root, JOURNAL);
+export function writeJournal(file: string, journal: Journal): void {
   writeFileSync(`${file}.tmp`, JSON.stringify(journal));
   renameSync(`${file}.tmp`, file);
-  return file;
 }
 
 /** The index lines that give each conflicted path its stages (and drop its stage-0 entry). */
@@ -45,13 +44,14 @@ export function stageLines(conflicts: Iterable<[string, Stage[]]>): string {
  * or undefined when there was nothing to finish (a journal whose HEAD is no longer checked out is dropped).
  */
 export async function finishInterrupted(dir: string): Promise<unknown> {
-  const top = await runGit(dir, ['rev-parse', '--show-toplevel'], { okCodes: [0, 128] });
+  // One call: where the repository's top is, and where its journal would be (relative to that top).
+  const top = await runGit(dir, ['rev-parse', '--show-toplevel', '--git-path', JOURNAL], { okCodes: [0, 128] });
   if (top.code !== 0) return undefined;
-  const root = top.stdout.toString('utf8').trim();
-  const file = await gitPath(root, JOURNAL);
+  const [root = '', relative = ''] = top.stdout.toString('utf8').split('\n');
+  const file = resolve(dir, relative);
   if (!existsSync(file)) return undefined;
   const journal = JSON.parse(readFileSync(file, 'utf8')) as Journal;
-  const index = await gitPath(root, 'index');
+  const { index } = await gitPaths(root);
   rmSync(`${index}.detml-sync`, { force: true });
   const head = (await runGit(root, ['rev-parse', 'HEAD'])).stdout.toString('utf8').trim();
   if (head !== journal.head) {

@@ -141,5 +141,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
 async function objectStore(dir: string, mode: SyncMode, scratch: string): Promise<ObjectStore> {
   if (mode !== 'dry-run') return { dir, env: {}, scratch };
   const objects = resolve(dir, (await runGit(dir, ['rev-parse', '--git-path', 'objects'])).stdout.toString('utf8').trim());
-  return { dir, scratch, env: { GIT_OBJECT_DIRECTORY: join(scratch, 'objects'), GIT_ALTERNATE_OBJECT_DIRECTORIES: objects } };
+  // git reads this variable as a ':'-separated list, with C-style quoting for a path that contains one.
+  const alternate = objects.includes(':') || objects.startsWith('"') ? JSON.stringify(objects) : objects;
+  return { dir, scratch, env: { GIT_OBJECT_DIRECTORY: join(scratch, 'objects'), GIT_ALTERNATE_OBJECT_DIRECTORIES: alternate } };
 }
