@@ -15,7 +15,7 @@ import { checkNoLoss } from './no-loss.ts';
 import type { PlanEntry } from './policy.ts';
 import { checkRepository } from './preconditions.ts';
 import { renderPair } from './render-pair.ts';
-import { createScratch } from './scratch.ts';
+import { createScratch, removeStaleScratch } from './scratch.ts';
 import { resolveRecordedTemplate, resolveTargetTemplate } from './template-source.ts';
 import { threeWayMerge } from './three-way.ts';
 
@@ -54,7 +54,9 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const progress = options.onProgress ?? (() => {});
   const source = options.source ?? {};
 
-  // 0. A --local run killed while writing the work tree left a journal: finish that run first, and report it.
+  // 0. A run killed outright left its scratch folder, and a --local one killed while writing the work tree left a
+  //    journal: remove the one, finish that run from the other, and report it.
+  removeStaleScratch();
   const finished = (await finishInterrupted(options.cwd)) as SyncResult | undefined;
   if (finished) return { ...finished, notes: [...finished.notes, 'finished a sync --local that was interrupted; review and commit it'] };
 

@@ -11,12 +11,8 @@ export interface Scratch {
   dispose(): void;
 }
 
-/**
- * Creates the run's scratch folder (named after this process), removed on success, failure and Ctrl-C; folders
- * left by runs that were killed outright (their process is gone) are removed first.
- */
+/** Creates the run's scratch folder (named after this process), removed on success, failure and Ctrl-C. */
 export function createScratch(): Scratch {
-  removeStale();
   const path = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
   mkdirSync(join(path, 'objects'));
   const remove = () => rmSync(path, { recursive: true, force: true });
@@ -30,7 +26,8 @@ export function createScratch(): Scratch {
   };
 }
 
-function removeStale(): void {
+/** Removes the scratch folders of runs that were killed outright (their process is gone). */
+export function removeStaleScratch(): void {
   for (const name of readdirSync(tmpdir())) {
     const pid = Number(/^detml-sync-(\d+)-/.exec(name)?.[1]);
     if (pid && pid !== process.pid && !alive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
