@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { UserError } from '../src/errors.ts';
 import { runGit } from '../src/git.ts';
 import type { Stage } from './merge-trees.ts';
 
@@ -41,9 +42,10 @@ export function stageLines(conflicts: Iterable<[string, Stage[]]>): string {
  * Finishes a `--local` sync that was killed after its journal was written: the journal's tree is written over the
  * paths the sync changes (the others are the user's HEAD, untouched), its removals are removed, and the complete
  * index, stages included, is built in a temporary file and renamed into place. Returns the interrupted run's result,
- * or undefined when there was nothing to finish (a journal whose HEAD is no longer checked out is dropped).
+ * or undefined when there was nothing to finish (a journal whose HEAD is no longer checked out is dropped). Other
+ * modes (`finish` false) refuse while a journal is pending.
  */
-export async function finishInterrupted(dir: string): Promise<unknown> {
+export async function finishInterrupted(dir: string, finish: boolean): Promise<unknown> {
   // One call: where the repository's top is, and where its journal would be (relative to that top).
   const top = await runGit(dir, ['rev-parse', '--show-toplevel', '--git-path', JOURNAL], { okCodes: [0, 128] });
   if (top.code !== 0) return undefined;
@@ -58,6 +60,8 @@ export async function finishInterrupted(dir: string): Promise<unknown> {
     rmSync(file, { force: true });
     return undefined;
   }
+  // Only a --local run writes the work tree; a dry run or a pull-request run must not, so it says what to do.
+  if (!finish) throw new UserError('A "sync --local" was interrupted while writing your work tree; run "create-detml sync --local" to finish it first.');
   const temporary = `${index}.detml-finish`;
   const env = { GIT_INDEX_FILE: temporary };
   try {

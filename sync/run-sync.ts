@@ -57,7 +57,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   // 0. A run killed outright left its scratch folder, and a --local one killed while writing the work tree left a
   //    journal: remove the one, finish that run from the other, and report it.
   removeStaleScratch();
-  const finished = (await finishInterrupted(options.cwd)) as SyncResult | undefined;
+  const finished = (await finishInterrupted(options.cwd, options.mode === 'local')) as SyncResult | undefined;
   if (finished) return { ...finished, notes: [...finished.notes, 'finished a sync --local that was interrupted; review and commit it'] };
 
   // 1. Preconditions: each failure is one line, and nothing has been changed yet.

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -292,3 +292,16 @@ describe('issue 20.6: the rename parser', () => {
   });
 });
 
+
+describe('15.2.10 a pending journal', () => {
+  it('is finished only by --local; a dry run refuses and names the command', async () => {
+    const p = await scenario({ 'a.txt': 'a\n' });
+    const result = { status: 'clean', template: 'demo', from: '1.0.0', to: '1.0.0', mode: 'local', plan: [], notes: [] };
+    const journal = join(p.dir, '.git', 'detml-sync-journal.json');
+    writeFileSync(journal, JSON.stringify({ head: p.git('rev-parse', 'HEAD'), tree: p.git('rev-parse', 'HEAD^{tree}'), conflicts: [], result }));
+    await expect(p.sync({ mode: 'dry-run' })).rejects.toThrow(/"sync --local" was interrupted .* run "create-detml sync --local" to finish it first/);
+    const r = await p.sync({ mode: 'local' });
+    expect(r.notes).toContain('finished a sync --local that was interrupted; review and commit it');
+    expect(existsSync(journal)).toBe(false);
+  });
+});
