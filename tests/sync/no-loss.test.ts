@@ -246,6 +246,23 @@ describe('15.2.6 symlinks in templates', () => {
   });
 });
 
+describe('15.2.5 .gitattributes eol rules', () => {
+  it('merges under "text eol=crlf": LF in the index, CRLF in the work tree, no conflict', async () => {
+    const p = await scenario({ 'app.txt': lines(10) });
+    p.write('.gitattributes', '*.txt text eol=crlf\n');
+    p.commit('attributes');
+    p.remove('app.txt');
+    p.git('checkout', '--', 'app.txt'); // re-checked out under the new rule
+    p.write('app.txt', lines(10, { 9: 'mine' }).replace(/\n/g, '\r\n'));
+    p.commit();
+    p.release('2.0.0', { 'app.txt': lines(10, { 2: 'theirs' }) });
+    const r = await p.sync({ to: '2.0.0' });
+    expect(r.status).toBe('clean');
+    expect(p.git('show', ':app.txt') + '\n').toBe(lines(10, { 2: 'theirs', 9: 'mine' }));
+    expect(bytes(p, 'app.txt').toString('latin1')).toBe(lines(10, { 2: 'theirs', 9: 'mine' }).replace(/\n/g, '\r\n'));
+  });
+});
+
 describe('15.2.8 --dry-run changes nothing', () => {
   it('leaves .git/objects, refs and the index exactly as they were', async () => {
     const p = await scenario({ 'a.txt': lines(5) });
