@@ -1,7 +1,8 @@
+import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { UserError } from '../src/errors.ts';
 import { fallbackIdentity, runGit } from '../src/git.ts';
 import { commitTree } from './git-objects.ts';
-import type { Stage } from './merge-trees.ts';
+import { gitPaths, stageLines, writeJournal, type Journal } from './journal.ts';
 
 /** The local branch a sync commit goes to for a base branch; the pull-request flow pushes it. */
 export function syncBranch(base: string): string {
@@ -11,26 +12,34 @@ export function syncBranch(base: string): string {
 /**
  * Writes the result into the work tree and index (`sync --local`). git's two-tree read-tree refuses, before
  * changing anything, to overwrite untracked files; conflicted paths then get their three index stages, so
- * `git status` and editors show them as unmerged, exactly like a conflicted `git merge`.
+ * `git status` and editors show them as unmerged, exactly like a conflicted `git merge`. The complete new index,
+ * stages included, is built in a temporary index file beside the real one and moved into place with one rename:
+ * a conflict is never visible as a resolved (stage 0) entry. `root` is the repository's top folder.
  */
-export async function applyToWorkTree(dir: string, tree: string, conflicts: ReadonlyMap<string, Stage[]>): Promise<void> {
-  const read = await runGit(dir, ['read-tree', '-m', '-u', 'HEAD', tree], { okCodes: [0, 128] });
-  if (read.code !== 0) {
-    const files = untrackedInTheWay(read.stderr);
-    throw new UserError(
-      files
-        ? `The template adds files that exist untracked in your work tree (${files}); move or commit them, then run sync again. Nothing was changed.`
-        : `Could not update the work tree: ${read.stderr.trim().split('\n')[0]}. Nothing was changed.`,
-    );
+export async function applyToWorkTree(root: string, journal: Journal): Promise<void> {
+  const { index, journal: file } = await gitPaths(root);
+  const temporary = `${index}.detml-sync`;
+  if (existsSync(index)) copyFileSync(index, temporary);
+  const env = { GIT_INDEX_FILE: temporary };
+  try {
+    // From here a killed run is finished by the next one (finishInterrupted), which reads this journal.
+    writeJournal(file, journal);
+    const read = await runGit(root, ['read-tree', '-m', '-u', journal.head, journal.tree], { env, okCodes: [0, 128] });
+    if (read.code !== 0) {
+      rmSync(file, { force: true });
+      const files = untrackedInTheWay(read.stderr);
+      throw new UserError(
+        files
+          ? `The template adds files that exist untracked in your work tree (${files}); move or commit them, then run sync again. Nothing was changed.`
+          : `Could not update the work tree: ${read.stderr.trim().split('\n')[0]}. Nothing was changed.`,
+      );
+    }
+    if (journal.conflicts.length) await runGit(root, ['update-index', '-z', '--index-info'], { env, input: stageLines(journal.conflicts) });
+    renameSync(temporary, index);
+    rmSync(file, { force: true });
+  } finally {
+    rmSync(temporary, { force: true });
   }
-  if (conflicts.size === 0) return;
-  const zero = '0'.repeat(40);
-  const lines: string[] = [];
-  for (const [path, stages] of conflicts) {
-    lines.push(`0 ${zero}\t${path}`);
-    for (const s of stages) lines.push(`${s.mode} ${s.oid} ${s.stage}\t${path}`);
-  }
-  await runGit(dir, ['update-index', '-z', '--index-info'], { input: lines.join('\0') + '\0' });
 }
 
 // git words this two ways: one file inline, several as a tab-indented list.

@@ -12,6 +12,28 @@ export interface Entry {
 /** Path -> entry for the files of a tree (blobs only, recursive). */
 export type Listing = Map<string, Entry>;
 
+/**
+ * Where objects are read and written: a folder inside the repository, plus the environment every git call gets
+ * (a dry run points GIT_OBJECT_DIRECTORY at a scratch folder) and the folder scratch files go to.
+ */
+export interface ObjectStore {
+  dir: string;
+  env: Record<string, string>;
+  scratch?: string;
+}
+
+/** A repository folder (objects go to the repository itself) or an object store. */
+export type Repo = string | ObjectStore;
+
+/** The object store of a repository argument. */
+export function storeOf(repo: Repo): ObjectStore {
+  return typeof repo === 'string' ? { dir: repo, env: {} } : repo;
+}
+
+function scratchDir(store: ObjectStore, prefix: string): string {
+  return mkdtempSync(join(store.scratch ?? tmpdir(), prefix));
+}
+
 /** A fixed identity and date for the synthetic commits that only feed the merge; they are never pushed. */
 const SYNTHETIC = {
   GIT_AUTHOR_NAME: 'create-detml',
@@ -23,15 +45,16 @@ const SYNTHETIC = {
 };
 
 /** Writes many blobs with one `git fast-import` and returns their object ids, in order. */
-export async function writeBlobs(dir: string, contents: readonly Buffer[]): Promise<string[]> {
+export async function writeBlobs(repo: Repo, contents: readonly Buffer[]): Promise<string[]> {
   if (contents.length === 0) return [];
-  const scratch = mkdtempSync(join(tmpdir(), 'detml-marks-'));
+  const store = storeOf(repo);
+  const scratch = scratchDir(store, 'detml-marks-');
   try {
     const marks = join(scratch, 'marks');
     const parts: Buffer[] = [];
     contents.forEach((c, i) => parts.push(Buffer.from(`blob\nmark :${i + 1}\ndata ${c.length}\n`), c, Buffer.from('\n')));
     parts.push(Buffer.from('done\n'));
-    await runGit(dir, ['fast-import', '--quiet', '--done', `--export-marks=${marks}`], { input: Buffer.concat(parts) });
+    await runGit(store.dir, ['fast-import', '--quiet', '--done', `--export-marks=${marks}`], { env: store.env, input: Buffer.concat(parts) });
     const { readFileSync } = await import('node:fs');
     const byMark = new Map(readFileSync(marks, 'utf8').trim().split('\n').map((l) => l.split(' ') as [string, string]));
     return contents.map((_, i) => byMark.get(`:${i + 1}`) as string);
@@ -44,9 +67,10 @@ export async function writeBlobs(dir: string, contents: readonly Buffer[]): Prom
  * Builds a tree object from entries, optionally on top of an existing tree, through a throwaway index file so the
  * user's index is never touched. A null entry deletes the path.
  */
-export async function writeTree(dir: string, entries: ReadonlyMap<string, Entry | null>, base?: string): Promise<string> {
-  const scratch = mkdtempSync(join(tmpdir(), 'detml-index-'));
-  const env = { GIT_INDEX_FILE: join(scratch, 'index') };
+export async function writeTree(repo: Repo, entries: ReadonlyMap<string, Entry | null>, base?: string): Promise<string> {
+  const { dir, ...store } = storeOf(repo);
+  const scratch = scratchDir({ dir, ...store }, 'detml-index-');
+  const env = { ...store.env, GIT_INDEX_FILE: join(scratch, 'index') };
   try {
     if (base) await runGit(dir, ['read-tree', base], { env });
     const zero = '0'.repeat(40);
@@ -58,40 +82,43 @@ export async function writeTree(dir: string, entries: ReadonlyMap<string, Entry 
   }
 }
 
-/** Lists the files of a tree-ish; with `paths`, only those (cost grows with them, not with the repository). */
-export async function listTree(dir: string, treeish: string, paths?: readonly string[]): Promise<Listing> {
+/** Lists the files (and submodule gitlinks) of a tree-ish; with `paths`, only those (cost grows with them, not with the repository). */
+export async function listTree(repo: Repo, treeish: string, paths?: readonly string[]): Promise<Listing> {
+  const { dir, env } = storeOf(repo);
   if (paths && paths.length === 0) return new Map();
   const args = ['ls-tree', '-r', '-z', '--full-tree', treeish, ...(paths ? ['--', ...paths.map((p) => `:(literal)${p}`)] : [])];
-  const out = (await runGit(dir, args)).stdout.toString('utf8');
+  const out = (await runGit(dir, args, { env })).stdout.toString('utf8');
   const listing: Listing = new Map();
   for (const record of out.split('\0')) {
     if (!record) continue;
     const tab = record.indexOf('\t');
     const [mode, type, oid] = record.slice(0, tab).split(' ') as [string, string, string];
-    if (type === 'blob') listing.set(record.slice(tab + 1), { mode, oid });
+    if (type === 'blob' || type === 'commit') listing.set(record.slice(tab + 1), { mode, oid });
   }
   return listing;
 }
 
 /** Creates a commit object (no ref is moved); synthetic commits get a fixed identity and date. */
 export async function commitTree(
-  dir: string,
+  repo: Repo,
   tree: string,
   parents: readonly string[],
   message: string,
   identity: Record<string, string> | 'synthetic',
 ): Promise<string> {
   const args = ['commit-tree', tree, ...parents.flatMap((p) => ['-p', p])];
-  const env = identity === 'synthetic' ? SYNTHETIC : identity;
-  return (await runGit(dir, args, { env, input: message })).stdout.toString('utf8').trim();
+  const store = storeOf(repo);
+  const env = { ...store.env, ...(identity === 'synthetic' ? SYNTHETIC : identity) };
+  return (await runGit(store.dir, args, { env, input: message })).stdout.toString('utf8').trim();
 }
 
 /** Reads blobs by id with one `git cat-file --batch`. */
-export async function readBlobs(dir: string, oids: readonly string[]): Promise<Map<string, Buffer>> {
+export async function readBlobs(repo: Repo, oids: readonly string[]): Promise<Map<string, Buffer>> {
+  const { dir, env } = storeOf(repo);
   const unique = [...new Set(oids)];
   const result = new Map<string, Buffer>();
   if (unique.length === 0) return result;
-  const out = (await runGit(dir, ['cat-file', '--batch'], { input: unique.join('\n') + '\n' })).stdout;
+  const out = (await runGit(dir, ['cat-file', '--batch'], { env, input: unique.join('\n') + '\n' })).stdout;
   let pos = 0;
   for (const oid of unique) {
     const eol = out.indexOf(0x0a, pos);
@@ -105,6 +132,7 @@ export async function readBlobs(dir: string, oids: readonly string[]): Promise<M
 }
 
 /** Writes one blob from memory. */
-export async function writeBlob(dir: string, contents: Buffer | string): Promise<string> {
-  return (await runGit(dir, ['hash-object', '-w', '--stdin'], { input: contents })).stdout.toString('utf8').trim();
+export async function writeBlob(repo: Repo, contents: Buffer | string): Promise<string> {
+  const { dir, env } = storeOf(repo);
+  return (await runGit(dir, ['hash-object', '-w', '--stdin'], { env, input: contents })).stdout.toString('utf8').trim();
 }

@@ -1,4 +1,5 @@
 import { runGit } from '../src/git.ts';
+import { storeOf, type Repo } from './git-objects.ts';
 
 /** One index stage of a conflicted path: 1 = the old render (base), 2 = yours (HEAD), 3 = the new render. */
 export interface Stage {
@@ -19,10 +20,13 @@ export interface MergeResult {
 /**
  * Three-way merges `theirs` into `ours` with `git merge-tree --write-tree` (git >= 2.38): git's real merge with
  * rename detection and directory/file handling, computed entirely in the object database, work tree untouched.
- * The merge base is found from the commits' history, which the caller makes synthetic.
+ * The merge base is found from the commits' history, which the caller makes synthetic. Conflicts always use the
+ * zdiff3 style (diff3 with the common lines moved out), so the user sees the template's old text beside both changes.
  */
-export async function mergeTrees(dir: string, ours: string, theirs: string): Promise<MergeResult> {
-  const { code, stdout } = await runGit(dir, ['merge-tree', '--write-tree', '-z', '--messages', ours, theirs], { okCodes: [0, 1] });
+export async function mergeTrees(repo: Repo, ours: string, theirs: string): Promise<MergeResult> {
+  const { dir, env } = storeOf(repo);
+  const args = ['-c', 'merge.conflictStyle=zdiff3', 'merge-tree', '--write-tree', '-z', '--messages', ours, theirs];
+  const { code, stdout } = await runGit(dir, args, { env, okCodes: [0, 1] });
   const fields = stdout.toString('utf8').split('\0');
   const tree = fields[0] as string;
   const conflicts = new Map<string, Stage[]>();

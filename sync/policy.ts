@@ -81,7 +81,8 @@ function owned(path: string, i: PolicyInput): Decision {
   const [o, n, u] = [i.old.get(path), i.next.get(path), i.yours.get(path)];
   if (same(u, n)) return { result: n ?? null, reason: '' };
   const edited = u !== undefined && !same(u, o);
-  if (!n) return { result: null, status: 'deleted', reason: edited ? 'removed by the template; your edits remain in git history' : 'removed by the template' };
+  // Removing a file the user changed would drop their work: owned or not, it stays.
+  if (!n) return edited ? { result: u, status: 'kept', reason: 'removed by the template, but you edited it: kept' } : { result: null, status: 'deleted', reason: 'removed by the template' };
   if (!u && o) return { result: n, status: 'applied', reason: 'owned by the template: restored' };
   return {
     result: n,
@@ -109,14 +110,22 @@ function merged(path: string, i: PolicyInput): Decision {
   if (stages) {
     const ours = stages.find((s) => s.stage === 2);
     const theirs = stages.find((s) => s.stage === 3);
+    // git parks one side of a file/submodule/folder clash at "path~<commit>": that is the template's file, unplaced.
+    if (!ours && !o && !n) return { result: null, status: 'skipped', reason: 'the template\'s file clashes with something of yours of another type: not applied' };
     if (!ours) return { result: null, status: 'skipped', reason: 'you deleted it and the template changed it: left deleted' };
-    if (!theirs) return { result: u ?? null, status: 'kept', reason: 'the template removed it, but you edited it: kept' };
+    if (u?.mode === '160000') return { result: u, status: 'kept', reason: 'your submodule stays; the template\'s file for this path was not applied' };
+    // git may have carried the user's file here along a template directory rename: the stage holds their bytes.
+    if (!theirs) return { result: u ?? { mode: ours.mode, oid: ours.oid }, status: 'kept', reason: u ? 'the template removed it, but you edited it: kept' : 'your file, moved along with the template\'s directory rename' };
     if (stages.some((s) => i.isBinary(s.oid))) {
       return { result: u ?? null, status: 'kept', reason: `binary file changed on both sides: yours kept (the template's is blob ${theirs.oid.slice(0, 12)})` };
     }
     return { result: 'merge', status: 'conflicted', reason: 'you and the template changed the same lines: resolve the conflict markers' };
   }
   if (same(m, u)) return { result: 'merge', reason: '' };
+  // git merges any file without a NUL line by line; a binary both sides changed must never come out spliced.
+  if (o && n && u && !same(u, o) && !same(n, o) && !same(m, n) && (i.isBinary(u.oid) || i.isBinary(n.oid))) {
+    return { result: u, status: 'kept', reason: `binary file changed on both sides: yours kept (the template's is blob ${n.oid.slice(0, 12)})` };
+  }
   if (!m) {
     const to = i.renames.get(path);
     const edits = same(u, o) ? '' : '; your edits moved with it';

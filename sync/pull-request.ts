@@ -34,7 +34,7 @@ export async function runPullRequestSync(options: PullRequestSyncOptions): Promi
 
   // 1. Merge locally; nothing to propose when up to date.
   const { result: sync, next } = await syncWithTarget({ ...options, mode: 'branch' });
-  if (sync.status === 'up-to-date' || !sync.commit || !sync.branch || !sync.base) return sync;
+  if (sync.status === 'up-to-date' || !sync.commit || !sync.branch || !sync.base || !next) return sync;
 
   // 2. Destination and credentials.
   const target = await resolveTarget(options.cwd, options.target);

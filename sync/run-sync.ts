@@ -1,5 +1,7 @@
+import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { UserError } from '../src/errors.ts';
+import { runGit } from '../src/git.ts';
 import { buildState, readState, serializeState, STATE_PATH } from '../src/state/state-file.ts';
 import type { RawAnswers } from '../src/templates/answers.ts';
 import { ownershipOf } from '../src/templates/ownership.ts';
@@ -8,10 +10,14 @@ import { compareSemver } from '../src/templates/semver.ts';
 import { thisGenerator } from '../src/create/own-integrity.ts';
 import { GENERATOR_NAME } from '../src/version.ts';
 import { applyToWorkTree, commitToBranch } from './apply.ts';
+import type { ObjectStore } from './git-objects.ts';
+import { finishInterrupted } from './journal.ts';
+import { checkNoLoss } from './no-loss.ts';
 import type { PlanEntry } from './policy.ts';
 import { syncTrailer } from './pr-marker.ts';
 import { checkRepository } from './preconditions.ts';
 import { renderPair } from './render-pair.ts';
+import { createScratch, removeStaleScratch } from './scratch.ts';
 import { resolveRecordedTemplate, resolveTargetTemplate, type SourcedTemplate } from './template-source.ts';
 import { threeWayMerge } from './three-way.ts';
 
@@ -50,10 +56,19 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   return (await syncWithTarget(options)).result;
 }
 
-/** runSync, also handing back the target template it resolved, so callers read it (changelog) without resolving again. */
-export async function syncWithTarget(options: SyncOptions): Promise<{ result: SyncResult; next: SourcedTemplate }> {
+/**
+ * runSync, also handing back the target template it resolved, so callers read it (changelog) without resolving again;
+ * none when the run only finished an interrupted `--local` one.
+ */
+export async function syncWithTarget(options: SyncOptions): Promise<{ result: SyncResult; next?: SourcedTemplate }> {
   const progress = options.onProgress ?? (() => {});
   const source = options.source ?? {};
+
+  // 0. A run killed outright left its scratch folder, and a --local one killed while writing the work tree left a
+  //    journal: remove the one, finish that run from the other, and report it.
+  removeStaleScratch();
+  const finished = (await finishInterrupted(options.cwd, options.mode === 'local')) as SyncResult | undefined;
+  if (finished) return { result: { ...finished, notes: [...finished.notes, 'finished a sync --local that was interrupted; review and commit it'] } };
 
   // 1. Preconditions: each failure is one line, and nothing has been changed yet.
   const repo = await checkRepository(options.cwd);
@@ -85,28 +100,62 @@ export async function syncWithTarget(options: SyncOptions): Promise<{ result: Sy
     pair.next,
     (path) => ownershipOf(path, next.manifest),
   );
-  const merged = await threeWayMerge({
-    dir: options.cwd,
-    prefix: repo.prefix,
-    headTree: repo.headTree,
-    old: pair.old,
-    next: pair.next,
-    moves: pair.moves,
-    ownership: (path) => (newState.files[path] ?? state.files[path])?.ownership ?? ownershipOf(path, next.manifest),
-    lockfiles: new Map(Object.entries(next.manifest.lockfiles)),
-    labels: { yours: 'yours (HEAD)', old: `template ${id}@${old.manifest.version}`, next: `template ${id}@${next.manifest.version}` },
-    extra: new Map([[STATE_PATH, Buffer.from(serializeState(newState))]]),
-  });
-  const result: SyncResult = { ...summary, status: merged.conflicts.size ? 'conflicts' : 'clean', plan: merged.plan };
+  const root = resolve(options.cwd, ...repo.prefix.split('/').filter(Boolean).map(() => '..'));
+  const scratch = createScratch();
+  try {
+    // Every object-level git call runs at the repository's top: git prints some paths relative to the folder it
+    // runs in (merge-tree's conflicts), and the merge works on repository paths.
+    const store = await objectStore(root, options.mode, scratch.path);
+    const merged = await threeWayMerge({
+      store,
+      prefix: repo.prefix,
+      headTree: repo.headTree,
+      old: pair.old,
+      next: pair.next,
+      moves: pair.moves,
+      ownership: (path) => (newState.files[path] ?? state.files[path])?.ownership ?? ownershipOf(path, next.manifest),
+      lockfiles: new Map(Object.entries(next.manifest.lockfiles)),
+      labels: { yours: 'your HEAD', old: `${id}@${old.manifest.version}`, next: `${id}@${next.manifest.version}` },
+      extra: new Map([[STATE_PATH, Buffer.from(serializeState(newState))]]),
+    });
+    const result: SyncResult = { ...summary, status: merged.conflicts.size ? 'conflicts' : 'clean', plan: merged.plan };
 
-  // 4. Deliver.
-  if (options.mode === 'local') {
-    await applyToWorkTree(options.cwd, merged.tree, merged.conflicts);
-  } else if (options.mode === 'branch') {
-    if (!repo.branch) throw new UserError('HEAD is detached; check out the branch to update, then run sync again.');
-    // The trailer goes in now, so the commit is made once (a rerun recognises its own commit by it).
-    const message = `detml: update ${id} template ${old.manifest.version} -> ${next.manifest.version}\n${syncTrailer(merged.tree)}`;
-    Object.assign(result, { base: repo.branch }, await commitToBranch(options.cwd, merged.tree, repo.head, repo.branch, message));
+    // 4. The promise, checked on the finished tree before anything is applied.
+    await checkNoLoss({
+      store,
+      headTree: repo.headTree,
+      tree: merged.tree,
+      old: merged.old,
+      next: merged.next,
+      conflicts: merged.conflicts,
+      renames: new Map([...merged.renames, ...merged.moves]),
+      extra: [repo.prefix + STATE_PATH],
+      plan: merged.plan,
+      prefix: repo.prefix,
+      workTree: options.mode === 'branch' ? undefined : root,
+    });
+
+    // 5. Deliver.
+    if (options.mode === 'local') {
+      await applyToWorkTree(root, { head: repo.head, tree: merged.tree, conflicts: [...merged.conflicts], result });
+    } else if (options.mode === 'branch') {
+      if (!repo.branch) throw new UserError('HEAD is detached; check out the branch to update, then run sync again.');
+      // The trailer goes in now, so the commit is made once (a rerun recognises its own commit by it).
+      const message = `detml: update ${id} template ${old.manifest.version} -> ${next.manifest.version}\n${syncTrailer(merged.tree)}`;
+      Object.assign(result, { base: repo.branch }, await commitToBranch(options.cwd, merged.tree, repo.head, repo.branch, message));
+    }
+    return { result, next };
+  } finally {
+    scratch.dispose();
   }
-  return { result, next };
+}
+
+// A dry run writes its objects into the scratch folder, reading the repository's through git's alternates, so
+// .git/objects stays exactly as it was; the other modes write into the repository (a commit or the index needs them).
+async function objectStore(dir: string, mode: SyncMode, scratch: string): Promise<ObjectStore> {
+  if (mode !== 'dry-run') return { dir, env: {}, scratch };
+  const objects = resolve(dir, (await runGit(dir, ['rev-parse', '--git-path', 'objects'])).stdout.toString('utf8').trim());
+  // git reads this variable as a ':'-separated list, with C-style quoting for a path that contains one.
+  const alternate = objects.includes(':') || objects.startsWith('"') ? JSON.stringify(objects) : objects;
+  return { dir, scratch, env: { GIT_OBJECT_DIRECTORY: join(scratch, 'objects'), GIT_ALTERNATE_OBJECT_DIRECTORIES: alternate } };
 }

@@ -1,13 +1,15 @@
+import { UserError } from '../src/errors.ts';
 import { runGit } from '../src/git.ts';
 import type { Ownership } from '../src/templates/manifest.ts';
-import type { RenderedTree } from '../src/templates/render.ts';
-import { commitTree, listTree, readBlobs, writeBlobs, writeTree, type Entry, type Listing } from './git-objects.ts';
+import { compareBytes, type RenderedTree } from '../src/templates/render.ts';
+import { blobId, inUserEol, looksBinary, relabelMarkers } from './bytes.ts';
+import { commitTree, listTree, readBlobs, storeOf, writeBlobs, writeTree, type Entry, type Listing, type ObjectStore } from './git-objects.ts';
 import { mergeTrees, type Stage } from './merge-trees.ts';
 import { applyPolicy, type PlanEntry } from './policy.ts';
 
 /** Inputs of the three-way sync merge. */
 export interface ThreeWayInput {
-  dir: string;
+  store: ObjectStore;
   prefix: string;
   headTree: string;
   old: RenderedTree;
@@ -20,12 +22,19 @@ export interface ThreeWayInput {
   extra: ReadonlyMap<string, Buffer>;
 }
 
-/** The merged result as a tree object, with its plan and the conflicts left for the user. */
+/** The merged result as a tree object, with its plan, the conflicts left for the user and what the checks need. */
 export interface ThreeWayResult {
   tree: string;
   plan: PlanEntry[];
   conflicts: Map<string, Stage[]>;
+  /** Repository-relative listings of both renders, the template's renames and the migrations' moves. */
+  old: Listing;
+  next: Listing;
+  renames: Map<string, string>;
+  moves: Map<string, string>;
 }
+
+const GITLINK = '160000';
 
 /**
  * Merges the template's change (old render -> new render) into the user's HEAD with git's own merge, on a synthetic
@@ -33,29 +42,49 @@ export interface ThreeWayResult {
  * index and work tree stay as they are, so an interruption changes nothing the user can see.
  */
 export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResult> {
-  const { dir, prefix } = input;
-  const all = [...input.old, ...input.next];
-  const extra = [...input.extra];
+  const { store, prefix } = input;
+  const moves = new Map([...input.moves].map(([from, to]) => [prefix + from, prefix + to]));
+  const oldPath = (path: string) => prefix + (input.moves.get(path) ?? path);
+  const templatePaths = [...new Set([...input.old.map((f) => oldPath(f.path)), ...input.next.map((f) => prefix + f.path)])];
+
+  // 1. The user's side at the template's paths (after the migrations' moves), read before any blob is written so
+  //    the renders can follow the user's line endings.
+  const moved = moves.size ? await moveEntries(store, input.headTree, moves) : new Map<string, Entry | null>();
+  const yoursTree = moved.size ? await writeTree(store, moved, input.headTree) : input.headTree;
+  const yoursAtTemplate = await listTree(store, yoursTree, templatePaths);
+  const renderIds = new Set([...input.old, ...input.next].map((f) => blobId(f.contents)));
+  const edited = [...yoursAtTemplate.values()].filter((e) => e.mode !== GITLINK && !renderIds.has(e.oid));
+  const yoursBlobs = await readBlobs(store, edited.map((e) => e.oid));
+  const yoursBytes = (path: string) => yoursBlobs.get(yoursAtTemplate.get(path)?.oid ?? '');
+  const old = input.old.map((f) => ({ ...f, path: oldPath(f.path), contents: inUserEol(f.contents, yoursBytes(oldPath(f.path))) }));
+  const next = input.next.map((f) => ({ ...f, path: prefix + f.path, contents: inUserEol(f.contents, yoursBytes(prefix + f.path)) }));
+
   // One fast-import for every blob we know up front: both renders and the extra files.
-  const oids = await writeBlobs(dir, [...all.map((f) => f.contents), ...extra.map(([, contents]) => contents)]);
+  const all = [...old, ...next];
+  const extra = [...input.extra];
+  const oids = await writeBlobs(store, [...all.map((f) => f.contents), ...extra.map(([, contents]) => contents)]);
   const entryOf = (i: number): Entry => ({ mode: all[i]!.mode === 0o755 ? '100755' : '100644', oid: oids[i]! });
-  const moved = (path: string) => input.moves.get(path) ?? path;
-  const oldEntries = new Map(input.old.map((f, i) => [prefix + moved(f.path), entryOf(i)]));
-  const nextEntries = new Map(input.next.map((f, i) => [prefix + f.path, entryOf(input.old.length + i)]));
+  const oldEntries = new Map(old.map((f, i) => [f.path, entryOf(i)]));
+  const nextEntries = new Map(next.map((f, i) => [f.path, entryOf(old.length + i)]));
+  const binary = new Set<string>();
+  all.forEach((f, i) => looksBinary(f.contents) && binary.add(oids[i]!));
+  for (const [oid, data] of yoursBlobs) if (looksBinary(data)) binary.add(oid);
 
-  // 1. Trees and a synthetic history: O (old render) is the merge base of U (yours) and N (new render).
-  const yoursTree = input.moves.size ? await writeTree(dir, await moveEntries(dir, input.headTree, prefix, input.moves), input.headTree) : input.headTree;
-  const [oldTree, nextTree] = await Promise.all([writeTree(dir, oldEntries), writeTree(dir, nextEntries)]);
-  const o = await commitTree(dir, oldTree, [], 'old render', 'synthetic');
-  const [u, n] = await Promise.all([commitTree(dir, yoursTree, [o], 'yours', 'synthetic'), commitTree(dir, nextTree, [o], 'new render', 'synthetic')]);
+  // 2. Trees and a synthetic history: O (old render) is the merge base of U (yours) and N (new render).
+  const [oldTree, nextTree] = await Promise.all([writeTree(store, oldEntries), writeTree(store, nextEntries)]);
+  const o = await commitTree(store, oldTree, [], 'old render', 'synthetic');
+  const [u, n] = await Promise.all([commitTree(store, yoursTree, [o], 'yours', 'synthetic'), commitTree(store, nextTree, [o], 'new render', 'synthetic')]);
 
-  // 2. git's merge, and the template's own renames for the plan's explanations.
-  const [merge, renames] = await Promise.all([mergeTrees(dir, u, n), templateRenames(dir, oldTree, nextTree)]);
-  const paths = [...new Set([...oldEntries.keys(), ...nextEntries.keys(), ...merge.conflicts.keys()])];
-  const [yours, merged] = await Promise.all([listTree(dir, yoursTree, paths), listTree(dir, merge.tree, paths)]);
-  const stageBlobs = await readBlobs(dir, [...merge.conflicts.values()].flat().map((s) => s.oid));
+  // 3. git's merge, and the template's own renames for the plan's explanations.
+  const [merge, renames] = await Promise.all([mergeTrees(store, u, n), templateRenames(store, oldTree, nextTree)]);
+  const paths = [...new Set([...templatePaths, ...merge.conflicts.keys()])];
+  const extraPaths = paths.filter((p) => !yoursAtTemplate.has(p) && merge.conflicts.has(p));
+  const [yoursExtra, merged] = await Promise.all([listTree(store, yoursTree, extraPaths), listTree(store, merge.tree, paths)]);
+  const yours = new Map([...yoursAtTemplate, ...yoursExtra]);
+  const stageBlobs = await readBlobs(store, [...merge.conflicts.values()].flat().filter((s) => s.mode !== GITLINK && !binary.has(s.oid)).map((s) => s.oid));
+  for (const [oid, data] of stageBlobs) if (looksBinary(data)) binary.add(oid);
 
-  // 3. Ownership policy over git's result.
+  // 4. Ownership policy over git's result.
   const decision = applyPolicy({
     old: oldEntries,
     next: nextEntries,
@@ -65,57 +94,76 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
     renames,
     ownership: (path) => input.ownership(path.slice(prefix.length)),
     lockfiles: new Map([...input.lockfiles].map(([lock, manifest]) => [prefix + lock, prefix + manifest])),
-    isBinary: (oid) => (stageBlobs.get(oid) ?? Buffer.alloc(0)).subarray(0, 8000).includes(0),
+    isBinary: (oid) => binary.has(oid),
   });
 
-  // 4. The final tree: git's merge, the policy's overrides, readable conflict labels, the extra files.
+  // 5. The final tree: git's merge, the policy's overrides, readable conflict labels, the extra files.
   const overrides = new Map(decision.overrides);
-  await relabelConflicts(dir, merged, decision.conflicts, overrides, { [u]: input.labels.yours, [n]: input.labels.next, [o]: input.labels.old });
+  const labels = new Map([[u, input.labels.yours], [n, input.labels.next], [o, input.labels.old]]);
+  await relabelConflicts(store, merged, decision.conflicts, overrides, labels);
   extra.forEach(([path], i) => overrides.set(prefix + path, { mode: '100644', oid: oids[all.length + i]! }));
-  const tree = await writeTree(dir, overrides, merge.tree);
-  const plan = decision.plan.map((e) => ({ ...e, path: e.path.slice(prefix.length) }));
-  return { tree, plan, conflicts: decision.conflicts };
+  const tree = await writeTree(store, overrides, merge.tree);
+  const plan = [...decision.plan, ...movePlan(moves, moved, decision.plan)]
+    .sort((a, b) => compareBytes(a.path, b.path))
+    .map((e) => ({ ...e, path: e.path.slice(prefix.length) }));
+  return { tree, plan, conflicts: decision.conflicts, old: oldEntries, next: nextEntries, renames, moves };
 }
 
-async function moveEntries(dir: string, headTree: string, prefix: string, moves: ReadonlyMap<string, string>): Promise<Map<string, Entry | null>> {
-  const current = await listTree(dir, headTree, [...moves.keys()].map((p) => prefix + p));
+// A migration's move carries the user's file to its new path; a path the user already uses there is never replaced.
+async function moveEntries(store: ObjectStore, headTree: string, moves: ReadonlyMap<string, string>): Promise<Map<string, Entry | null>> {
+  const current = await listTree(store, headTree, [...moves.keys(), ...moves.values()]);
   const out = new Map<string, Entry | null>();
   for (const [from, to] of moves) {
-    const entry = current.get(prefix + from);
+    const entry = current.get(from);
     if (!entry) continue;
-    out.set(prefix + from, null);
-    out.set(prefix + to, entry);
+    if (current.has(to) && !moves.has(to)) {
+      throw new UserError(`The template moves ${from} to ${to}, but ${to} already exists in your project; rename or remove one of them, commit, then run sync again. Nothing was changed.`);
+    }
+    out.set(from, out.get(from) ?? null);
+    out.set(to, entry);
   }
   return out;
 }
 
-async function templateRenames(dir: string, oldTree: string, nextTree: string): Promise<Map<string, string>> {
-  const out = (await runGit(dir, ['diff-tree', '-r', '-M', '-z', '--name-status', oldTree, nextTree])).stdout.toString('utf8').split('\0');
+// The migrations' moves happen before the merge, so the policy never sees them: the plan says so itself.
+function movePlan(moves: ReadonlyMap<string, string>, moved: ReadonlyMap<string, Entry | null>, plan: readonly PlanEntry[]): PlanEntry[] {
+  const listed = new Set(plan.map((e) => e.path));
+  const out: PlanEntry[] = [];
+  for (const [from, to] of moves) {
+    if (!moved.has(from) || !moved.get(to)) continue;
+    if (!listed.has(from)) out.push({ path: from, status: 'deleted', ownership: 'merged', reason: `moved to ${to} by a template migration` });
+    if (!listed.has(to)) out.push({ path: to, status: 'applied', ownership: 'merged', reason: `moved here from ${from} by a template migration` });
+  }
+  return out;
+}
+
+/** The template's renames between two trees (old path -> new path), from `diff-tree -M -z --name-status`. */
+export async function templateRenames(repo: ObjectStore | string, oldTree: string, nextTree: string): Promise<Map<string, string>> {
+  const { dir, env } = storeOf(repo);
+  const fields = (await runGit(dir, ['diff-tree', '-r', '-M', '-z', '--name-status', oldTree, nextTree], { env })).stdout.toString('utf8').split('\0');
   const renames = new Map<string, string>();
-  for (let i = 0; i < out.length; i++) {
-    if (out[i]?.startsWith('R')) {
-      renames.set(out[i + 1]!, out[i + 2]!);
-      i += 2;
-    }
+  // Records are "status\0path\0", or "status\0from\0to\0" for renames and copies: walk them record by record so a
+  // path that begins with R is never read as a status letter.
+  for (let i = 0; i < fields.length - 1; ) {
+    const status = fields[i] ?? '';
+    const twoPaths = status.startsWith('R') || status.startsWith('C');
+    if (status.startsWith('R')) renames.set(fields[i + 1]!, fields[i + 2]!);
+    i += twoPaths ? 3 : 2;
   }
   return renames;
 }
 
-// git labels conflict sides with the synthetic commit ids; users should read "yours" and the template versions.
+// git labels conflict sides with the synthetic commit ids; users should read "your HEAD" and the template versions.
 async function relabelConflicts(
-  dir: string,
+  store: ObjectStore,
   merged: Listing,
   conflicts: ReadonlyMap<string, Stage[]>,
   overrides: Map<string, Entry | null>,
-  labels: Record<string, string>,
+  labels: ReadonlyMap<string, string>,
 ): Promise<void> {
-  const paths = [...conflicts.keys()].filter((p) => merged.has(p));
-  const blobs = await readBlobs(dir, paths.map((p) => merged.get(p)!.oid));
-  const rewritten = paths.map((p) => {
-    let text = blobs.get(merged.get(p)!.oid)!.toString('utf8');
-    for (const [oid, label] of Object.entries(labels)) text = text.replace(new RegExp(`^(<{7}|\\|{7}|>{7}) ${oid}(:.*)?$`, 'gm'), `$1 ${label}$2`);
-    return Buffer.from(text, 'utf8');
-  });
-  const oids = await writeBlobs(dir, rewritten);
+  const paths = [...conflicts.keys()].filter((p) => merged.has(p) && merged.get(p)!.mode !== GITLINK && !overrides.has(p));
+  const blobs = await readBlobs(store, paths.map((p) => merged.get(p)!.oid));
+  const rewritten = paths.map((p) => relabelMarkers(blobs.get(merged.get(p)!.oid)!, labels));
+  const oids = await writeBlobs(store, rewritten);
   paths.forEach((p, i) => overrides.set(p, { mode: merged.get(p)!.mode, oid: oids[i]! }));
 }

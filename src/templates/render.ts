@@ -36,6 +36,8 @@ export function listFiles(root: string, prefix = ''): string[] {
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (entry.isDirectory()) out.push(...listFiles(root, rel));
     else if (entry.isFile()) out.push(rel);
+    // A symlink would be dropped or followed out of the template without a word: refuse it, naming the file.
+    else if (entry.isSymbolicLink()) throw new UserError(`Template file ${join(root, rel)} is a symbolic link; templates cannot contain symlinks: replace it with the file it points to.`);
   }
   return out.sort(compareBytes);
 }

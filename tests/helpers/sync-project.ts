@@ -5,6 +5,7 @@ import { runCreate } from '../../src/create/run-create.ts';
 import { resolveAnswers } from '../../src/templates/answers.ts';
 import { resolveTemplate } from '../../src/templates/registry.ts';
 import { runSync, type SyncMode } from '../../sync/run-sync.ts';
+import { writeTree, type FileTree } from './fixture-template.ts';
 import { ROOT } from './paths.ts';
 import { tempDir } from './tmp.ts';
 
@@ -32,6 +33,33 @@ export async function createProject(version = '1.0.0', options: { name?: string;
   const root = tempDir('detml-sync-');
   const templateRoot = join(root, 'templates');
   cpSync(HISTORY, templateRoot, { recursive: true });
+  return projectFrom(root, templateRoot, version, options);
+}
+
+/** A project made from a tiny scenario template, with `release` to publish later versions of it. */
+export interface ScenarioProject extends Project {
+  /** Writes `demo@<version>` into the template root: `files` is its files/ folder, `manifest` overrides fields. */
+  release(version: string, files: FileTree, manifest?: Record<string, unknown>): void;
+}
+
+/**
+ * Creates a project from a one-off template `demo@1.0.0` (only that version exists at create time, as in the
+ * peers' update tests); later versions are released with `release`.
+ */
+export async function scenario(files: FileTree, options: { manifest?: Record<string, unknown>; at?: string; name?: string } = {}): Promise<ScenarioProject> {
+  const root = tempDir('detml-scn-');
+  const templateRoot = join(root, 'templates');
+  const release = (version: string, tree: FileTree, manifest: Record<string, unknown> = options.manifest ?? {}) => {
+    const dir = join(templateRoot, `demo@${version}`);
+    writeTree(join(dir, 'files'), tree);
+    const questions = [{ name: 'name', type: 'string', message: 'Project name', default: 'app', validate: 'npm-package-name' }];
+    writeFileSync(join(dir, 'template.json'), JSON.stringify({ id: 'demo', version, description: 'scenario', questions, ...manifest }, null, 2));
+  };
+  release('1.0.0', files);
+  return { ...(await projectFrom(root, templateRoot, '1.0.0', options)), release };
+}
+
+async function projectFrom(root: string, templateRoot: string, version: string, options: { name?: string; at?: string }): Promise<Project> {
   const template = resolveTemplate('demo', { templateRoot }, version);
   const repo = join(root, 'repo');
   const dir = options.at ? join(repo, options.at) : repo;

@@ -40,7 +40,8 @@ describe('sync --local on real git: the merge cases', () => {
     const r = await p.sync({ to: '1.1.0' });
     expect(r.status).toBe('conflicts');
     expect(statusOf(r, 'config.txt')).toBe('conflicted');
-    expect(p.read('config.txt')).toContain('<<<<<<< yours (HEAD)\nline 2 from the user\n=======\nline 2 from template 1.1\n>>>>>>> template demo@1.1.0\n');
+    // All three diff3 sections carry human labels: never the synthetic commit ids.
+    expect(p.read('config.txt')).toContain('<<<<<<< your HEAD\nline 2 from the user\n||||||| demo@1.0.0\nline 2\n=======\nline 2 from template 1.1\n>>>>>>> demo@1.1.0\n');
     expect(p.git('status', '--porcelain')).toMatch(/^UU config\.txt$/m);
     expect(p.git('ls-files', '-u', 'config.txt').split('\n').map((l) => l.split(/\s+/)[2])).toEqual(['1', '2', '3']);
     expect(p.git('status', '--porcelain', '--untracked-files=all')).not.toMatch(/\.rej|\.orig/);
@@ -90,7 +91,7 @@ describe('sync --local on real git: the merge cases', () => {
     const r = await p.sync({ to: '1.1.0' });
     expect(statusOf(r, 'shared.txt')).toBe('conflicted');
     const text = p.read('shared.txt');
-    expect(text.startsWith('alpha\n<<<<<<< yours (HEAD)\nBETA by user\n=======\nbeta\n>>>>>>> template demo@1.1.0\ngamma\n')).toBe(true);
+    expect(text).toMatch(/^alpha\n<<<<<<< your HEAD\nBETA by user\n\|{7} demo@1\.0\.0\n=======\nbeta\n>>>>>>> demo@1\.1\.0\ngamma\n/);
   });
 
   it('merges cleanly when both added the same path with the same contents', async () => {
@@ -157,7 +158,7 @@ describe('sync --local on real git: the merge cases', () => {
     const p = await createProject();
     p.write('shared.txt', 'my untracked notes\n');
     const before = p.snapshot();
-    await expect(p.sync({ to: '1.1.0' })).rejects.toThrow(/The template adds files that exist untracked in your work tree \(shared\.txt\)/);
+    await expect(p.sync({ to: '1.1.0' })).rejects.toThrow(/^Blocked: the template writes shared\.txt, where untracked or ignored files of yours exist/);
     expect(p.snapshot()).toBe(before);
     expect(p.read('shared.txt')).toBe('my untracked notes\n');
   });

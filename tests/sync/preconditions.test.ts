@@ -92,7 +92,7 @@ describe('sync without --local: a commit on detml/sync/<branch>', () => {
     const before = p.snapshot();
     const r = await p.sync({ to: '1.1.0', mode: 'branch' });
     expect(r.status).toBe('conflicts');
-    expect(p.git('show', 'detml/sync/main:config.txt')).toContain('<<<<<<< yours (HEAD)');
+    expect(p.git('show', 'detml/sync/main:config.txt')).toContain('<<<<<<< your HEAD');
     expect(p.snapshot()).toBe(before);
   });
 

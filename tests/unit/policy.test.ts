@@ -55,10 +55,11 @@ describe('applyPolicy', () => {
     expect(decide('a', 'b', 'c', 'x', { conflicts: new Map([['f', stages([1, 'a'], [2, 'c'], [3, 'b'])]]) })).toEqual({ status: 'conflicted', override: undefined, conflicted: true });
   });
 
-  it('owned files always end as the new render', () => {
+  it('owned files end as the new render, but an edited one the template removes is kept', () => {
     const owned = { ownership: () => 'owned' as const };
     expect(decide('a', 'b', 'c', 'x', { ...owned, conflicts: new Map([['f', stages([1, 'a'], [2, 'c'], [3, 'b'])]]) })).toEqual({ status: 'applied', override: e('b'), conflicted: false });
-    expect(decide('a', undefined, 'c', 'c', owned)).toMatchObject({ status: 'deleted', override: null });
+    expect(decide('a', undefined, 'c', 'c', owned)).toEqual({ status: 'kept', override: undefined, conflicted: false });
+    expect(decide('a', undefined, 'a', undefined, owned)).toMatchObject({ status: 'deleted' });
     expect(decide('a', 'b', undefined, undefined, owned)).toMatchObject({ status: 'applied', override: e('b') });
   });
 
