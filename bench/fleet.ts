@@ -33,14 +33,31 @@ export async function runFleetBench(repos = 200, concurrency = 8): Promise<Fleet
   const gh = await startFakeGitHub({ root: scratch });
   try {
     const versions: FixtureVersion[] = ['1.0.0', '1.1.0'];
-    const specs = Array.from({ length: repos }, (_, i) => ({ name: `svc-${String(i).padStart(3, '0')}`, version: versions[i % 2] }));
+    const specs = Array.from({ length: repos }, (_, i) => ({
+      name: `svc-${String(i).padStart(3, '0')}`,
+      version: versions[i % 2],
+    }));
     const { templateRoot } = await buildFleet(gh, 'bench', specs, scratch);
     const token = 'ghp_bench_fleet_token_0123456789';
     gh.addToken(token);
     const run = async (...args: string[]) => {
       let out = '';
       const started = performance.now();
-      const code = await fleetCommand([...args, '--org', 'bench', '--json', '--concurrency', String(concurrency), '--api-url', gh.apiUrl, '--template-root', templateRoot], { write: (t) => void (out += t), env: { GITHUB_TOKEN: token } });
+      const code = await fleetCommand(
+        [
+          ...args,
+          '--org',
+          'bench',
+          '--json',
+          '--concurrency',
+          String(concurrency),
+          '--api-url',
+          gh.apiUrl,
+          '--template-root',
+          templateRoot,
+        ],
+        { write: (t) => void (out += t), env: { GITHUB_TOKEN: token } },
+      );
       return { code, out, seconds: (performance.now() - started) / 1000 };
     };
 
@@ -49,7 +66,8 @@ export async function runFleetBench(repos = 200, concurrency = 8): Promise<Fleet
     const sync = await run('sync');
     const results = (JSON.parse(sync.out) as { results: RepoSyncResult[] }).results;
     const created = results.filter((r) => r.outcome === 'created').length;
-    if (gh.violations.length) throw new Error(`fake GitHub saw requests outside GitHub's description:\n${gh.violations.join('\n')}`);
+    if (gh.violations.length)
+      throw new Error(`fake GitHub saw requests outside GitHub's description:\n${gh.violations.join('\n')}`);
     return {
       repos,
       concurrency,

@@ -26,9 +26,14 @@ export function timeInterleaved(commands: Command[], runs: number, warmup = 2): 
     commands.forEach((c, i) => {
       c.prepare?.();
       const start = process.hrtime.bigint();
-      const out = spawnSync(c.argv[0]!, c.argv.slice(1), { cwd: c.cwd, env: c.env ?? process.env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const out = spawnSync(c.argv[0]!, c.argv.slice(1), {
+        cwd: c.cwd,
+        env: c.env ?? process.env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      if (out.status !== 0) throw new Error(`${c.name} failed (${out.status}): ${out.stderr?.toString().slice(0, 500)}`);
+      if (out.status !== 0)
+        throw new Error(`${c.name} failed (${out.status}): ${out.stderr?.toString().slice(0, 500)}`);
       if (r >= 0) samples[i]!.push(ms);
     });
   }

@@ -13,7 +13,10 @@ export function installPeers(dir: string): { vite: string; t3: string } {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
     const specs = Object.entries(PEERS).map(([n, v]) => `${n}@${v}`);
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...specs], { cwd: dir, stdio: 'ignore' });
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...specs], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
   }
   return { vite, t3 };
 }

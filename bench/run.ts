@@ -21,12 +21,17 @@ if (args[0] === 'fleet') {
   console.log(formatFleetBench(await runFleetBench(repos, concurrency)));
 } else if (args[0] === 'sync') {
   const [files = 5000, commits = 300, runs = 5] = args.slice(1).map(Number);
-  for (const r of runSyncBench(files, commits, runs)) console.log(`${r.userFiles} files: sync ${r.syncMs.toFixed(0)} ms, raw git ${r.rawGitMs.toFixed(0)} ms, ratio ${(r.syncMs / r.rawGitMs).toFixed(2)}`);
+  for (const r of runSyncBench(files, commits, runs))
+    console.log(
+      `${r.userFiles} files: sync ${r.syncMs.toFixed(0)} ms, raw git ${r.rawGitMs.toFixed(0)} ms, ratio ${(r.syncMs / r.rawGitMs).toFixed(2)}`,
+    );
 } else {
   const scratch = mkdtempSync(join(tmpdir(), 'detml-bench-'));
   try {
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-    const report = runAll(scratch) + (quick ? '' : `\n## Fleet\n\n| measure | value |\n|---|---|\n${formatFleetBench(await runFleetBench(200, 8))}\n`);
+    const report =
+      runAll(scratch) +
+      (quick ? '' : `\n## Fleet\n\n| measure | value |\n|---|---|\n${formatFleetBench(await runFleetBench(200, 8))}\n`);
     if (quick) process.stdout.write(report);
     else {
       writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), report);
@@ -55,15 +60,57 @@ function runAll(scratch: string): string {
     '',
     '| measure | value | ratio | target | status |',
     '|---|---|---|---|---|',
-    row('`create-detml demo --template onnx --yes --no-install --no-git`', ms(create), create / t['create-vite (react-ts)']!, 2.5, 'create-vite'),
-    row('same, against create-t3-app `--CI --noGit --noInstall`', ms(create), create / t['create-t3-app']!, 0.5, 'create-t3-app'),
+    row(
+      '`create-detml demo --template onnx --yes --no-install --no-git`',
+      ms(create),
+      create / t['create-vite (react-ts)']!,
+      2.5,
+      'create-vite',
+    ),
+    row(
+      'same, against create-t3-app `--CI --noGit --noInstall`',
+      ms(create),
+      create / t['create-t3-app']!,
+      0.5,
+      'create-t3-app',
+    ),
     `| same, first run on a machine (no code cache yet; not a target) | ${ms(t['create-detml create (onnx), no code cache']!)} | ${(t['create-detml create (onnx), no code cache']! / t['create-vite (react-ts)']!).toFixed(2)}× create-vite | – | – |`,
-    row('`create-detml --help`', ms(t['create-detml --help']!), t['create-detml --help']! / t['node -e 0']!, 1.3, '`node -e 0`'),
-    row('`create-detml --version`', ms(t['create-detml --version']!), t['create-detml --version']! / t['node -e 0']!, 1.3, '`node -e 0`'),
-    row(`\`sync --local\`, ${large!.userFiles} user files, ${large!.commits} commits`, ms(large!.syncMs), large!.syncMs / large!.rawGitMs, 2, `its raw git (${ms(large!.rawGitMs)})`),
-    row(`sync flatness: ${large!.userFiles} vs ${small!.userFiles} user files`, `${ms(large!.syncMs)} vs ${ms(small!.syncMs)}`, large!.syncMs / small!.syncMs, 1.2, 'the small project'),
+    row(
+      '`create-detml --help`',
+      ms(t['create-detml --help']!),
+      t['create-detml --help']! / t['node -e 0']!,
+      1.3,
+      '`node -e 0`',
+    ),
+    row(
+      '`create-detml --version`',
+      ms(t['create-detml --version']!),
+      t['create-detml --version']! / t['node -e 0']!,
+      1.3,
+      '`node -e 0`',
+    ),
+    row(
+      `\`sync --local\`, ${large!.userFiles} user files, ${large!.commits} commits`,
+      ms(large!.syncMs),
+      large!.syncMs / large!.rawGitMs,
+      2,
+      `its raw git (${ms(large!.rawGitMs)})`,
+    ),
+    row(
+      `sync flatness: ${large!.userFiles} vs ${small!.userFiles} user files`,
+      `${ms(large!.syncMs)} vs ${ms(small!.syncMs)}`,
+      large!.syncMs / small!.syncMs,
+      1.2,
+      'the small project',
+    ),
     row('installed size (packed tarball, with dependencies)', mb(ours.installed), ours.installed / 10e6, 1, '10 MB'),
-    row('first install from an empty npm cache', ms(ours.installMs), ours.installMs / vite.installMs, 2, `create-vite (${ms(vite.installMs)})`),
+    row(
+      'first install from an empty npm cache',
+      ms(ours.installMs),
+      ours.installMs / vite.installMs,
+      2,
+      `create-vite (${ms(vite.installMs)})`,
+    ),
     '',
     `Raw: node -e 0 ${ms(t['node -e 0']!)}; create-vite ${ms(t['create-vite (react-ts)']!)}; create-t3-app ${ms(t['create-t3-app']!)}; npm pack unpacked size ${mb(ours.packUnpacked)}; create-vite installed ${mb(vite.installed)}.`,
     '',

@@ -30,13 +30,22 @@ function du(dir: string): number {
  */
 export function installPacked(pkgDir: string, scratch: string): InstalledPackage {
   mkdirSync(scratch, { recursive: true });
-  const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], { cwd: pkgDir, encoding: 'utf8' })) as { filename: string; unpackedSize: number }[];
+  const [info] = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], {
+      cwd: pkgDir,
+      encoding: 'utf8',
+    }),
+  ) as { filename: string; unpackedSize: number }[];
   const app = join(scratch, 'app');
   execFileSync('mkdir', ['-p', app]);
   writeFileSync(join(app, 'package.json'), '{"private":true}\n');
   const start = performance.now();
   // An empty cache, so the time is a first `npm create detml` on a new machine.
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--cache', join(scratch, 'cache'), join(scratch, info!.filename)], { cwd: app, stdio: 'ignore' });
+  execFileSync(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--cache', join(scratch, 'cache'), join(scratch, info!.filename)],
+    { cwd: app, stdio: 'ignore' },
+  );
   const installMs = performance.now() - start;
   const bin = join(app, 'node_modules', 'create-detml', 'bin.cjs');
   return { packUnpacked: info!.unpackedSize, installed: du(join(app, 'node_modules')), installMs, bin };
@@ -48,7 +57,11 @@ export function measureInstalled(spec: string): SizeResult {
   try {
     writeFileSync(join(scratch, 'package.json'), '{"private":true}\n');
     const start = performance.now();
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--cache', join(scratch, 'cache'), spec], { cwd: scratch, stdio: 'ignore' });
+    execFileSync(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--cache', join(scratch, 'cache'), spec],
+      { cwd: scratch, stdio: 'ignore' },
+    );
     return { packUnpacked: 0, installed: du(join(scratch, 'node_modules')), installMs: performance.now() - start };
   } finally {
     rmSync(scratch, { recursive: true, force: true });

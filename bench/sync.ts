@@ -32,7 +32,10 @@ function buildProject(root: string, userFiles: number, commits: number): string 
   cpSync(HISTORY, templates, { recursive: true });
   rmSync(join(templates, 'demo@1.2.0'), { recursive: true });
   rmSync(join(templates, 'demo@1.1.0'), { recursive: true });
-  execFileSync(process.execPath, [BIN, 'proj', '--template', 'demo', '--template-root', templates, '--no-install'], { cwd: root, env: { ...process.env, CI: '1' } });
+  execFileSync(process.execPath, [BIN, 'proj', '--template', 'demo', '--template-root', templates, '--no-install'], {
+    cwd: root,
+    env: { ...process.env, CI: '1' },
+  });
   const dir = join(root, 'proj');
   const perCommit = Math.ceil(userFiles / commits);
   for (let c = 0, n = 0; c < commits; c++) {
@@ -41,7 +44,10 @@ function buildProject(root: string, userFiles: number, commits: number): string 
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, `user file ${n}\n`);
     }
-    writeFileSync(join(dir, 'config.txt'), readFileSync(join(dir, 'config.txt'), 'utf8').replace(/^line 18.*$/m, `line 18 edit ${c}`));
+    writeFileSync(
+      join(dir, 'config.txt'),
+      readFileSync(join(dir, 'config.txt'), 'utf8').replace(/^line 18.*$/m, `line 18 edit ${c}`),
+    );
     git(dir, 'add', '-A');
     git(dir, 'commit', '-qm', `user commit ${c}`);
   }
@@ -56,7 +62,10 @@ function median(xs: number[]): number {
 
 /** Replays traced git commands in `dir` and returns the wall time in ms. */
 function replay(dir: string, traceFile: string, scratch: string): { ms: number; commands: number } {
-  const lines = readFileSync(traceFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { args: string[]; env: Record<string, string>; input: string });
+  const lines = readFileSync(traceFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { args: string[]; env: Record<string, string>; input: string });
   const start = performance.now();
   for (const l of lines) {
     const env = { ...process.env, ...l.env };
@@ -79,7 +88,10 @@ export function benchSync(userFiles: number, commits: number, runs: number): Syn
     for (let r = 0; r < runs; r++) {
       const traceFile = join(root, `trace-${r}.jsonl`);
       const start = performance.now();
-      const out = spawnSync(process.execPath, [BIN, 'sync', '--local', '--to', '1.1.0', '--template-root', templates], { cwd: dir, env: { ...process.env, DETML_GIT_TRACE: traceFile } });
+      const out = spawnSync(process.execPath, [BIN, 'sync', '--local', '--to', '1.1.0', '--template-root', templates], {
+        cwd: dir,
+        env: { ...process.env, DETML_GIT_TRACE: traceFile },
+      });
       sync.push(performance.now() - start);
       if (out.status !== 0) throw new Error(`sync failed: ${out.stderr}`);
       git(dir, 'reset', '-q', '--hard', 'HEAD');

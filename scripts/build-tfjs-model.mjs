@@ -30,10 +30,13 @@ async function loadTfjs() {
       continue;
     }
     const tf = await import(pathToFileURL(resolved).href);
-    if (tf.version.tfjs !== TFJS_VERSION) throw new Error(`${resolved} is @tensorflow/tfjs ${tf.version.tfjs}; this model is built with ${TFJS_VERSION}`);
+    if (tf.version.tfjs !== TFJS_VERSION)
+      throw new Error(`${resolved} is @tensorflow/tfjs ${tf.version.tfjs}; this model is built with ${TFJS_VERSION}`);
     return tf;
   }
-  throw new Error(`cannot find @tensorflow/tfjs; run this from a folder where "npm install @tensorflow/tfjs@${TFJS_VERSION}" was run`);
+  throw new Error(
+    `cannot find @tensorflow/tfjs; run this from a folder where "npm install @tensorflow/tfjs@${TFJS_VERSION}" was run`,
+  );
 }
 
 /** A non-zero 32-bit seed per initializer (tfjs treats a falsy seed as "unseeded" and uses Math.random). */
@@ -41,7 +44,7 @@ function opSeed(seed, name) {
   if (!Number.isSafeInteger(seed) || seed === 0) throw new Error(`seed must be a non-zero integer, got ${seed}`);
   let h = 0x811c9dc5;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
-  h = Math.imul((h ^ seed) ^ ((h ^ seed) >>> 16), 0x45d9f3b);
+  h = Math.imul(h ^ seed ^ ((h ^ seed) >>> 16), 0x45d9f3b);
   h = (h ^ (h >>> 16)) >>> 0;
   return h === 0 ? 0x9e3779b9 : h;
 }
@@ -54,7 +57,11 @@ async function buildModel(tf) {
       units,
       activation,
       kernelInitializer: tf.initializers.glorotUniform({ seed: opSeed(WEIGHT_SEED, `${name}/kernel`) }),
-      biasInitializer: tf.initializers.randomUniform({ minval: -0.1, maxval: 0.1, seed: opSeed(WEIGHT_SEED, `${name}/bias`) }),
+      biasInitializer: tf.initializers.randomUniform({
+        minval: -0.1,
+        maxval: 0.1,
+        seed: opSeed(WEIGHT_SEED, `${name}/bias`),
+      }),
     });
   // Functional API, so the input and output carry the names the cases and goldens use: x and y.
   const x = tf.input({ name: 'x', shape: [IN], dtype: 'float32' });
@@ -89,22 +96,31 @@ const shas = { 'model.json': sha256(files['model.json']), 'weights.bin': sha256(
 const config = readFileSync(CONFIG, 'utf8');
 const MODEL_SHA = /("path": "model\/model\.json",\s*"sha256": ")[0-9a-f]{64}(")/;
 const WEIGHTS_SHA = /("weights\.bin": ")[0-9a-f]{64}(")/;
-if (!MODEL_SHA.test(config) || !WEIGHTS_SHA.test(config)) throw new Error(`${CONFIG} has no model.json / weights.bin sha256 lines to update`);
-const updated = config.replace(MODEL_SHA, `$1${shas['model.json']}$2`).replace(WEIGHTS_SHA, `$1${shas['weights.bin']}$2`);
+if (!MODEL_SHA.test(config) || !WEIGHTS_SHA.test(config))
+  throw new Error(`${CONFIG} has no model.json / weights.bin sha256 lines to update`);
+const updated = config
+  .replace(MODEL_SHA, `$1${shas['model.json']}$2`)
+  .replace(WEIGHTS_SHA, `$1${shas['weights.bin']}$2`);
 
 if (process.argv.includes('--check')) {
   const problems = [];
   for (const [name, bytes] of Object.entries(files)) {
-    if (!readFileSync(join(MODEL_DIR, name)).equals(bytes)) problems.push(`${join(MODEL_DIR, name)} differs from a fresh build (${shas[name]})`);
+    if (!readFileSync(join(MODEL_DIR, name)).equals(bytes))
+      problems.push(`${join(MODEL_DIR, name)} differs from a fresh build (${shas[name]})`);
   }
-  if (updated !== config) problems.push(`${CONFIG} does not record model.json ${shas['model.json']} / weights.bin ${shas['weights.bin']}`);
+  if (updated !== config)
+    problems.push(`${CONFIG} does not record model.json ${shas['model.json']} / weights.bin ${shas['weights.bin']}`);
   if (problems.length) {
     console.error(problems.join('\n'));
     process.exit(1);
   }
-  console.log(`model ok: model.json sha256 ${shas['model.json']}, weights.bin ${files['weights.bin'].length} bytes sha256 ${shas['weights.bin']}`);
+  console.log(
+    `model ok: model.json sha256 ${shas['model.json']}, weights.bin ${files['weights.bin'].length} bytes sha256 ${shas['weights.bin']}`,
+  );
 } else {
   for (const [name, bytes] of Object.entries(files)) writeFileSync(join(MODEL_DIR, name), bytes);
   writeFileSync(CONFIG, updated);
-  console.log(`wrote ${MODEL_DIR}: model.json sha256 ${shas['model.json']}, weights.bin ${files['weights.bin'].length} bytes sha256 ${shas['weights.bin']}`);
+  console.log(
+    `wrote ${MODEL_DIR}: model.json sha256 ${shas['model.json']}, weights.bin ${files['weights.bin'].length} bytes sha256 ${shas['weights.bin']}`,
+  );
 }

@@ -46,25 +46,31 @@ const STUB_DIRS = { 'lodash-es': 'lodash-es', 'yeoman-environment': 'yeoman-envi
  * use, so a generator that calls them still works, but nothing loads child_process at start-up.
  */
 const BY_IMPORTER = [
-  [/\/yeoman-environment\//, {
-    globby: `export function globbySync() { throw new Error('create-detml does not look generators up'); }`,
-    execa: `export function execa() { throw new Error('create-detml installs dependencies itself'); }
+  [
+    /\/yeoman-environment\//,
+    {
+      globby: `export function globbySync() { throw new Error('create-detml does not look generators up'); }`,
+      execa: `export function execa() { throw new Error('create-detml installs dependencies itself'); }
       export function execaSync() { throw new Error('create-detml does not look generators up'); }`,
-    'which-package-manager': `export async function whichPackageManager() { throw new Error('create-detml installs dependencies itself'); }`,
-  }],
-  [/\/yeoman-generator\//, {
-    'simple-git': `const real = () => require('simple-git');
+      'which-package-manager': `export async function whichPackageManager() { throw new Error('create-detml installs dependencies itself'); }`,
+    },
+  ],
+  [
+    /\/yeoman-generator\//,
+    {
+      'simple-git': `const real = () => require('simple-git');
       const lazyObject = (key) => new Proxy({}, { get: (_, k) => real()[key][k], has: (_, k) => k in real()[key],
         ownKeys: () => Reflect.ownKeys(real()[key]), getOwnPropertyDescriptor: (_, k) => Reflect.getOwnPropertyDescriptor(real()[key], k) });
       export function simpleGit(...args) { return real().simpleGit(...args); }
       export const CheckRepoActions = lazyObject('CheckRepoActions');
       export const CleanOptions = lazyObject('CleanOptions');`,
-    execa: `const real = () => require('execa');
+      execa: `const real = () => require('execa');
       export function execa(...args) { return real().execa(...args); }
       export function execaSync(...args) { return real().execaSync(...args); }
       export function execaCommand(...args) { return real().execaCommand(...args); }
       export function execaCommandSync(...args) { return real().execaCommandSync(...args); }`,
-  }],
+    },
+  ],
 ];
 
 /**
@@ -73,10 +79,36 @@ const BY_IMPORTER = [
  * install); it gets the copy tinyglobby already bundles.
  */
 const REWRITES = [
-  [/fdir\/dist\/index\.mjs$/, [['let pm = null;', "import __detmlPicomatch from 'picomatch';\nlet pm = __detmlPicomatch;"], ['__require.resolve("picomatch");\n\tpm = __require("picomatch");', '']]],
-  [/yeoman-environment\/dist\/environment-base\.js$/, [["require('../package.json').version", JSON.stringify(version('yeoman-environment'))], ['require(`${packageName}/package.json`).version', `({ 'yeoman-generator': ${JSON.stringify(version('yeoman-generator'))} })[packageName]`]]],
-  [/yeoman-environment\/dist\/module-lookup\.js$/, [["JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json')).toString()).name", "'yeoman-environment'"]]],
-  [/yeoman-generator\/dist\/generator\.js$/, [["JSON.parse(readFileSync(pathJoin(_dirname, '../package.json'), 'utf8'))", JSON.stringify({ name: 'yeoman-generator', version: version('yeoman-generator') })]]],
+  [
+    /fdir\/dist\/index\.mjs$/,
+    [
+      ['let pm = null;', "import __detmlPicomatch from 'picomatch';\nlet pm = __detmlPicomatch;"],
+      ['__require.resolve("picomatch");\n\tpm = __require("picomatch");', ''],
+    ],
+  ],
+  [
+    /yeoman-environment\/dist\/environment-base\.js$/,
+    [
+      ["require('../package.json').version", JSON.stringify(version('yeoman-environment'))],
+      [
+        'require(`${packageName}/package.json`).version',
+        `({ 'yeoman-generator': ${JSON.stringify(version('yeoman-generator'))} })[packageName]`,
+      ],
+    ],
+  ],
+  [
+    /yeoman-environment\/dist\/module-lookup\.js$/,
+    [["JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json')).toString()).name", "'yeoman-environment'"]],
+  ],
+  [
+    /yeoman-generator\/dist\/generator\.js$/,
+    [
+      [
+        "JSON.parse(readFileSync(pathJoin(_dirname, '../package.json'), 'utf8'))",
+        JSON.stringify({ name: 'yeoman-generator', version: version('yeoman-generator') }),
+      ],
+    ],
+  ],
 ];
 
 const escape = (s) => s.replace(/[/@.-]/g, '\\$&');
@@ -87,7 +119,11 @@ export const detmlBundlePlugin = {
   setup(b) {
     const stubFilter = new RegExp(`^(${Object.keys(STUBS).map(escape).join('|')})$`);
     b.onResolve({ filter: stubFilter }, (args) => ({ path: args.path, namespace: 'detml-stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'detml-stub' }, (args) => ({ contents: STUBS[args.path], loader: 'js', resolveDir: STUB_DIRS[args.path] ? `${modulesDir}${STUB_DIRS[args.path]}` : modulesDir }));
+    b.onLoad({ filter: /.*/, namespace: 'detml-stub' }, (args) => ({
+      contents: STUBS[args.path],
+      loader: 'js',
+      resolveDir: STUB_DIRS[args.path] ? `${modulesDir}${STUB_DIRS[args.path]}` : modulesDir,
+    }));
 
     const lazyNames = [...new Set(BY_IMPORTER.flatMap(([, m]) => Object.keys(m)))];
     b.onResolve({ filter: new RegExp(`^(${lazyNames.map(escape).join('|')})$`) }, (args) => {
@@ -95,7 +131,11 @@ export const detmlBundlePlugin = {
       return index < 0 ? undefined : { path: args.path, namespace: `detml-scoped-${index}` };
     });
     BY_IMPORTER.forEach(([, m], index) => {
-      b.onLoad({ filter: /.*/, namespace: `detml-scoped-${index}` }, (args) => ({ contents: m[args.path], loader: 'js', resolveDir: modulesDir }));
+      b.onLoad({ filter: /.*/, namespace: `detml-scoped-${index}` }, (args) => ({
+        contents: m[args.path],
+        loader: 'js',
+        resolveDir: modulesDir,
+      }));
     });
 
     b.onLoad({ filter: new RegExp(REWRITES.map(([file]) => file.source).join('|')) }, (args) => {
@@ -103,7 +143,8 @@ export const detmlBundlePlugin = {
       for (const [file, pairs] of REWRITES) {
         if (!file.test(args.path)) continue;
         for (const [from, to] of pairs) {
-          if (!contents.includes(from)) throw new Error(`build: ${args.path} no longer contains ${from}; update scripts/bundle-plugin.mjs`);
+          if (!contents.includes(from))
+            throw new Error(`build: ${args.path} no longer contains ${from}; update scripts/bundle-plugin.mjs`);
           contents = contents.replace(from, to);
         }
       }

@@ -35,13 +35,25 @@ const OPERATIONS = [
 ];
 
 // Keywords dropped from the extract to keep it small; never dropped where they name a property.
-const STRIP = new Set(['description', 'example', 'examples', 'externalDocs', 'x-github', 'x-octokit', 'x-github-breaking-changes', 'x-github-releases']);
+const STRIP = new Set([
+  'description',
+  'example',
+  'examples',
+  'externalDocs',
+  'x-github',
+  'x-octokit',
+  'x-github-breaking-changes',
+  'x-github-releases',
+]);
 
 function loadSpec(path) {
   if (path) return JSON.parse(readFileSync(path, 'utf8'));
   const dir = mkdtempSync(join(tmpdir(), 'octokit-openapi-'));
   try {
-    execFileSync('npm', ['pack', `@octokit/openapi@${VERSION}`, '--silent'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+    execFileSync('npm', ['pack', `@octokit/openapi@${VERSION}`, '--silent'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const file = 'package/generated/api.github.com.json';
     execFileSync('tar', ['-xzf', `octokit-openapi-${VERSION}.tgz`, file], { cwd: dir });
     return JSON.parse(readFileSync(join(dir, file), 'utf8'));
@@ -72,7 +84,10 @@ function collectRefs(node, found) {
 }
 
 function resolvePointer(spec, ref) {
-  const parts = ref.replace(/^#\//, '').split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = ref
+    .replace(/^#\//, '')
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   return parts.reduce((node, part) => node?.[part], spec);
 }
 
@@ -84,7 +99,9 @@ for (const [path, item] of Object.entries(spec.paths)) {
     (paths[path] ??= {})[method] = strip(op);
   }
 }
-const missing = OPERATIONS.filter((id) => !Object.values(paths).some((item) => Object.values(item).some((op) => op.operationId === id)));
+const missing = OPERATIONS.filter(
+  (id) => !Object.values(paths).some((item) => Object.values(item).some((op) => op.operationId === id)),
+);
 if (missing.length) throw new Error(`Operations not in the description: ${missing.join(', ')}`);
 
 // Follow $refs to a fixed point, copying each referenced component (stripped) into the extract.
@@ -106,14 +123,22 @@ while (pending.size) {
   }
   pending = next;
 }
-for (const kind of Object.keys(components)) components[kind] = Object.fromEntries(Object.entries(components[kind]).sort(([a], [b]) => a.localeCompare(b)));
+for (const kind of Object.keys(components))
+  components[kind] = Object.fromEntries(Object.entries(components[kind]).sort(([a], [b]) => a.localeCompare(b)));
 
 const extract = {
   openapi: spec.openapi,
-  info: { title: `${spec.info.title} (excerpt for create-detml tests)`, version: spec.info.version, 'x-source': `@octokit/openapi@${VERSION} generated/api.github.com.json`, 'x-operations': OPERATIONS },
+  info: {
+    title: `${spec.info.title} (excerpt for create-detml tests)`,
+    version: spec.info.version,
+    'x-source': `@octokit/openapi@${VERSION} generated/api.github.com.json`,
+    'x-operations': OPERATIONS,
+  },
   servers: [{ url: '/api/v3' }],
   paths,
   components,
 };
 writeFileSync(OUTPUT, `${JSON.stringify(extract)}\n`);
-console.log(`Wrote ${OUTPUT.pathname}: ${OPERATIONS.length} operations, ${done.size} components, ${JSON.stringify(extract).length} bytes`);
+console.log(
+  `Wrote ${OUTPUT.pathname}: ${OPERATIONS.length} operations, ${done.size} components, ${JSON.stringify(extract).length} bytes`,
+);

@@ -13,12 +13,20 @@ export interface ReleaseCheckResult {
 }
 
 /** Runs the check for the package folder `root` against `name@tag` on `registry` (npm's configured one when unset). */
-export async function releaseCheck(options: { root: string; name: string; tag: string; registry?: string | undefined }): Promise<ReleaseCheckResult> {
+export async function releaseCheck(options: {
+  root: string;
+  name: string;
+  tag: string;
+  registry?: string | undefined;
+}): Promise<ReleaseCheckResult> {
   const scratch = mkdtempSync(join(tmpdir(), 'detml-release-check-'));
   try {
     const published = await fetchPublished(options, scratch);
     const label = published && `${options.name}@${published.version}`;
-    const verdicts = compareTemplates({ root: options.root, published: published && label ? { label, dir: published.dir } : undefined });
+    const verdicts = compareTemplates({
+      root: options.root,
+      published: published && label ? { label, dir: published.dir } : undefined,
+    });
     return { published: label, verdicts, ok: verdicts.every((v) => v.ok) };
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -6,9 +6,24 @@ import { parseFlags } from '../src/args.ts';
 import { releaseCheck } from './release-against-registry.ts';
 
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { registry: { type: 'string' }, tag: { type: 'string', default: 'latest' }, root: { type: 'string', default: join(import.meta.dirname, '..') } }, 'release-check');
-  const result = await releaseCheck({ root: values.root, name: 'create-detml', tag: values.tag, registry: values.registry });
-  console.log(`release check against ${result.published ?? `no published create-detml@${values.tag} (first release)`}:`);
+  const { values } = parseFlags(
+    argv,
+    {
+      registry: { type: 'string' },
+      tag: { type: 'string', default: 'latest' },
+      root: { type: 'string', default: join(import.meta.dirname, '..') },
+    },
+    'release-check',
+  );
+  const result = await releaseCheck({
+    root: values.root,
+    name: 'create-detml',
+    tag: values.tag,
+    registry: values.registry,
+  });
+  console.log(
+    `release check against ${result.published ?? `no published create-detml@${values.tag} (first release)`}:`,
+  );
   for (const v of result.verdicts) (v.ok ? console.log : console.error)(`${v.ok ? 'ok  ' : 'FAIL'} ${v.line}`);
   return result.ok ? 0 : 1;
 }

@@ -35,23 +35,38 @@ type Loaded = { dir: string; manifest: TemplateManifest } | { dir: string; error
 
 function judge(id: string, cur: Loaded | undefined, pub: Loaded | undefined, label: string): TemplateVerdict {
   const fail = (line: string): TemplateVerdict => ({ id, ok: false, line });
-  if (!cur) return fail(`${id}: published in ${label} but missing from templates/; projects created from it could no longer sync.`);
+  if (!cur)
+    return fail(
+      `${id}: published in ${label} but missing from templates/; projects created from it could no longer sync.`,
+    );
   if ('error' in cur) return fail(`${id}: ${cur.error}`);
   const version = cur.manifest.version;
   const entry = hasChangelogEntry(cur.dir, version);
   const noEntry = `add a "## ${version}" entry to templates/${id}/CHANGELOG.md`;
-  if (!pub) return entry ? { id, ok: true, line: `${id} ${version}: new template (${label === 'nothing published' ? 'first release' : `not in ${label}`}), changelog entry present` } : fail(`${id} ${version}: new template without a changelog entry; ${noEntry}.`);
+  if (!pub)
+    return entry
+      ? {
+          id,
+          ok: true,
+          line: `${id} ${version}: new template (${label === 'nothing published' ? 'first release' : `not in ${label}`}), changelog entry present`,
+        }
+      : fail(`${id} ${version}: new template without a changelog entry; ${noEntry}.`);
   if ('error' in pub) return fail(`${id}: the ${label} copy cannot be read: ${pub.error}`);
   const before = pub.manifest.version;
   const order = semver.compare(version, before);
-  if (order < 0) return fail(`${id} ${version}: older than ${before} in ${label}; template versions only move forward.`);
+  if (order < 0)
+    return fail(`${id} ${version}: older than ${before} in ${label}; template versions only move forward.`);
   if (order > 0) {
-    return entry ? { id, ok: true, line: `${id} ${before} -> ${version}: new version, changelog entry present` } : fail(`${id} ${before} -> ${version}: new version without a changelog entry; ${noEntry}.`);
+    return entry
+      ? { id, ok: true, line: `${id} ${before} -> ${version}: new version, changelog entry present` }
+      : fail(`${id} ${before} -> ${version}: new version without a changelog entry; ${noEntry}.`);
   }
   const difference = firstDifference(cur as LoadedOk, pub as LoadedOk);
   if (!difference) return { id, ok: true, line: `${id} ${version}: renders byte-identically to ${label}` };
   const next = semver.inc(version, 'minor');
-  return fail(`${id} ${version}: differs from ${label} under the same version (${difference}); bump "version" in templates/${id}/template.json (e.g. ${next}) and add a "## ${next}" entry to templates/${id}/CHANGELOG.md.`);
+  return fail(
+    `${id} ${version}: differs from ${label} under the same version (${difference}); bump "version" in templates/${id}/template.json (e.g. ${next}) and add a "## ${next}" entry to templates/${id}/CHANGELOG.md.`,
+  );
 }
 
 type LoadedOk = { dir: string; manifest: TemplateManifest };

@@ -22,26 +22,38 @@ export interface PublishedPackage {
 /** Unpacks the package the tag names into `scratch`; undefined when the registry has never seen the package. */
 export async function fetchPublished(spec: PublishedSpec, scratch: string): Promise<PublishedPackage | undefined> {
   const registry = spec.registry ? ['--registry', spec.registry] : [];
-  const view = await execa('npm', ['view', `${spec.name}@${spec.tag}`, 'version', '--json', ...registry], { reject: false });
+  const view = await execa('npm', ['view', `${spec.name}@${spec.tag}`, 'version', '--json', ...registry], {
+    reject: false,
+  });
   if (view.exitCode !== 0) {
     if (/\bE404\b/.test(`${view.stdout}\n${view.stderr}`)) return undefined;
-    throw new UserError(`Cannot ask the registry for ${spec.name}@${spec.tag}: ${firstLine(view.stderr || view.stdout)}`);
+    throw new UserError(
+      `Cannot ask the registry for ${spec.name}@${spec.tag}: ${firstLine(view.stderr || view.stdout)}`,
+    );
   }
   const version = parseVersion(view.stdout, spec);
   if (version === undefined) return undefined; // a package whose tag names nothing: nothing published to compare with
   const destination = join(scratch, 'tarball');
   mkdirSync(destination, { recursive: true });
-  const pack = await execa('npm', ['pack', `${spec.name}@${version}`, '--pack-destination', destination, '--json', ...registry], { reject: false, cwd: destination });
-  if (pack.exitCode !== 0) throw new UserError(`Cannot download ${spec.name}@${version}: ${firstLine(pack.stderr || pack.stdout)}`);
+  const pack = await execa(
+    'npm',
+    ['pack', `${spec.name}@${version}`, '--pack-destination', destination, '--json', ...registry],
+    { reject: false, cwd: destination },
+  );
+  if (pack.exitCode !== 0)
+    throw new UserError(`Cannot download ${spec.name}@${version}: ${firstLine(pack.stderr || pack.stdout)}`);
   const [info] = JSON.parse(pack.stdout) as { filename: string }[];
-  if (!info?.filename || info.filename.includes('/')) throw new UserError(`npm pack ${spec.name}@${version} named no tarball.`);
+  if (!info?.filename || info.filename.includes('/'))
+    throw new UserError(`npm pack ${spec.name}@${version} named no tarball.`);
   const unpacked = join(scratch, 'unpacked');
   mkdirSync(unpacked);
   await extractTarball(join(destination, info.filename), unpacked);
   const dir = join(unpacked, 'package');
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
   if (manifest.name !== spec.name || manifest.version !== version) {
-    throw new UserError(`The registry's tarball for ${spec.name}@${version} holds ${String(manifest.name)}@${String(manifest.version)}.`);
+    throw new UserError(
+      `The registry's tarball for ${spec.name}@${version} holds ${String(manifest.name)}@${String(manifest.version)}.`,
+    );
   }
   return { version, dir };
 }
@@ -58,5 +70,11 @@ function parseVersion(stdout: string, spec: PublishedSpec): string | undefined {
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.trim() && !/^npm (warn|notice)/i.test(l))?.replace(/^npm error /, '').trim() ?? 'no answer';
+  return (
+    text
+      .split('\n')
+      .find((l) => l.trim() && !/^npm (warn|notice)/i.test(l))
+      ?.replace(/^npm error /, '')
+      .trim() ?? 'no answer'
+  );
 }

@@ -3,7 +3,25 @@
 const noop = () => {};
 function makeLog() {
   const log = () => log;
-  for (const level of ['write', 'writeln', 'ok', 'error', 'skip', 'force', 'create', 'invoke', 'conflict', 'identical', 'info', 'added', 'removed', 'warn', 'debug', 'table']) log[level] = () => log;
+  for (const level of [
+    'write',
+    'writeln',
+    'ok',
+    'error',
+    'skip',
+    'force',
+    'create',
+    'invoke',
+    'conflict',
+    'identical',
+    'info',
+    'added',
+    'removed',
+    'warn',
+    'debug',
+    'table',
+  ])
+    log[level] = () => log;
   log.colored = () => log;
   return log;
 }

@@ -3,7 +3,18 @@
 // it, V8 deserialises the bytecode it produced on the previous run instead (bench/RESULTS.md has the difference).
 // Where Node has its own compile cache (module.enableCompileCache, Node >= 22.1), that one is used instead.
 import { createHash } from 'node:crypto';
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -55,7 +66,11 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
  * are unchanged: V8's own check compares only the source length. We rewrite what V8 rejects. The cache is written
  * once, when the process exits, so it holds every function the run compiled.
  */
-export function loadBundle<T>(file: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = { enableCompileCache: nodeCompileCache() }): LoadedBundle<T> {
+export function loadBundle<T>(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = { enableCompileCache: nodeCompileCache() },
+): LoadedBundle<T> {
   const dir = codeCacheDir(env);
   if (dir && options.enableCompileCache) {
     // Node's cache checks each module's content itself; an ENABLED (1) or ALREADY_ENABLED (2) status means require() uses it.
@@ -71,13 +86,23 @@ export function loadBundle<T>(file: string, env: NodeJS.ProcessEnv = process.env
   }
   // One entry per installed bundle (path hash); its name changes whenever Node, V8 or the bundle's bytes do.
   const prefix = `${basename(file)}-${pathHash(file)}-`;
-  const cacheFile = dir && join(dir, `${prefix}${process.version}-${process.versions.v8}-${process.arch}-${contentHash(bytes)}.bin`);
+  const cacheFile =
+    dir && join(dir, `${prefix}${process.version}-${process.versions.v8}-${process.arch}-${contentHash(bytes)}.bin`);
   const cachedData = cacheFile ? readIfOwned(cacheFile) : undefined;
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${bytes.toString('utf8')}\n})`, {
-    filename: file,
-    ...(cachedData ? { cachedData } : {}),
-  });
-  const cache: CodeCacheUse = !cacheFile ? 'off' : !cachedData ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
+  const script = new vm.Script(
+    `(function (exports, require, module, __filename, __dirname) {${bytes.toString('utf8')}\n})`,
+    {
+      filename: file,
+      ...(cachedData ? { cachedData } : {}),
+    },
+  );
+  const cache: CodeCacheUse = !cacheFile
+    ? 'off'
+    : !cachedData
+      ? 'miss'
+      : script.cachedDataRejected
+        ? 'rejected'
+        : 'hit';
   if (dir && cacheFile && cache !== 'hit') process.once('exit', () => writeCache(dir, prefix, cacheFile, script));
   const module = { exports: {} as T };
   const run = script.runInThisContext() as (e: T, r: NodeJS.Require, m: { exports: T }, f: string, d: string) => void;
@@ -109,7 +134,8 @@ function writeCache(dir: string, prefix: string, path: string, script: vm.Script
   const partial = `${path}.${process.pid}.partial`;
   try {
     // Entries of this bundle's earlier versions are dead weight once it changed.
-    for (const name of readdirSync(dir)) if (name.startsWith(prefix) && name.endsWith('.bin')) rmSync(join(dir, name), { force: true });
+    for (const name of readdirSync(dir))
+      if (name.startsWith(prefix) && name.endsWith('.bin')) rmSync(join(dir, name), { force: true });
     writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
     renameSync(partial, path);
   } catch {

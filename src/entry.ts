@@ -16,7 +16,9 @@ else {
   try {
     main = loadBundle<{ main: typeof main }>(file).exports.main;
   } catch (error) {
-    process.stderr.write(`error: cannot load ${file} (${(error as Error).message.split('\n')[0]}); reinstall create-detml.\n`);
+    process.stderr.write(
+      `error: cannot load ${file} (${(error as Error).message.split('\n')[0]}); reinstall create-detml.\n`,
+    );
     process.exitCode = 1;
   }
   void main?.(argv);

@@ -68,7 +68,8 @@ export function describeSystemError(error: unknown): string | undefined {
     case 'ENOTDIR':
       return `A path component is a file, not a folder (${e.syscall ?? 'open'}${path}). Check the paths you passed.`;
     case 'ENOENT':
-      if (e.syscall?.startsWith('spawn')) return `${e.path ?? 'A program'} is not installed or not on PATH. Install it and retry.`;
+      if (e.syscall?.startsWith('spawn'))
+        return `${e.path ?? 'A program'} is not installed or not on PATH. Install it and retry.`;
       return undefined;
     default:
       return undefined;

@@ -31,11 +31,15 @@ export async function initAndCommit(dir: string, message: string, paths?: readon
   const branch = await defaultBranch(dir);
   await git.raw(['init', '--quiet', `--initial-branch=${branch}`]);
   await git.raw(paths ? ['add', '--', ...paths] : ['add', '--all']);
-  const identity = await hasIdentity(dir) ? [] : ['-c', 'user.name=create-detml', '-c', 'user.email=create-detml@users.noreply.github.com'];
+  const identity = (await hasIdentity(dir))
+    ? []
+    : ['-c', 'user.name=create-detml', '-c', 'user.email=create-detml@users.noreply.github.com'];
   try {
     await git.raw([...identity, 'commit', '--quiet', '--no-verify', '-m', message]);
   } catch (error) {
-    throw new UserError(`git commit failed in ${dir}: ${(error as Error).message.split('\n')[0]}. Rerun with --no-git to skip git.`);
+    throw new UserError(
+      `git commit failed in ${dir}: ${(error as Error).message.split('\n')[0]}. Rerun with --no-git to skip git.`,
+    );
   }
 }
 
@@ -86,7 +90,11 @@ export async function runGit(
   const { spawn } = await import('node:child_process');
   if (process.env.DETML_GIT_TRACE) await trace(process.env.DETML_GIT_TRACE, dir, args, options);
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: dir, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', args, {
+      cwd: dir,
+      env: { ...process.env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -113,10 +121,17 @@ export class GitError extends UserError {
 }
 
 // Benchmarks replay the exact git commands sync ran (bench/sync.ts) to compare sync with its raw git cost.
-async function trace(file: string, dir: string, args: readonly string[], options: { input?: Buffer | string; env?: Record<string, string> }): Promise<void> {
+async function trace(
+  file: string,
+  dir: string,
+  args: readonly string[],
+  options: { input?: Buffer | string; env?: Record<string, string> },
+): Promise<void> {
   const { appendFileSync } = await import('node:fs');
   const input = options.input === undefined ? '' : Buffer.from(options.input).toString('base64');
   // Only variables that shape the command are kept: credentials (GIT_CONFIG_*) never reach the trace.
-  const env = Object.fromEntries(Object.entries(options.env ?? {}).filter(([k]) => /^GIT_(INDEX_FILE|AUTHOR_|COMMITTER_)/.test(k)));
+  const env = Object.fromEntries(
+    Object.entries(options.env ?? {}).filter(([k]) => /^GIT_(INDEX_FILE|AUTHOR_|COMMITTER_)/.test(k)),
+  );
   appendFileSync(file, `${JSON.stringify({ dir, args, env, input })}\n`);
 }

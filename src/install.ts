@@ -37,7 +37,9 @@ export async function installDependencies(dir: string, pm: PackageManager, env: 
   const { existsSync } = await import('node:fs');
   const { onInterrupt } = await import('./cleanup.ts');
   const [cmd, args] = installCommand(pm, existsSync(`${dir}/package-lock.json`));
-  const finish = `cd ${shellQuote(dir)} && ${Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)} `).join('')}${[cmd, ...args].join(' ')}`;
+  const finish = `cd ${shellQuote(dir)} && ${Object.entries(env)
+    .map(([k, v]) => `${k}=${shellQuote(v)} `)
+    .join('')}${[cmd, ...args].join(' ')}`;
   const child = execa(cmd, args, { cwd: dir, env, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
   const unregister = onInterrupt(() => {
     try {
@@ -51,7 +53,9 @@ export async function installDependencies(dir: string, pm: PackageManager, env: 
     await child;
   } catch (error) {
     const reason = (error as { shortMessage?: string }).shortMessage ?? (error as Error).message;
-    throw new UserError(`Installing dependencies failed (${reason.split('\n')[0]}). The project is complete; to retry: ${finish}`);
+    throw new UserError(
+      `Installing dependencies failed (${reason.split('\n')[0]}). The project is complete; to retry: ${finish}`,
+    );
   } finally {
     unregister();
   }

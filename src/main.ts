@@ -34,7 +34,11 @@ export function mainOf(command: Command): (argv: readonly string[]) => Promise<v
     }
     if (interrupted) await interrupted;
     // A pipe takes large output asynchronously: exiting before it drains would cut the report short.
-    await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
+    await Promise.all(
+      [process.stdout, process.stderr].map(
+        (stream) => new Promise<void>((resolve) => stream.write('', () => resolve())),
+      ),
+    );
     process.exit(process.exitCode ?? EXIT.ok);
   };
 }

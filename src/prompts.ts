@@ -19,7 +19,11 @@ function unwrap<T>(result: T | symbol): Exclude<T, symbol> {
 }
 
 /** Asks for free text; `validate` returns an error sentence or undefined. */
-export async function askText(message: string, initial: string, validate?: (value: string) => string | undefined): Promise<string> {
+export async function askText(
+  message: string,
+  initial: string,
+  validate?: (value: string) => string | undefined,
+): Promise<string> {
   const value = await clack.text({
     message,
     initialValue: initial,

@@ -30,7 +30,8 @@ function describe(e: SchemaError): string {
   switch (e.keyword) {
     case 'required': {
       // A key's own description tells the author what to put there.
-      const properties = (e.parentSchema as { properties?: Record<string, { description?: string }> } | undefined)?.properties;
+      const properties = (e.parentSchema as { properties?: Record<string, { description?: string }> } | undefined)
+        ?.properties;
       const hint = properties?.[String(e.params.missingProperty)]?.description;
       return hint ? `is required: ${hint}` : 'is required';
     }

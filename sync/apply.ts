@@ -34,7 +34,8 @@ export async function applyToWorkTree(root: string, journal: Journal): Promise<v
           : `Could not update the work tree: ${read.stderr.trim().split('\n')[0]}. Nothing was changed.`,
       );
     }
-    if (journal.conflicts.length) await runGit(root, ['update-index', '-z', '--index-info'], { env, input: stageLines(journal.conflicts) });
+    if (journal.conflicts.length)
+      await runGit(root, ['update-index', '-z', '--index-info'], { env, input: stageLines(journal.conflicts) });
     renameSync(temporary, index);
     rmSync(file, { force: true });
   } finally {
@@ -47,14 +48,24 @@ function untrackedInTheWay(stderr: string): string | undefined {
   const one = /Untracked working tree file '(.+)' would be overwritten/.exec(stderr);
   if (one) return one[1];
   const many = /untracked working tree files would be overwritten[^\n]*\n((?:\t[^\n]+\n)+)/.exec(stderr);
-  return many?.[1]?.trim().split('\n').map((l) => l.trim()).join(', ');
+  return many?.[1]
+    ?.trim()
+    .split('\n')
+    .map((l) => l.trim())
+    .join(', ');
 }
 
 /**
  * Commits the result on `detml/sync/<base>` with HEAD as parent, leaving the checkout, the current branch and the
  * index as they are. The ref moves in one atomic update, from whatever it pointed to before.
  */
-export async function commitToBranch(dir: string, tree: string, head: string, base: string, message: string): Promise<{ branch: string; commit: string }> {
+export async function commitToBranch(
+  dir: string,
+  tree: string,
+  head: string,
+  base: string,
+  message: string,
+): Promise<{ branch: string; commit: string }> {
   const commit = await commitTree(dir, tree, [head], message, await fallbackIdentity(dir));
   const branch = syncBranch(base);
   await runGit(dir, ['update-ref', '-m', 'create-detml sync', `refs/heads/${branch}`, commit]);

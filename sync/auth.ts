@@ -36,16 +36,24 @@ export async function resolveAuth(
   if (options.token) return { token: options.token, source: 'the caller' };
   if (options.tokenEnv) {
     const token = env[options.tokenEnv]?.trim();
-    if (!token) throw new UserError(`--token-env ${options.tokenEnv}: the environment variable ${options.tokenEnv} is not set or empty.`);
+    if (!token)
+      throw new UserError(
+        `--token-env ${options.tokenEnv}: the environment variable ${options.tokenEnv} is not set or empty.`,
+      );
     return { token, source: `$${options.tokenEnv}` };
   }
   const appId = options.appId ?? env.GITHUB_APP_ID;
   if (appId) {
     const key = appPrivateKey(options.appKeyFile, env);
     const installation = options.installationId ?? env.GITHUB_APP_INSTALLATION_ID;
-    if (installation !== undefined && !/^\d+$/.test(installation)) throw new UserError(`--installation-id must be a number, got "${installation}".`, 2);
+    if (installation !== undefined && !/^\d+$/.test(installation))
+      throw new UserError(`--installation-id must be a number, got "${installation}".`, 2);
     const jwt = appJwt(appId, key, Math.floor(Date.now() / 1000));
-    const { token } = await appInstallationToken({ ...target, jwt, installationId: installation === undefined ? undefined : Number(installation) });
+    const { token } = await appInstallationToken({
+      ...target,
+      jwt,
+      installationId: installation === undefined ? undefined : Number(installation),
+    });
     return { token, source: `GitHub App ${appId}` };
   }
   const token = env.GITHUB_TOKEN?.trim();
@@ -77,7 +85,10 @@ function appPrivateKey(file: string | undefined, env: NodeJS.ProcessEnv): string
     return readFileSync(file, 'utf8');
   }
   const pem = env.GITHUB_APP_PRIVATE_KEY;
-  if (!pem) throw new UserError('A GitHub App id is set but no private key: pass --app-key-file or set GITHUB_APP_PRIVATE_KEY.');
+  if (!pem)
+    throw new UserError(
+      'A GitHub App id is set but no private key: pass --app-key-file or set GITHUB_APP_PRIVATE_KEY.',
+    );
   // CI secrets often store the PEM with literal "\n" sequences.
   return pem.includes('\\n') ? pem.replace(/\\n/g, '\n') : pem;
 }

@@ -3,7 +3,18 @@ import { createHash } from 'node:crypto';
 // Control bytes that never occur in text, whatever its encoding (Latin-1, UTF-8, CP-1252): tab, newlines, form
 // feed and escape are allowed. git itself only looks for a NUL, which misses binaries such as packed floats.
 const NON_TEXT = new Uint8Array(256);
-for (const b of [...Array(9).keys(), 0x0e, 0x0f, ...Array.from({ length: 11 }, (_, i) => 0x10 + i), 0x1c, 0x1d, 0x1e, 0x1f, 0x7f]) NON_TEXT[b] = 1;
+for (const b of [
+  ...Array(9).keys(),
+  0x0e,
+  0x0f,
+  ...Array.from({ length: 11 }, (_, i) => 0x10 + i),
+  0x1c,
+  0x1d,
+  0x1e,
+  0x1f,
+  0x7f,
+])
+  NON_TEXT[b] = 1;
 
 /** True when the first 8,000 bytes hold a NUL or another control byte that text never contains. */
 export function looksBinary(data: Buffer): boolean {
@@ -51,11 +62,14 @@ export function inUserEol(render: Buffer, yours: Buffer | undefined): Buffer {
 export function relabelMarkers(data: Buffer, labels: ReadonlyMap<string, string>): Buffer {
   // latin1 maps each byte to one char and back, so this round trip is exact for any bytes.
   const text = data.toString('latin1');
-  const out = text.replace(/^(<{7}|\|{7}|>{7}) ([0-9a-f]{4,64})((?::[^\r\n]*)?)(\r?)$/gm, (line, marker: string, id: string, rest: string, cr: string) => {
-    for (const [full, label] of labels) {
-      if (full.startsWith(id)) return `${marker} ${Buffer.from(label, 'utf8').toString('latin1')}${rest}${cr}`;
-    }
-    return line;
-  });
+  const out = text.replace(
+    /^(<{7}|\|{7}|>{7}) ([0-9a-f]{4,64})((?::[^\r\n]*)?)(\r?)$/gm,
+    (line, marker: string, id: string, rest: string, cr: string) => {
+      for (const [full, label] of labels) {
+        if (full.startsWith(id)) return `${marker} ${Buffer.from(label, 'utf8').toString('latin1')}${rest}${cr}`;
+      }
+      return line;
+    },
+  );
   return Buffer.from(out, 'latin1');
 }

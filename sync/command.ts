@@ -43,7 +43,11 @@ Exit codes: 0 done (or up to date), 1 error, 2 invalid input, 3 conflicts to res
 /** Runs `create-detml sync ...` in the current folder and returns the exit code. */
 export async function syncCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parse(argv);
-  if (positionals.length) throw new UserError(`sync takes no arguments, got: ${positionals.join(' ')}. Run it inside the project.`, EXIT.usage);
+  if (positionals.length)
+    throw new UserError(
+      `sync takes no arguments, got: ${positionals.join(' ')}. Run it inside the project.`,
+      EXIT.usage,
+    );
   if (values.help) {
     process.stdout.write(SYNC_HELP);
     return EXIT.ok;
@@ -54,7 +58,10 @@ export async function syncCommand(argv: readonly string[]): Promise<number> {
     cwd: process.cwd(),
     to: values.to,
     set: parseSetFlags(values.set ?? []),
-    source: { templateRoot: values['template-root'] ?? process.env.DETML_TEMPLATE_ROOT, templatesFrom: values['templates-from'] },
+    source: {
+      templateRoot: values['template-root'] ?? process.env.DETML_TEMPLATE_ROOT,
+      templatesFrom: values['templates-from'],
+    },
     onProgress: values.json || values.check ? undefined : (m: string) => log.step(m),
   };
   if (values.check) {
@@ -72,7 +79,12 @@ export async function syncCommand(argv: readonly string[]): Promise<number> {
     ...common,
     base: values.base,
     target: { repo: values.repo, apiUrl: values['api-url'], remoteUrl: values['remote-url'], env: process.env },
-    auth: { tokenEnv: values['token-env'], appId: values['app-id'], appKeyFile: values['app-key-file'], installationId: values['installation-id'] },
+    auth: {
+      tokenEnv: values['token-env'],
+      appId: values['app-id'],
+      appKeyFile: values['app-key-file'],
+      installationId: values['installation-id'],
+    },
   });
   process.stdout.write(values.json ? planJson(result) : formatPlan(result) + visibleText(formatPullRequest(result)));
   const pr = result.pullRequest;
@@ -84,25 +96,25 @@ function parse(argv: readonly string[]) {
   return parseFlags(
     argv,
     {
-    to: { type: 'string' },
-    local: { type: 'boolean' },
-    'dry-run': { type: 'boolean' },
-    json: { type: 'boolean' },
-    set: { type: 'string', multiple: true },
-    'template-root': { type: 'string' },
-    'templates-from': { type: 'string' },
-    check: { type: 'boolean' },
-    repo: { type: 'string' },
-    base: { type: 'string' },
-    'api-url': { type: 'string' },
-    'remote-url': { type: 'string' },
-    'token-env': { type: 'string' },
-    'app-id': { type: 'string' },
-    'app-key-file': { type: 'string' },
-    'installation-id': { type: 'string' },
-    'allow-conflicts': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  },
+      to: { type: 'string' },
+      local: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
+      set: { type: 'string', multiple: true },
+      'template-root': { type: 'string' },
+      'templates-from': { type: 'string' },
+      check: { type: 'boolean' },
+      repo: { type: 'string' },
+      base: { type: 'string' },
+      'api-url': { type: 'string' },
+      'remote-url': { type: 'string' },
+      'token-env': { type: 'string' },
+      'app-id': { type: 'string' },
+      'app-key-file': { type: 'string' },
+      'installation-id': { type: 'string' },
+      'allow-conflicts': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     'create-detml sync',
   );
 }

@@ -3,7 +3,15 @@ import type { FileStatus } from './policy.ts';
 import type { SyncResult } from './run-sync.ts';
 
 /** The order statuses are listed in: what needs the user's attention first. */
-export const STATUS_ORDER: readonly FileStatus[] = ['conflicted', 'needs-relock', 'kept', 'skipped', 'merged', 'applied', 'deleted'];
+export const STATUS_ORDER: readonly FileStatus[] = [
+  'conflicted',
+  'needs-relock',
+  'kept',
+  'skipped',
+  'merged',
+  'applied',
+  'deleted',
+];
 
 /** A human-readable report of a sync: one line per path, then what to do next. */
 export function formatPlan(result: SyncResult): string {
@@ -14,7 +22,8 @@ export function formatPlan(result: SyncResult): string {
   const shown = new Map(rows.map((r) => [r, visibleLine(r.path)]));
   const width = Math.max(0, ...[...shown.values()].map((p) => p.length));
   const lines = [`${result.mode === 'dry-run' ? 'Plan for' : 'Synced'} ${head}:`];
-  for (const r of rows) lines.push(`  ${r.status.padEnd(12)} ${(shown.get(r) as string).padEnd(width)}  ${visibleLine(r.reason)}`);
+  for (const r of rows)
+    lines.push(`  ${r.status.padEnd(12)} ${(shown.get(r) as string).padEnd(width)}  ${visibleLine(r.reason)}`);
   if (rows.length === 0) lines.push('  (no file changes)');
   for (const note of result.notes) lines.push(`  note: ${visibleLine(note)}`);
   lines.push('', nextStep(result));

@@ -52,11 +52,21 @@ export async function writeBlobs(repo: Repo, contents: readonly Buffer[]): Promi
   try {
     const marks = join(scratch, 'marks');
     const parts: Buffer[] = [];
-    contents.forEach((c, i) => parts.push(Buffer.from(`blob\nmark :${i + 1}\ndata ${c.length}\n`), c, Buffer.from('\n')));
+    contents.forEach((c, i) =>
+      parts.push(Buffer.from(`blob\nmark :${i + 1}\ndata ${c.length}\n`), c, Buffer.from('\n')),
+    );
     parts.push(Buffer.from('done\n'));
-    await runGit(store.dir, ['fast-import', '--quiet', '--done', `--export-marks=${marks}`], { env: store.env, input: Buffer.concat(parts) });
+    await runGit(store.dir, ['fast-import', '--quiet', '--done', `--export-marks=${marks}`], {
+      env: store.env,
+      input: Buffer.concat(parts),
+    });
     const { readFileSync } = await import('node:fs');
-    const byMark = new Map(readFileSync(marks, 'utf8').trim().split('\n').map((l) => l.split(' ') as [string, string]));
+    const byMark = new Map(
+      readFileSync(marks, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ') as [string, string]),
+    );
     return contents.map((_, i) => byMark.get(`:${i + 1}`) as string);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -67,7 +77,11 @@ export async function writeBlobs(repo: Repo, contents: readonly Buffer[]): Promi
  * Builds a tree object from entries, optionally on top of an existing tree, through a throwaway index file so the
  * user's index is never touched. A null entry deletes the path.
  */
-export async function writeTree(repo: Repo, entries: ReadonlyMap<string, Entry | null>, base?: string): Promise<string> {
+export async function writeTree(
+  repo: Repo,
+  entries: ReadonlyMap<string, Entry | null>,
+  base?: string,
+): Promise<string> {
   const { dir, ...store } = storeOf(repo);
   const scratch = scratchDir({ dir, ...store }, 'detml-index-');
   const env = { ...store.env, GIT_INDEX_FILE: join(scratch, 'index') };
@@ -75,7 +89,11 @@ export async function writeTree(repo: Repo, entries: ReadonlyMap<string, Entry |
     if (base) await runGit(dir, ['read-tree', base], { env });
     const zero = '0'.repeat(40);
     const lines = [...entries].map(([path, e]) => (e ? `${e.mode} ${e.oid}\t${path}` : `0 ${zero}\t${path}`));
-    if (lines.length) await runGit(dir, ['update-index', '--add', '--remove', '-z', '--index-info'], { env, input: lines.join('\0') + '\0' });
+    if (lines.length)
+      await runGit(dir, ['update-index', '--add', '--remove', '-z', '--index-info'], {
+        env,
+        input: lines.join('\0') + '\0',
+      });
     return (await runGit(dir, ['write-tree'], { env })).stdout.toString('utf8').trim();
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -86,7 +104,14 @@ export async function writeTree(repo: Repo, entries: ReadonlyMap<string, Entry |
 export async function listTree(repo: Repo, treeish: string, paths?: readonly string[]): Promise<Listing> {
   const { dir, env } = storeOf(repo);
   if (paths && paths.length === 0) return new Map();
-  const args = ['ls-tree', '-r', '-z', '--full-tree', treeish, ...(paths ? ['--', ...paths.map((p) => `:(literal)${p}`)] : [])];
+  const args = [
+    'ls-tree',
+    '-r',
+    '-z',
+    '--full-tree',
+    treeish,
+    ...(paths ? ['--', ...paths.map((p) => `:(literal)${p}`)] : []),
+  ];
   const out = (await runGit(dir, args, { env })).stdout.toString('utf8');
   const listing: Listing = new Map();
   for (const record of out.split('\0')) {

@@ -24,7 +24,13 @@ export interface GitHubClient {
   listOpenPulls(base: string): Promise<PullSummary[]>;
   closePull(number: number): Promise<void>;
   /** Opens a PR; 'exists' when GitHub says one is already open for this head (a lost response, retried). */
-  createPull(pr: { head: string; base: string; title: string; body: string; draft: boolean }): Promise<PullSummary | 'exists'>;
+  createPull(pr: {
+    head: string;
+    base: string;
+    title: string;
+    body: string;
+    draft: boolean;
+  }): Promise<PullSummary | 'exists'>;
   updatePull(number: number, pr: { title: string; body: string }): Promise<PullSummary>;
   ensureLabel(name: string, color: string, description: string): Promise<void>;
   addLabels(number: number, labels: string[]): Promise<void>;
@@ -57,7 +63,12 @@ export async function connectGitHub(c: GitHubConnection): Promise<GitHubClient> 
       }),
     listPulls: (branch) =>
       call({ action: `list pull requests from ${branch}`, permission: 'pull-requests: read' }, async () => {
-        const data = await octokit.paginate(octokit.rest.pulls.list, { ...repo, state: 'all', head: `${c.owner}:${branch}`, per_page: 100 });
+        const data = await octokit.paginate(octokit.rest.pulls.list, {
+          ...repo,
+          state: 'all',
+          head: `${c.owner}:${branch}`,
+          per_page: 100,
+        });
         return data.map(summarize);
       }),
     listOpenPulls: (base) =>
@@ -66,18 +77,24 @@ export async function connectGitHub(c: GitHubConnection): Promise<GitHubClient> 
         return data.map(summarize);
       }),
     closePull: (number) =>
-      call(write(`close pull request #${number}`), async () => void (await octokit.rest.pulls.update({ ...repo, pull_number: number, state: 'closed' }))),
+      call(
+        write(`close pull request #${number}`),
+        async () => void (await octokit.rest.pulls.update({ ...repo, pull_number: number, state: 'closed' })),
+      ),
     createPull: (pr) =>
       call(write('open the pull request'), async () => {
         try {
           return summarize((await octokit.rest.pulls.create({ ...repo, ...pr, maintainer_can_modify: true })).data);
         } catch (error) {
-          if (failureOf(error).status === 422 && /already exists/i.test(failureOf(error).message)) return 'exists' as const;
+          if (failureOf(error).status === 422 && /already exists/i.test(failureOf(error).message))
+            return 'exists' as const;
           throw error;
         }
       }),
     updatePull: (number, pr) =>
-      call(write(`update pull request #${number}`), async () => summarize((await octokit.rest.pulls.update({ ...repo, pull_number: number, ...pr })).data)),
+      call(write(`update pull request #${number}`), async () =>
+        summarize((await octokit.rest.pulls.update({ ...repo, pull_number: number, ...pr })).data),
+      ),
     ensureLabel: (name, color, description) =>
       call(labelStep(`create the label "${name}"`), async () => {
         try {
@@ -92,7 +109,10 @@ export async function connectGitHub(c: GitHubConnection): Promise<GitHubClient> 
         }
       }),
     addLabels: (number, labels) =>
-      call(labelStep(`label pull request #${number}`), async () => void (await octokit.rest.issues.addLabels({ ...repo, issue_number: number, labels }))),
+      call(
+        labelStep(`label pull request #${number}`),
+        async () => void (await octokit.rest.issues.addLabels({ ...repo, issue_number: number, labels })),
+      ),
     removeLabel: (number, label) =>
       call(labelStep(`remove the label "${label}" from #${number}`), async () => {
         try {
@@ -103,11 +123,18 @@ export async function connectGitHub(c: GitHubConnection): Promise<GitHubClient> 
       }),
     listComments: (number) =>
       call({ action: `read the comments of #${number}`, permission: 'pull-requests: read' }, async () => {
-        const data = await octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: number, per_page: 100 });
+        const data = await octokit.paginate(octokit.rest.issues.listComments, {
+          ...repo,
+          issue_number: number,
+          per_page: 100,
+        });
         return data.map((comment) => comment.body ?? '');
       }),
     createComment: (number, body) =>
-      call(write(`comment on #${number}`), async () => void (await octokit.rest.issues.createComment({ ...repo, issue_number: number, body }))),
+      call(
+        write(`comment on #${number}`),
+        async () => void (await octokit.rest.issues.createComment({ ...repo, issue_number: number, body })),
+      ),
   };
 }
 
@@ -116,16 +143,24 @@ export async function appInstallationToken(
   c: Omit<GitHubConnection, 'token'> & { jwt: string; installationId?: number | undefined },
 ): Promise<{ token: string; expiresAt: string }> {
   const octokit = await createOctokit(c.apiUrl, c.jwt, c.retry ?? DEFAULT_RETRY);
-  const step = { action: 'get a GitHub App installation token', permission: 'the app installed on the repository with contents, pull requests and issues: write' };
-  return guarded(step, async () => {
-    const id = c.installationId ?? (await octokit.rest.apps.getRepoInstallation({ owner: c.owner, repo: c.repo })).data.id;
-    const { data } = await octokit.rest.apps.createInstallationAccessToken({
-      installation_id: id,
-      repositories: [c.repo],
-      permissions: { contents: 'write', pull_requests: 'write', issues: 'write', metadata: 'read' },
-    });
-    return { token: data.token, expiresAt: data.expires_at };
-  }, { ...c, token: c.jwt });
+  const step = {
+    action: 'get a GitHub App installation token',
+    permission: 'the app installed on the repository with contents, pull requests and issues: write',
+  };
+  return guarded(
+    step,
+    async () => {
+      const id =
+        c.installationId ?? (await octokit.rest.apps.getRepoInstallation({ owner: c.owner, repo: c.repo })).data.id;
+      const { data } = await octokit.rest.apps.createInstallationAccessToken({
+        installation_id: id,
+        repositories: [c.repo],
+        permissions: { contents: 'write', pull_requests: 'write', issues: 'write', metadata: 'read' },
+      });
+      return { token: data.token, expiresAt: data.expires_at };
+    },
+    { ...c, token: c.jwt },
+  );
 }
 
 /**
@@ -135,7 +170,11 @@ export async function appInstallationToken(
  * rate-limit wait also pauses the policy's shared gate, so all fleet workers stop, not just the one that was answered.
  */
 async function createOctokit(apiUrl: string, auth: string, policy: RetryPolicy): Promise<Octokit> {
-  const [{ Octokit }, { throttling }, { retry }] = await Promise.all([import('@octokit/rest'), import('@octokit/plugin-throttling'), import('@octokit/plugin-retry')]);
+  const [{ Octokit }, { throttling }, { retry }] = await Promise.all([
+    import('@octokit/rest'),
+    import('@octokit/plugin-throttling'),
+    import('@octokit/plugin-retry'),
+  ]);
   const gate = policy.gate ?? new RateLimitGate();
   const quiet = () => {};
   // The plugins' callback: retry after `seconds` (scaled by baseMs) unless that is beyond the cap or the retries ran out.
@@ -156,10 +195,15 @@ async function createOctokit(apiUrl: string, auth: string, policy: RetryPolicy):
       onSecondaryRateLimit: onLimit,
       fallbackSecondaryRateRetryAfter: 60,
       retryAfterBaseValue: policy.baseMs,
-      ...(policy.writeSpacingMs !== undefined && policy.writeSpacingMs !== 1000 && { write: await writeGroup(policy.writeSpacingMs) }),
+      ...(policy.writeSpacingMs !== undefined &&
+        policy.writeSpacingMs !== 1000 && { write: await writeGroup(policy.writeSpacingMs) }),
     },
     // 403 and 429 are rate limits (or permissions): plugin-throttling's, never retried blindly.
-    retry: { retries: policy.retries, retryAfterBaseValue: policy.baseMs, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+    retry: {
+      retries: policy.retries,
+      retryAfterBaseValue: policy.baseMs,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+    },
     request: {
       // Innermost, once per attempt: wait for the shared gate, and give each attempt its own timeout.
       fetch: async (url: string, init: RequestInit) => {
@@ -174,7 +218,8 @@ async function createOctokit(apiUrl: string, auth: string, policy: RetryPolicy):
 const writeGroups = new Map<number, Bottleneck.Group>();
 async function writeGroup(minTime: number): Promise<Bottleneck.Group> {
   const { default: Limiter } = await import('bottleneck');
-  const group = writeGroups.get(minTime) ?? new Limiter.Group({ id: `detml-write-${minTime}`, maxConcurrent: 1, minTime });
+  const group =
+    writeGroups.get(minTime) ?? new Limiter.Group({ id: `detml-write-${minTime}`, maxConcurrent: 1, minTime });
   writeGroups.set(minTime, group);
   return group;
 }
@@ -209,7 +254,12 @@ export interface Rest {
 export async function connectRest(c: { apiUrl: string; token: string; retry: RetryPolicy }): Promise<Rest> {
   const octokit = await createOctokit(c.apiUrl, c.token, c.retry);
   const where = (r: RestRequest) => ({ ...c, owner: r.where, repo: '' });
-  const route = (r: RestRequest) => ({ method: r.method ?? 'GET', url: r.path, ...r.query, ...(r.body !== undefined && { data: r.body }) });
+  const route = (r: RestRequest) => ({
+    method: r.method ?? 'GET',
+    url: r.path,
+    ...r.query,
+    ...(r.body !== undefined && { data: r.body }),
+  });
   return {
     async request<T>(r: RestRequest): Promise<RestResponse<T>> {
       try {
@@ -217,12 +267,18 @@ export async function connectRest(c: { apiUrl: string; token: string; retry: Ret
         return { status, data: data as T };
       } catch (error) {
         const e = error as { status?: number; response?: { data?: unknown } };
-        if (e.response && e.status !== undefined && (r.accept ?? []).includes(e.status)) return { status: e.status, data: e.response.data as T };
+        if (e.response && e.status !== undefined && (r.accept ?? []).includes(e.status))
+          return { status: e.status, data: e.response.data as T };
         throw explainGitHubError(failureOf(error), r.step, { repo: r.where, apiUrl: c.apiUrl }, [c.token]);
       }
     },
     all: <T>(r: RestRequest, items: (data: unknown) => T[]) =>
-      guarded(r.step, async () => (await octokit.paginate(route(r) as never, (response: { data: unknown }) => items(response.data))) as T[], where(r)),
+      guarded(
+        r.step,
+        async () =>
+          (await octokit.paginate(route(r) as never, (response: { data: unknown }) => items(response.data))) as T[],
+        where(r),
+      ),
   };
 }
 
@@ -230,15 +286,27 @@ async function guarded<T>(step: GitHubStep, fn: () => Promise<T>, c: GitHubConne
   try {
     return await fn();
   } catch (error) {
-    throw explainGitHubError(failureOf(error), step, { repo: c.repo ? `${c.owner}/${c.repo}` : c.owner, apiUrl: c.apiUrl }, [c.token]);
+    throw explainGitHubError(
+      failureOf(error),
+      step,
+      { repo: c.repo ? `${c.owner}/${c.repo}` : c.owner, apiUrl: c.apiUrl },
+      [c.token],
+    );
   }
 }
 
 // Octokit's RequestError carries status and response; a network failure has no response (octokit reports it as 500).
 function failureOf(error: unknown): HttpFailure {
-  const e = error as { status?: number; message?: string; response?: { headers?: Record<string, string>; data?: unknown } };
-  const data = e.response?.data as { message?: string; errors?: ({ message?: string; field?: string; code?: string } | string)[] } | undefined;
-  const details = (data?.errors ?? []).map((d) => (typeof d === 'string' ? d : d.message ?? [d.field, d.code].filter(Boolean).join(' '))).filter(Boolean);
+  const e = error as {
+    status?: number;
+    message?: string;
+    response?: { headers?: Record<string, string>; data?: unknown };
+  };
+  const data = e.response?.data as
+    { message?: string; errors?: ({ message?: string; field?: string; code?: string } | string)[] } | undefined;
+  const details = (data?.errors ?? [])
+    .map((d) => (typeof d === 'string' ? d : (d.message ?? [d.field, d.code].filter(Boolean).join(' '))))
+    .filter(Boolean);
   const message = [data?.message ?? e.message ?? String(error), ...details].join('; ');
   return { status: e.response ? e.status : undefined, headers: e.response?.headers ?? {}, message };
 }

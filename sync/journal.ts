@@ -17,7 +17,9 @@ const JOURNAL = 'detml-sync-journal.json';
 
 /** The absolute paths of the index and the journal in the repository's git folder (gitfiles, linked worktrees). */
 export async function gitPaths(root: string): Promise<{ index: string; journal: string }> {
-  const out = (await runGit(root, ['rev-parse', '--git-path', 'index', '--git-path', JOURNAL])).stdout.toString('utf8').split('\n');
+  const out = (await runGit(root, ['rev-parse', '--git-path', 'index', '--git-path', JOURNAL])).stdout
+    .toString('utf8')
+    .split('\n');
   return { index: resolve(root, out[0]!), journal: resolve(root, out[1]!) };
 }
 
@@ -61,20 +63,29 @@ export async function finishInterrupted(dir: string, finish: boolean): Promise<u
     return undefined;
   }
   // Only a --local run writes the work tree; a dry run or a pull-request run must not, so it says what to do.
-  if (!finish) throw new UserError('A "sync --local" was interrupted while writing your work tree; run "create-detml sync --local" to finish it first.');
+  if (!finish)
+    throw new UserError(
+      'A "sync --local" was interrupted while writing your work tree; run "create-detml sync --local" to finish it first.',
+    );
   const temporary = `${index}.detml-finish`;
   const env = { GIT_INDEX_FILE: temporary };
   try {
     await runGit(root, ['read-tree', journal.tree], { env });
-    const fields = (await runGit(root, ['diff-tree', '-r', '-z', '--name-status', '--no-renames', journal.head, journal.tree])).stdout.toString('utf8').split('\0');
+    const fields = (
+      await runGit(root, ['diff-tree', '-r', '-z', '--name-status', '--no-renames', journal.head, journal.tree])
+    ).stdout
+      .toString('utf8')
+      .split('\0');
     const write: string[] = [];
     for (let i = 0; i + 1 < fields.length; i += 2) {
       if (fields[i] === 'D') rmSync(join(root, fields[i + 1]!), { force: true });
       else write.push(fields[i + 1]!);
     }
-    if (write.length) await runGit(root, ['checkout-index', '-f', '-z', '--stdin'], { env, input: write.join('\0') + '\0' });
+    if (write.length)
+      await runGit(root, ['checkout-index', '-f', '-z', '--stdin'], { env, input: write.join('\0') + '\0' });
     await runGit(root, ['update-index', '-q', '--refresh'], { env, okCodes: [0, 1] });
-    if (journal.conflicts.length) await runGit(root, ['update-index', '-z', '--index-info'], { env, input: stageLines(journal.conflicts) });
+    if (journal.conflicts.length)
+      await runGit(root, ['update-index', '-z', '--index-info'], { env, input: stageLines(journal.conflicts) });
     renameSync(temporary, index);
     rmSync(file, { force: true });
     return journal.result;

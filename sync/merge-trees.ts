@@ -39,7 +39,7 @@ export async function mergeTrees(repo: Repo, ours: string, theirs: string): Prom
     conflicts.set(path, [...(conflicts.get(path) ?? []), { mode, oid, stage: Number(stage) as 1 | 2 | 3 }]);
   }
   const messages: MergeResult['messages'] = [];
-  for (i += 1; i < fields.length && fields[i] !== ''; ) {
+  for (i += 1; i < fields.length && fields[i] !== '';) {
     const count = Number(fields[i]);
     const paths = fields.slice(i + 1, i + 1 + count);
     const type = fields[i + 1 + count] as string;

@@ -9,7 +9,9 @@ import type { PlanEntry } from './policy.ts';
 export class DataLossError extends UserError {
   override name = 'DataLossError';
   constructor(readonly paths: readonly string[]) {
-    super(`Sync stopped before changing anything: the result would lose your content in ${shown(paths)}. Please report this with the template versions.`);
+    super(
+      `Sync stopped before changing anything: the result would lose your content in ${shown(paths)}. Please report this with the template versions.`,
+    );
   }
 }
 
@@ -17,7 +19,9 @@ export class DataLossError extends UserError {
 export class BlockedError extends UserError {
   override name = 'BlockedError';
   constructor(readonly paths: readonly string[]) {
-    super(`Blocked: the template writes ${shown(paths)}, where untracked or ignored files of yours exist; move them away (or commit them), then run sync again. Nothing was changed.`);
+    super(
+      `Blocked: the template writes ${shown(paths)}, where untracked or ignored files of yours exist; move them away (or commit them), then run sync again. Nothing was changed.`,
+    );
   }
 }
 
@@ -58,7 +62,9 @@ export async function checkNoLoss(input: NoLossInput): Promise<void> {
   const changes = await diffTrees(input);
   const added = new Set([...changes].filter(([, c]) => c.status === 'A').map(([, c]) => c.dstOid));
   const touched = new Set([...input.old.keys(), ...input.next.keys(), ...input.conflicts.keys(), ...input.extra]);
-  const destinations = [...new Set([...input.renames.values(), ...input.plan.filter(listed).map((e) => input.prefix + e.path)])];
+  const destinations = [
+    ...new Set([...input.renames.values(), ...input.plan.filter(listed).map((e) => input.prefix + e.path)]),
+  ];
   const present = await listTree(input.store, input.tree, destinations);
 
   const lost: string[] = [];
@@ -85,7 +91,9 @@ const listed = (e: PlanEntry) => ['kept', 'applied', 'merged', 'conflicted', 'ne
 
 async function diffTrees(input: NoLossInput): Promise<Map<string, Change>> {
   const { dir, env } = input.store;
-  const out = (await runGit(dir, ['diff-tree', '-r', '-z', '--no-renames', input.headTree, input.tree], { env })).stdout.toString('utf8').split('\0');
+  const out = (await runGit(dir, ['diff-tree', '-r', '-z', '--no-renames', input.headTree, input.tree], { env })).stdout
+    .toString('utf8')
+    .split('\0');
   const changes = new Map<string, Change>();
   for (let i = 0; i + 1 < out.length; i += 2) {
     const [srcMode = '', , srcOid = '', dstOid = '', status = ''] = out[i]!.slice(1).split(' ');
@@ -103,8 +111,11 @@ function obstacles(root: string, changes: ReadonlyMap<string, Change>): string[]
     if (c.status !== 'A') continue;
     const stat = lstatOrUndefined(join(root, path));
     if (stat?.isDirectory()) {
-      const files = readdirSync(join(root, path), { recursive: true, withFileTypes: true }).filter((d) => !d.isDirectory());
-      if (files.some((d) => !removed(`${path}/${join(d.path, d.name).slice(join(root, path).length + 1)}`))) blocked.add(path);
+      const files = readdirSync(join(root, path), { recursive: true, withFileTypes: true }).filter(
+        (d) => !d.isDirectory(),
+      );
+      if (files.some((d) => !removed(`${path}/${join(d.path, d.name).slice(join(root, path).length + 1)}`)))
+        blocked.add(path);
     } else if (stat) blocked.add(path);
     const parts = path.split('/');
     for (let n = 1; n < parts.length; n++) {

@@ -81,7 +81,9 @@ async function unpack(bytes: Buffer, version: string): Promise<string> {
     // reported below
   }
   if (pkg.name !== GENERATOR_NAME || pkg.version !== version) {
-    throw new UserError(`The tarball for ${GENERATOR_NAME}@${version} holds ${String(pkg.name)}@${String(pkg.version)}; refusing to use it.`);
+    throw new UserError(
+      `The tarball for ${GENERATOR_NAME}@${version} holds ${String(pkg.name)}@${String(pkg.version)}; refusing to use it.`,
+    );
   }
   return join(dir, 'package');
 }

@@ -50,11 +50,13 @@ export function applyPolicy(input: PolicyInput): PolicyResult {
   const result: PolicyResult = { plan: [], overrides: new Map(), conflicts: new Map() };
   for (const path of [...paths].sort(compareBytes)) {
     const ownership = input.ownership(path);
-    const decide = ownership === 'seeded' ? seeded : ownership === 'owned' ? owned : input.lockfiles.has(path) ? lockfile : merged;
+    const decide =
+      ownership === 'seeded' ? seeded : ownership === 'owned' ? owned : input.lockfiles.has(path) ? lockfile : merged;
     const decision = decide(path, input);
     if (decision.result !== 'merge') {
       const target = decision.result;
-      if (!same(target ?? undefined, input.merged.get(path)) || input.conflicts.has(path)) result.overrides.set(path, target);
+      if (!same(target ?? undefined, input.merged.get(path)) || input.conflicts.has(path))
+        result.overrides.set(path, target);
     } else if (input.conflicts.has(path)) {
       result.conflicts.set(path, input.conflicts.get(path) as Stage[]);
     }
@@ -72,8 +74,14 @@ interface Decision {
 
 function seeded(path: string, i: PolicyInput): Decision {
   const [o, n, u] = [i.old.get(path), i.next.get(path), i.yours.get(path)];
-  if (!o && n && !u) return { result: n, status: 'applied', reason: 'new seeded file: written once, never updated again' };
-  if (!same(o, n)) return { result: u ?? null, status: 'skipped', reason: 'seeded file: it is yours after create; sync never changes it' };
+  if (!o && n && !u)
+    return { result: n, status: 'applied', reason: 'new seeded file: written once, never updated again' };
+  if (!same(o, n))
+    return {
+      result: u ?? null,
+      status: 'skipped',
+      reason: 'seeded file: it is yours after create; sync never changes it',
+    };
   return { result: u ?? null, reason: '' };
 }
 
@@ -82,12 +90,19 @@ function owned(path: string, i: PolicyInput): Decision {
   if (same(u, n)) return { result: n ?? null, reason: '' };
   const edited = u !== undefined && !same(u, o);
   // Removing a file the user changed would drop their work: owned or not, it stays.
-  if (!n) return edited ? { result: u, status: 'kept', reason: 'removed by the template, but you edited it: kept' } : { result: null, status: 'deleted', reason: 'removed by the template' };
+  if (!n)
+    return edited
+      ? { result: u, status: 'kept', reason: 'removed by the template, but you edited it: kept' }
+      : { result: null, status: 'deleted', reason: 'removed by the template' };
   if (!u && o) return { result: n, status: 'applied', reason: 'owned by the template: restored' };
   return {
     result: n,
     status: 'applied',
-    reason: edited ? 'owned by the template: your edits were replaced (they remain in git history)' : !o ? 'added by the template' : 'template change',
+    reason: edited
+      ? 'owned by the template: your edits were replaced (they remain in git history)'
+      : !o
+        ? 'added by the template'
+        : 'template change',
   };
 }
 
@@ -96,7 +111,8 @@ function lockfile(path: string, i: PolicyInput): Decision {
   if (same(o, n) || same(u, n)) return { result: u ?? null, reason: '' };
   const manifest = i.lockfiles.get(path) as string;
   const manifestIsTemplates = same(i.merged.get(manifest), i.next.get(manifest)) && !i.conflicts.has(manifest);
-  if (same(u, o) && manifestIsTemplates) return { result: n ?? null, status: 'applied', reason: 'lockfile of the new template (your manifest matches it)' };
+  if (same(u, o) && manifestIsTemplates)
+    return { result: n ?? null, status: 'applied', reason: 'lockfile of the new template (your manifest matches it)' };
   return {
     result: u ?? null,
     status: 'needs-relock',
@@ -111,28 +127,78 @@ function merged(path: string, i: PolicyInput): Decision {
     const ours = stages.find((s) => s.stage === 2);
     const theirs = stages.find((s) => s.stage === 3);
     // git parks one side of a file/submodule/folder clash at "path~<commit>": that is the template's file, unplaced.
-    if (!ours && !o && !n) return { result: null, status: 'skipped', reason: 'the template\'s file clashes with something of yours of another type: not applied' };
-    if (!ours) return { result: null, status: 'skipped', reason: 'you deleted it and the template changed it: left deleted' };
-    if (u?.mode === '160000') return { result: u, status: 'kept', reason: 'your submodule stays; the template\'s file for this path was not applied' };
+    if (!ours && !o && !n)
+      return {
+        result: null,
+        status: 'skipped',
+        reason: "the template's file clashes with something of yours of another type: not applied",
+      };
+    if (!ours)
+      return { result: null, status: 'skipped', reason: 'you deleted it and the template changed it: left deleted' };
+    if (u?.mode === '160000')
+      return {
+        result: u,
+        status: 'kept',
+        reason: "your submodule stays; the template's file for this path was not applied",
+      };
     // git may have carried the user's file here along a template directory rename: the stage holds their bytes.
-    if (!theirs) return { result: u ?? { mode: ours.mode, oid: ours.oid }, status: 'kept', reason: u ? 'the template removed it, but you edited it: kept' : 'your file, moved along with the template\'s directory rename' };
+    if (!theirs)
+      return {
+        result: u ?? { mode: ours.mode, oid: ours.oid },
+        status: 'kept',
+        reason: u
+          ? 'the template removed it, but you edited it: kept'
+          : "your file, moved along with the template's directory rename",
+      };
     if (stages.some((s) => i.isBinary(s.oid))) {
-      return { result: u ?? null, status: 'kept', reason: `binary file changed on both sides: yours kept (the template's is blob ${theirs.oid.slice(0, 12)})` };
+      return {
+        result: u ?? null,
+        status: 'kept',
+        reason: `binary file changed on both sides: yours kept (the template's is blob ${theirs.oid.slice(0, 12)})`,
+      };
     }
-    return { result: 'merge', status: 'conflicted', reason: 'you and the template changed the same lines: resolve the conflict markers' };
+    return {
+      result: 'merge',
+      status: 'conflicted',
+      reason: 'you and the template changed the same lines: resolve the conflict markers',
+    };
   }
   if (same(m, u)) return { result: 'merge', reason: '' };
   // git merges any file without a NUL line by line; a binary both sides changed must never come out spliced.
   if (o && n && u && !same(u, o) && !same(n, o) && !same(m, n) && (i.isBinary(u.oid) || i.isBinary(n.oid))) {
-    return { result: u, status: 'kept', reason: `binary file changed on both sides: yours kept (the template's is blob ${n.oid.slice(0, 12)})` };
+    return {
+      result: u,
+      status: 'kept',
+      reason: `binary file changed on both sides: yours kept (the template's is blob ${n.oid.slice(0, 12)})`,
+    };
   }
   if (!m) {
     const to = i.renames.get(path);
     const edits = same(u, o) ? '' : '; your edits moved with it';
-    return { result: 'merge', status: 'deleted', reason: to ? `moved to ${to} by the template${edits}` : 'removed by the template' };
+    return {
+      result: 'merge',
+      status: 'deleted',
+      reason: to ? `moved to ${to} by the template${edits}` : 'removed by the template',
+    };
   }
   const from = [...i.renames].find(([, to]) => to === path)?.[0];
-  if (!u) return { result: 'merge', status: same(m, n) ? 'applied' : 'merged', reason: from ? `renamed from ${from} by the template${same(m, n) ? '' : ', with your edits'}` : 'added by the template' };
-  if (same(m, n)) return { result: 'merge', status: 'applied', reason: o ? 'template change' : 'added by the template (same as yours apart from mode)' };
-  return { result: 'merge', status: 'merged', reason: o ? 'your edits and the template change combined' : 'added by you and the template: merged' };
+  if (!u)
+    return {
+      result: 'merge',
+      status: same(m, n) ? 'applied' : 'merged',
+      reason: from
+        ? `renamed from ${from} by the template${same(m, n) ? '' : ', with your edits'}`
+        : 'added by the template',
+    };
+  if (same(m, n))
+    return {
+      result: 'merge',
+      status: 'applied',
+      reason: o ? 'template change' : 'added by the template (same as yours apart from mode)',
+    };
+  return {
+    result: 'merge',
+    status: 'merged',
+    reason: o ? 'your edits and the template change combined' : 'added by you and the template: merged',
+  };
 }

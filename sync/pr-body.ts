@@ -54,7 +54,12 @@ export function prReport(input: Omit<PrBodyInput, 'head' | 'reportUrl'>): string
   if (!layout(probe, true).cut) return undefined;
   const rows = sorted(input.plan);
   const full = layout(probe, false).text;
-  return [`# ${input.template} ${input.from} → ${input.to}: full sync report`, '', `Written by ${input.generator} because the pull request body cannot hold all of it (${rows.length} paths).`, full.slice(full.indexOf('\n') + 1)].join('\n');
+  return [
+    `# ${input.template} ${input.from} → ${input.to}: full sync report`,
+    '',
+    `Written by ${input.generator} because the pull request body cannot hold all of it (${rows.length} paths).`,
+    full.slice(full.indexOf('\n') + 1),
+  ].join('\n');
 }
 
 function layout(input: PrBodyInput, budgeted: boolean): { text: string; cut: boolean } {
@@ -79,7 +84,9 @@ function layout(input: PrBodyInput, budgeted: boolean): { text: string; cut: boo
   ];
   const notes = input.notes.map((n) => `- ${cell(n)}`);
   const foot = [
-    ...(notes.length ? ['', '### Notes', '', ...fit(notes, BUDGET.notes, (n) => `- _…and ${n} more notes in ${report}._`)] : []),
+    ...(notes.length
+      ? ['', '### Notes', '', ...fit(notes, BUDGET.notes, (n) => `- _…and ${n} more notes in ${report}._`)]
+      : []),
     '',
     '---',
     `<sub>Opened by ${visibleLine(input.generator)} (\`create-detml sync\`). Running sync again updates this PR in place; commits you push to ${code(input.branch)} are never overwritten. Closing this PR without merging stops create-detml from proposing ${input.template} ${input.to} again.</sub>`,
@@ -104,14 +111,20 @@ function take(lines: readonly string[], budget: number): string[] {
 }
 
 function sorted(plan: readonly PlanEntry[]): PlanEntry[] {
-  return [...plan].sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...plan].sort(
+    (a, b) =>
+      STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
+      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+  );
 }
 
 function summary(rows: readonly PlanEntry[]): string {
   if (rows.length === 0) return 'no file changes (answers or state only)';
   const counts = new Map<FileStatus, number>();
   for (const r of rows) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
-  return STATUS_ORDER.filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s}`).join(', ');
+  return STATUS_ORDER.filter((s) => counts.has(s))
+    .map((s) => `${counts.get(s)} ${s}`)
+    .join(', ');
 }
 
 function attention(rows: readonly PlanEntry[], branch: string, fit: Fit, report: string): string[] {
@@ -133,15 +146,26 @@ function attention(rows: readonly PlanEntry[], branch: string, fit: Fit, report:
   if (relock.length) {
     const names = relock.map((r) => code(r.path));
     const kept = fit(names, BUDGET.relock, (n) => `and ${n} more (see ${report})`);
-    out.push('', `**Lockfiles to regenerate** (never text-merged): ${kept.join(', ')}. Run the package manager on this branch and commit the result.`);
+    out.push(
+      '',
+      `**Lockfiles to regenerate** (never text-merged): ${kept.join(', ')}. Run the package manager on this branch and commit the result.`,
+    );
   }
   return out;
 }
 
 function changelogSection(input: PrBodyInput, fit: Fit, report: string): string[] {
-  if (input.changelog.length === 0) return ['', '### Template changes', '', `_The template has no release notes between ${input.from} and ${input.to}._`];
+  if (input.changelog.length === 0)
+    return [
+      '',
+      '### Template changes',
+      '',
+      `_The template has no release notes between ${input.from} and ${input.to}._`,
+    ];
   // Whole entries only: a cut inside one could leave a code fence or list half open.
-  const entries = input.changelog.map((e) => ['', `#### ${visibleLine(e.version)}`, '', neutralizeMarkdown(e.text || '_No notes._')].join('\n'));
+  const entries = input.changelog.map((e) =>
+    ['', `#### ${visibleLine(e.version)}`, '', neutralizeMarkdown(e.text || '_No notes._')].join('\n'),
+  );
   const kept = fit(entries, BUDGET.changelog, (n) => `\n_…${n} more release${n > 1 ? 's' : ''} in ${report}._`);
   return ['', '### Template changes', ...kept];
 }
@@ -150,7 +174,14 @@ function fileTable(rows: readonly PlanEntry[], budget: number, fit: Fit, report:
   if (rows.length === 0) return [];
   const lines = rows.map((r) => `| ${code(r.path).replace(/\|/g, '\\|')} | ${r.status} | ${cell(r.reason)} |`);
   const headLines = ['', '### Files', '', '| File | Status | Why |', '| --- | --- | --- |'];
-  return [...headLines, ...fit(lines, budget - headLines.join('\n').length, (n) => `\n_…and ${n} more files in ${report} (or run \`create-detml sync --dry-run\`)._`)];
+  return [
+    ...headLines,
+    ...fit(
+      lines,
+      budget - headLines.join('\n').length,
+      (n) => `\n_…and ${n} more files in ${report} (or run \`create-detml sync --dry-run\`)._`,
+    ),
+  ];
 }
 
 // Table cells and list items: one line, controls visible, pipes escaped, mentions and references neutralised.

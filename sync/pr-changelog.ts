@@ -41,16 +41,18 @@ export function changelogBetween(markdown: string, from: string, to: string): Ch
  */
 export function neutralizeMarkdown(text: string): string {
   let fence: string | undefined;
-  const lines = visibleText(text.replace(/\r\n?/g, '\n')).split('\n').map((line) => {
-    const opener = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
-    if (opener && (!fence || (opener[0] === fence[0] && opener.length >= fence.length))) {
-      fence = fence ? undefined : opener;
-      return line;
-    }
-    if (fence) return line;
-    const demoted = line.replace(/^(#{1,4})(\s)/, '#####$2');
-    return outsideCode(demoted, neutralizeInline);
-  });
+  const lines = visibleText(text.replace(/\r\n?/g, '\n'))
+    .split('\n')
+    .map((line) => {
+      const opener = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+      if (opener && (!fence || (opener[0] === fence[0] && opener.length >= fence.length))) {
+        fence = fence ? undefined : opener;
+        return line;
+      }
+      if (fence) return line;
+      const demoted = line.replace(/^(#{1,4})(\s)/, '#####$2');
+      return outsideCode(demoted, neutralizeInline);
+    });
   if (fence) lines.push(fence);
   return lines.join('\n');
 }

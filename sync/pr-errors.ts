@@ -20,7 +20,12 @@ export interface GitHubWhere {
  * Turns a failed GitHub call into one actionable line naming the missing permission or the fix; any secret in
  * `secrets` is masked, so a token can never reach the terminal through an error.
  */
-export function explainGitHubError(failure: HttpFailure, step: GitHubStep, where: GitHubWhere, secrets: readonly string[]): UserError {
+export function explainGitHubError(
+  failure: HttpFailure,
+  step: GitHubStep,
+  where: GitHubWhere,
+  secrets: readonly string[],
+): UserError {
   const msg = failure.message.split('\n')[0]?.replace(/\s*-\s*https:\/\/docs\.github\.com\S*/, '') ?? '';
   const { status } = failure;
   let text: string;
@@ -48,7 +53,8 @@ export function explainGitHubError(failure: HttpFailure, step: GitHubStep, where
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets.filter((s) => s.length >= 4)) {
-    for (const form of [secret, Buffer.from(`x-access-token:${secret}`).toString('base64')]) out = out.split(form).join('***');
+    for (const form of [secret, Buffer.from(`x-access-token:${secret}`).toString('base64')])
+      out = out.split(form).join('***');
   }
   return out;
 }

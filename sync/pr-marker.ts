@@ -1,5 +1,4 @@
 import { runGit } from '../src/git.ts';
-import { commitTree } from './git-objects.ts';
 
 /** What create-detml records about its own pull request, hidden in the PR body as an HTML comment. */
 export interface SyncMarker {
@@ -23,7 +22,9 @@ export function parseMarker(body: string | null | undefined): SyncMarker | undef
   if (!match) return undefined;
   try {
     const value = JSON.parse(match[1] as string) as Partial<SyncMarker>;
-    return typeof value.head === 'string' && typeof value.to === 'string' ? { head: value.head, to: value.to } : undefined;
+    return typeof value.head === 'string' && typeof value.to === 'string'
+      ? { head: value.head, to: value.to }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -44,6 +45,7 @@ export async function isToolCommit(dir: string, commit: string): Promise<boolean
 
 /** True when two commits have the same tree and parents, so pushing one over the other would change nothing. */
 export async function sameCommitContent(dir: string, a: string, b: string): Promise<boolean> {
-  const show = async (c: string) => (await runGit(dir, ['show', '-s', '--format=%T %P', c])).stdout.toString('utf8').trim();
+  const show = async (c: string) =>
+    (await runGit(dir, ['show', '-s', '--format=%T %P', c])).stdout.toString('utf8').trim();
   return (await show(a)) === (await show(b));
 }

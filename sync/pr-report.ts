@@ -25,9 +25,16 @@ export function formatPullRequest(result: PullRequestSyncResult): string {
     'left-for-maintainer': 'Left pull request as it is:',
     'already-merged': 'Nothing to propose:',
   }[pr.action];
-  const lines = pr.action === 'already-merged' ? [`${verb} the update is already merged on GitHub.`] : [`${verb} #${pr.number} (${pr.branch}): ${pr.url}`];
-  if (pr.supersedes) lines.push(`It replaces #${pr.supersedes}, whose branch has commits create-detml did not push (commented there).`);
-  if (pr.closed?.length) lines.push(`Closed ${pr.closed.map((n) => `#${n}`).join(', ')}: sync PRs from the base branch's former name (commented there).`);
+  const lines =
+    pr.action === 'already-merged'
+      ? [`${verb} the update is already merged on GitHub.`]
+      : [`${verb} #${pr.number} (${pr.branch}): ${pr.url}`];
+  if (pr.supersedes)
+    lines.push(`It replaces #${pr.supersedes}, whose branch has commits create-detml did not push (commented there).`);
+  if (pr.closed?.length)
+    lines.push(
+      `Closed ${pr.closed.map((n) => `#${n}`).join(', ')}: sync PRs from the base branch's former name (commented there).`,
+    );
   lines.push(...pr.notes);
   return `${lines.join('\n')}\n`;
 }

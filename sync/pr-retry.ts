@@ -28,7 +28,13 @@ export interface RequestGate {
  * Defaults: 4 retries (5xx backoff 1 + 4 + 9 + 16 s, a 30 s total cap); rate-limit waits up to a minute, and a
  * secondary rate limit without `retry-after` waits 60 s (plugin-throttling's fallback, GitHub's advice); 30 s per request.
  */
-export const DEFAULT_RETRY: RetryPolicy = { retries: 4, baseMs: 1000, maxWaitMs: 60_000, timeoutMs: 30_000, writeSpacingMs: 1000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  retries: 4,
+  baseMs: 1000,
+  maxWaitMs: 60_000,
+  timeoutMs: 30_000,
+  writeSpacingMs: 1000,
+};
 
 /** A failed HTTP call, reduced to what error messages need. */
 export interface HttpFailure {
@@ -40,7 +46,10 @@ export interface HttpFailure {
 
 /** True when a failure is a rate limit rather than a permission problem. */
 export function isRateLimit(failure: HttpFailure): boolean {
-  return (failure.status === 403 || failure.status === 429) && (headerWait(failure.headers, 0) !== undefined || /rate limit|abuse/i.test(failure.message));
+  return (
+    (failure.status === 403 || failure.status === 429) &&
+    (headerWait(failure.headers, 0) !== undefined || /rate limit|abuse/i.test(failure.message))
+  );
 }
 
 // retry-after (seconds) wins; otherwise an exhausted primary limit waits until x-ratelimit-reset (epoch seconds).
@@ -48,7 +57,8 @@ function headerWait(headers: HttpFailure['headers'], now: number): number | unde
   const after = headers['retry-after'];
   if (after !== undefined && /^\d+$/.test(after.trim())) return Number(after) * 1000;
   const reset = headers['x-ratelimit-reset'];
-  if (headers['x-ratelimit-remaining'] === '0' && reset !== undefined && /^\d+$/.test(reset.trim())) return Math.max(0, Number(reset) * 1000 - now) + 1000;
+  if (headers['x-ratelimit-remaining'] === '0' && reset !== undefined && /^\d+$/.test(reset.trim()))
+    return Math.max(0, Number(reset) * 1000 - now) + 1000;
   return undefined;
 }
 

@@ -26,22 +26,36 @@ export async function resolveTarget(dir: string, options: TargetOptions): Promis
   const origin = await originUrl(dir);
   const fromOrigin = origin ? parseRemoteUrl(origin) : undefined;
   const slug = options.repo ?? (fromOrigin ? `${fromOrigin.owner}/${fromOrigin.repo}` : options.env.GITHUB_REPOSITORY);
-  if (!slug) throw new UserError('No GitHub repository to open the pull request on: pass --repo owner/name or add an origin remote.', EXIT.usage);
+  if (!slug)
+    throw new UserError(
+      'No GitHub repository to open the pull request on: pass --repo owner/name or add an origin remote.',
+      EXIT.usage,
+    );
   const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?$/.exec(slug);
   if (!match) throw new UserError(`--repo must look like owner/name, got "${slug}".`, EXIT.usage);
   const [owner, repo] = [match[1] as string, match[2] as string];
   const server = serverUrl(apiUrl);
   // The origin URL is used only when it is the same repository on the API's own server: the token goes nowhere else.
-  const sameAsOrigin = fromOrigin?.owner === owner && fromOrigin.repo === repo && /^https?:\/\//.test(origin ?? '') && sameHost(origin as string, server);
-  const remoteUrl = stripCredentials(options.remoteUrl ?? (sameAsOrigin ? (origin as string) : `${server}/${owner}/${repo}.git`));
-  if (!/^https?:\/\//.test(remoteUrl) && !options.remoteUrl) throw new UserError(`Cannot derive an https git URL for ${owner}/${repo}; pass --remote-url.`, EXIT.usage);
+  const sameAsOrigin =
+    fromOrigin?.owner === owner &&
+    fromOrigin.repo === repo &&
+    /^https?:\/\//.test(origin ?? '') &&
+    sameHost(origin as string, server);
+  const remoteUrl = stripCredentials(
+    options.remoteUrl ?? (sameAsOrigin ? (origin as string) : `${server}/${owner}/${repo}.git`),
+  );
+  if (!/^https?:\/\//.test(remoteUrl) && !options.remoteUrl)
+    throw new UserError(`Cannot derive an https git URL for ${owner}/${repo}; pass --remote-url.`, EXIT.usage);
   return { owner, repo, apiUrl, remoteUrl };
 }
 
 /** Owner and name from a git remote URL (https, ssh:// or scp-like `git@host:owner/name.git`); undefined otherwise. */
 export function parseRemoteUrl(url: string): { owner: string; repo: string } | undefined {
   const path = /^[a-z][a-z0-9+.-]*:\/\/[^/]+\/(.+)$/i.exec(url)?.[1] ?? /^[^/:]+@[^/:]+:(.+)$/.exec(url)?.[1];
-  const parts = path?.replace(/\/+$/, '').replace(/\.git$/, '').split('/');
+  const parts = path
+    ?.replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .split('/');
   if (!parts || parts.length < 2) return undefined;
   const [owner, repo] = parts.slice(-2) as [string, string];
   return owner && repo ? { owner, repo } : undefined;
@@ -51,7 +65,8 @@ export function parseRemoteUrl(url: string): { owner: string; repo: string } | u
 export function serverUrl(apiUrl: string): string {
   const url = new URL(apiUrl);
   if (url.hostname === 'api.github.com') return 'https://github.com';
-  if (url.hostname.startsWith('api.') && url.hostname.endsWith('.ghe.com')) return `${url.protocol}//${url.hostname.slice(4)}`;
+  if (url.hostname.startsWith('api.') && url.hostname.endsWith('.ghe.com'))
+    return `${url.protocol}//${url.hostname.slice(4)}`;
   return `${url.origin}${url.pathname.replace(/\/api\/v3\/?$/, '').replace(/\/+$/, '')}`;
 }
 

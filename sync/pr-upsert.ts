@@ -10,7 +10,8 @@ import { serverUrl, type Target } from './pr-target.ts';
 import { fetchBranches, isAncestor, lsRemote, pushBranch, remoteRef } from './push.ts';
 
 /** What happened to the pull request. */
-export type PrAction = 'created' | 'updated' | 'unchanged' | 'closed-by-maintainer' | 'left-for-maintainer' | 'already-merged';
+export type PrAction =
+  'created' | 'updated' | 'unchanged' | 'closed-by-maintainer' | 'left-for-maintainer' | 'already-merged';
 
 /** The result of the pull-request step, for printing and JSON. */
 export interface PrOutcome {
@@ -58,27 +59,43 @@ export async function upsertSyncPr(i: UpsertInput): Promise<PrOutcome> {
   const alt = `${main}-${to}`;
   const pulls = [...(await i.gh.listPulls(main)), ...(await i.gh.listPulls(alt))];
   const closed = pulls.find((p) => p.state === 'closed' && !p.merged && parseMarker(p.body)?.to === to);
-  if (closed) return outcome('closed-by-maintainer', closed, [`#${closed.number} (${to}) was closed without merging; create-detml does not propose ${to} again.`]);
+  if (closed)
+    return outcome('closed-by-maintainer', closed, [
+      `#${closed.number} (${to}) was closed without merging; create-detml does not propose ${to} again.`,
+    ]);
 
   const tips = await lsRemote(i.dir, i.target.remoteUrl, i.token, [i.base, main, alt]);
-  if (!tips.has(i.base)) throw new UserError(`Branch ${i.base} does not exist on ${i.target.remoteUrl}; push it first, then run sync again.`);
+  if (!tips.has(i.base))
+    throw new UserError(
+      `Branch ${i.base} does not exist on ${i.target.remoteUrl}; push it first, then run sync again.`,
+    );
   await fetchBranches(i.dir, i.target.remoteUrl, i.token, [...tips.keys()]);
   if (!(await isAncestor(i.dir, i.parent, remoteRef(i.base)))) {
-    throw new UserError(`Your ${i.base} has commits that are not on ${i.target.owner}/${i.target.repo}; push them (or sync from an up-to-date checkout) so the pull request holds only the template update.`);
+    throw new UserError(
+      `Your ${i.base} has commits that are not on ${i.target.owner}/${i.target.repo}; push them (or sync from an up-to-date checkout) so the pull request holds only the template update.`,
+    );
   }
   const merged = await alreadyMerged(i, pulls);
   if (merged) return merged;
   const open = (branch: string) => pulls.find((p) => p.state === 'open' && p.headRef === branch);
-  if (await ours(i, main, tips.get(main))) return closeRenamed(i, await deliver(i, main, tips.get(main), open(main)), [main, alt]);
+  if (await ours(i, main, tips.get(main)))
+    return closeRenamed(i, await deliver(i, main, tips.get(main), open(main)), [main, alt]);
 
   const current = open(main);
   if (current && parseMarker(current.body)?.to === to) {
-    return outcome('left-for-maintainer', current, [`${main} has commits create-detml did not push; #${current.number} already proposes ${to}, so it is left as it is.`]);
+    return outcome('left-for-maintainer', current, [
+      `${main} has commits create-detml did not push; #${current.number} already proposes ${to}, so it is left as it is.`,
+    ]);
   }
   if (!(await ours(i, alt, tips.get(alt)))) {
     const other = open(alt);
-    if (other) return outcome('left-for-maintainer', other, [`${alt} has commits create-detml did not push; #${other.number} is left as it is.`]);
-    throw new UserError(`Branches ${main} and ${alt} both hold commits create-detml did not push; delete ${alt} or merge its work, then run sync again.`);
+    if (other)
+      return outcome('left-for-maintainer', other, [
+        `${alt} has commits create-detml did not push; #${other.number} is left as it is.`,
+      ]);
+    throw new UserError(
+      `Branches ${main} and ${alt} both hold commits create-detml did not push; delete ${alt} or merge its work, then run sync again.`,
+    );
   }
   i.progress(`${main} has commits create-detml did not push; proposing ${to} on ${alt} instead`);
   const result = await deliver(i, alt, tips.get(alt), open(alt));
@@ -94,11 +111,20 @@ async function alreadyMerged(i: UpsertInput, pulls: readonly PullSummary[]): Pro
   const remote = await remoteTemplate(i.dir, remoteRef(i.base));
   if (!remote || remote.id !== i.text.template || compareSemver(remote.version, i.text.from) === 0) return undefined;
   if (compareSemver(remote.version, i.text.to) < 0) {
-    throw new UserError(`${i.base} on ${i.target.owner}/${i.target.repo} is on ${remote.id} ${remote.version}, but this checkout is on ${i.text.from}; pull ${i.base} and run sync again.`);
+    throw new UserError(
+      `${i.base} on ${i.target.owner}/${i.target.repo} is on ${remote.id} ${remote.version}, but this checkout is on ${i.text.from}; pull ${i.base} and run sync again.`,
+    );
   }
   const pr = pulls.find((p) => p.merged && parseMarker(p.body)?.to === remote.version) ?? pulls.find((p) => p.merged);
   const note = `${i.base} on ${i.target.owner}/${i.target.repo} already has ${remote.id} ${remote.version}${pr ? ` (merged in #${pr.number})` : ''}; pull it to update this checkout.`;
-  return { action: 'already-merged', number: pr?.number ?? 0, url: pr?.url ?? '', branch: pr?.headRef ?? syncBranch(i.base), draft: false, notes: [note] };
+  return {
+    action: 'already-merged',
+    number: pr?.number ?? 0,
+    url: pr?.url ?? '',
+    branch: pr?.headRef ?? syncBranch(i.base),
+    draft: false,
+    notes: [note],
+  };
 }
 
 // The template id and version recorded in the project's state file at `ref` (the project may sit in a subfolder).
@@ -107,8 +133,12 @@ async function remoteTemplate(dir: string, ref: string): Promise<{ id: string; v
   const shown = await runGit(dir, ['show', `${ref}:${prefix}${STATE_PATH}`], { okCodes: [0, 128] });
   if (shown.code !== 0) return undefined;
   try {
-    const template = (JSON.parse(shown.stdout.toString('utf8')) as { template?: { id?: unknown; version?: unknown } }).template;
-    const valid = typeof template?.id === 'string' && typeof template.version === 'string' && /^\d+\.\d+\.\d+/.test(template.version);
+    const template = (JSON.parse(shown.stdout.toString('utf8')) as { template?: { id?: unknown; version?: unknown } })
+      .template;
+    const valid =
+      typeof template?.id === 'string' &&
+      typeof template.version === 'string' &&
+      /^\d+\.\d+\.\d+/.test(template.version);
     return valid ? { id: template.id as string, version: template.version as string } : undefined;
   } catch {
     return undefined; // not ours to judge here: the merge already validated the local state file
@@ -120,9 +150,18 @@ async function remoteTemplate(dir: string, ref: string): Promise<{ id: string; v
  * one: every other open create-detml PR into this base is closed with a comment pointing to the current one.
  */
 async function closeRenamed(i: UpsertInput, result: PrOutcome, current: readonly string[]): Promise<PrOutcome> {
-  const stale = (await i.gh.listOpenPulls(i.base)).filter((p) => p.number !== result.number && !current.includes(p.headRef) && p.headRef.startsWith('detml/sync/') && parseMarker(p.body));
+  const stale = (await i.gh.listOpenPulls(i.base)).filter(
+    (p) =>
+      p.number !== result.number &&
+      !current.includes(p.headRef) &&
+      p.headRef.startsWith('detml/sync/') &&
+      parseMarker(p.body),
+  );
   for (const old of stale) {
-    await i.gh.createComment(old.number, `create-detml now proposes template updates for \`${i.base}\` in #${result.number} (${result.url}); this pull request is from \`${old.headRef}\`, the sync branch of the base's former name, so it is closed. Its branch is left untouched.`);
+    await i.gh.createComment(
+      old.number,
+      `create-detml now proposes template updates for \`${i.base}\` in #${result.number} (${result.url}); this pull request is from \`${old.headRef}\`, the sync branch of the base's former name, so it is closed. Its branch is left untouched.`,
+    );
     await i.gh.closePull(old.number);
   }
   return stale.length ? { ...result, closed: stale.map((p) => p.number) } : result;
@@ -131,10 +170,17 @@ async function closeRenamed(i: UpsertInput, result: PrOutcome, current: readonly
 // A remote branch may be overwritten when it is absent, is an untouched create-detml commit, or is already merged into base.
 async function ours(i: UpsertInput, branch: string, tip: string | undefined): Promise<boolean> {
   if (!tip) return true;
-  return (await isToolCommit(i.dir, remoteRef(branch))) || (await isAncestor(i.dir, remoteRef(branch), remoteRef(i.base)));
+  return (
+    (await isToolCommit(i.dir, remoteRef(branch))) || (await isAncestor(i.dir, remoteRef(branch), remoteRef(i.base)))
+  );
 }
 
-async function deliver(i: UpsertInput, branch: string, tip: string | undefined, open: PullSummary | undefined): Promise<PrOutcome> {
+async function deliver(
+  i: UpsertInput,
+  branch: string,
+  tip: string | undefined,
+  open: PullSummary | undefined,
+): Promise<PrOutcome> {
   let head = i.commit;
   if (tip && (await sameCommitContent(i.dir, remoteRef(branch), i.commit))) head = tip;
   else {
@@ -142,7 +188,9 @@ async function deliver(i: UpsertInput, branch: string, tip: string | undefined, 
     await pushBranch(i.dir, i.target.remoteUrl, i.token, i.commit, branch, tip);
   }
   const title = prTitle(i.text);
-  const reportUrl = i.reportPath && `${serverUrl(i.target.apiUrl)}/${i.target.owner}/${i.target.repo}/blob/${head}/${i.reportPath.split('/').map(encodeURIComponent).join('/')}`;
+  const reportUrl =
+    i.reportPath &&
+    `${serverUrl(i.target.apiUrl)}/${i.target.owner}/${i.target.repo}/blob/${head}/${i.reportPath.split('/').map(encodeURIComponent).join('/')}`;
   const body = prBody({ ...i.text, head, branch, base: i.base, reportUrl });
   let pr = open;
   let action: PrAction = 'updated';
@@ -150,14 +198,19 @@ async function deliver(i: UpsertInput, branch: string, tip: string | undefined, 
     const created = await i.gh.createPull({ head: branch, base: i.base, title, body, draft: i.conflicts });
     // 'exists': an earlier attempt opened it but the response was lost; find it and update it instead.
     pr = created === 'exists' ? (await i.gh.listPulls(branch)).find((p) => p.state === 'open') : created;
-    if (!pr) throw new UserError(`GitHub says a pull request from ${branch} exists but lists none open; run sync again.`);
+    if (!pr)
+      throw new UserError(`GitHub says a pull request from ${branch} exists but lists none open; run sync again.`);
     action = created === 'exists' ? 'updated' : 'created';
   }
-  if (action === 'updated' && (pr.title !== title || pr.body !== body)) pr = await i.gh.updatePull(pr.number, { title, body });
+  if (action === 'updated' && (pr.title !== title || pr.body !== body))
+    pr = await i.gh.updatePull(pr.number, { title, body });
   else if (action === 'updated' && head === tip) action = 'unchanged';
   await syncLabels(i, pr);
   const notes: string[] = [];
-  if (i.conflicts && !pr.draft) notes.push(`#${pr.number} has conflicts but is not a draft (GitHub's REST API cannot convert it); it is labelled "${CONFLICTS.name}".`);
+  if (i.conflicts && !pr.draft)
+    notes.push(
+      `#${pr.number} has conflicts but is not a draft (GitHub's REST API cannot convert it); it is labelled "${CONFLICTS.name}".`,
+    );
   if (!i.conflicts && pr.draft) notes.push(`#${pr.number} no longer has conflicts: mark it ready for review.`);
   return outcome(action, pr, notes);
 }
@@ -166,7 +219,11 @@ async function syncLabels(i: UpsertInput, pr: PullSummary): Promise<void> {
   const wanted = i.conflicts ? [LABEL, CONFLICTS] : [LABEL];
   const missing = wanted.filter((l) => !pr.labels.includes(l.name));
   for (const label of missing) await i.gh.ensureLabel(label.name, label.color, label.description);
-  if (missing.length) await i.gh.addLabels(pr.number, missing.map((l) => l.name));
+  if (missing.length)
+    await i.gh.addLabels(
+      pr.number,
+      missing.map((l) => l.name),
+    );
   if (!i.conflicts && pr.labels.includes(CONFLICTS.name)) await i.gh.removeLabel(pr.number, CONFLICTS.name);
 }
 

@@ -42,11 +42,17 @@ export async function runPullRequestSync(options: PullRequestSyncOptions): Promi
   const gh = await connectGitHub({ ...target, token, retry: options.retry });
   const base = options.base ?? (await gh.getRepo()).defaultBranch;
   if (sync.base !== base) {
-    throw new UserError(`sync merged the template into your checked-out branch ${sync.base}, but the pull request would target ${base}. Check out ${base} or pass --base ${sync.base}.`);
+    throw new UserError(
+      `sync merged the template into your checked-out branch ${sync.base}, but the pull request would target ${base}. Check out ${base} or pass --base ${sync.base}.`,
+    );
   }
 
   // 3. Push and upsert the PR.
-  const { commit, text, reportPath } = await prepareProposal(options.cwd, { ...sync, commit: sync.commit, branch: sync.branch }, changelog(sync, next));
+  const { commit, text, reportPath } = await prepareProposal(
+    options.cwd,
+    { ...sync, commit: sync.commit, branch: sync.branch },
+    changelog(sync, next),
+  );
   const parent = (await runGit(options.cwd, ['rev-parse', `${commit}^`])).stdout.toString('utf8').trim();
   progress(`Proposing the update on ${target.owner}/${target.repo} (base ${base})`);
   const pullRequest = await upsertSyncPr({

@@ -34,8 +34,19 @@ export function gitAuthEnv(token: string, url: string, env: NodeJS.ProcessEnv = 
 }
 
 /** The tips of the given branches on the remote (branch -> commit); absent branches are left out. */
-export async function lsRemote(dir: string, url: string, token: string, branches: readonly string[]): Promise<Map<string, string>> {
-  const out = await gitRemote(dir, url, token, ['ls-remote', '--heads', url, ...branches.map((b) => `refs/heads/${b}`)], 'read branches of');
+export async function lsRemote(
+  dir: string,
+  url: string,
+  token: string,
+  branches: readonly string[],
+): Promise<Map<string, string>> {
+  const out = await gitRemote(
+    dir,
+    url,
+    token,
+    ['ls-remote', '--heads', url, ...branches.map((b) => `refs/heads/${b}`)],
+    'read branches of',
+  );
   const tips = new Map<string, string>();
   for (const line of out.split('\n').filter(Boolean)) {
     const [sha, ref] = line.split('\t') as [string, string];
@@ -45,19 +56,43 @@ export async function lsRemote(dir: string, url: string, token: string, branches
 }
 
 /** Fetches remote branches into `refs/detml/remote/<branch>`, so their commits can be inspected locally. */
-export async function fetchBranches(dir: string, url: string, token: string, branches: readonly string[]): Promise<void> {
+export async function fetchBranches(
+  dir: string,
+  url: string,
+  token: string,
+  branches: readonly string[],
+): Promise<void> {
   if (branches.length === 0) return;
   const specs = branches.map((b) => `+refs/heads/${b}:${remoteRef(b)}`);
-  await gitRemote(dir, url, token, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', url, ...specs], 'fetch from');
+  await gitRemote(
+    dir,
+    url,
+    token,
+    ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', url, ...specs],
+    'fetch from',
+  );
 }
 
 /**
  * Pushes `commit` to `branch` only if the remote branch is still at `expected` (absent when undefined), with
  * `--force-with-lease`, so a commit someone pushed meanwhile is never overwritten.
  */
-export async function pushBranch(dir: string, url: string, token: string, commit: string, branch: string, expected: string | undefined): Promise<void> {
+export async function pushBranch(
+  dir: string,
+  url: string,
+  token: string,
+  commit: string,
+  branch: string,
+  expected: string | undefined,
+): Promise<void> {
   const lease = `--force-with-lease=refs/heads/${branch}:${expected ?? ''}`;
-  await gitRemote(dir, url, token, ['push', '--porcelain', '--no-verify', lease, url, `${commit}:refs/heads/${branch}`], `push ${branch} to`);
+  await gitRemote(
+    dir,
+    url,
+    token,
+    ['push', '--porcelain', '--no-verify', lease, url, `${commit}:refs/heads/${branch}`],
+    `push ${branch} to`,
+  );
 }
 
 /** True when `ancestor` is reachable from `commit`. */
@@ -76,7 +111,11 @@ async function gitRemote(dir: string, url: string, token: string, args: string[]
   } else if (/Authentication failed|could not read Username|terminal prompts disabled|\b40[13]\b/.test(output)) {
     message = `git could not ${what} ${url}: the token was refused. It needs contents: write on the repository.`;
   } else {
-    const line = output.split('\n').map((l) => l.trim()).find((l) => /^(fatal|error|remote|!)/.test(l)) ?? `exit ${result.code}`;
+    const line =
+      output
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => /^(fatal|error|remote|!)/.test(l)) ?? `exit ${result.code}`;
     message = `Could not ${what} ${url}: ${line}`;
   }
   throw new UserError(redact(message, [token]));

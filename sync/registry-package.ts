@@ -15,8 +15,12 @@ export interface RegistryDist {
 
 /** Asks the registry which version an exact version or dist-tag names, and that tarball's integrity (`npm view`). */
 export async function registryDist(spec: string): Promise<RegistryDist> {
-  if (!isExactVersion(spec) && !isDistTag(spec)) throw new UserError(`"${spec}" is neither an exact version nor a dist-tag of ${GENERATOR_NAME}.`, 2);
-  const out = await npm(['view', `${GENERATOR_NAME}@${spec}`, 'version', 'dist.integrity', '--json'], `look up ${GENERATOR_NAME}@${spec}`);
+  if (!isExactVersion(spec) && !isDistTag(spec))
+    throw new UserError(`"${spec}" is neither an exact version nor a dist-tag of ${GENERATOR_NAME}.`, 2);
+  const out = await npm(
+    ['view', `${GENERATOR_NAME}@${spec}`, 'version', 'dist.integrity', '--json'],
+    `look up ${GENERATOR_NAME}@${spec}`,
+  );
   let info: { version?: unknown; 'dist.integrity'?: unknown } = {};
   try {
     info = JSON.parse(out || '{}') as typeof info;
@@ -26,7 +30,8 @@ export async function registryDist(spec: string): Promise<RegistryDist> {
   if (!isExactVersion(info.version) || !isSha512Integrity(info['dist.integrity'])) {
     throw new UserError(`The npm registry has no ${GENERATOR_NAME}@${spec} with a sha512 integrity.`);
   }
-  if (isExactVersion(spec) && info.version !== spec) throw new UserError(`The npm registry answered ${GENERATOR_NAME}@${info.version} for ${spec}.`);
+  if (isExactVersion(spec) && info.version !== spec)
+    throw new UserError(`The npm registry answered ${GENERATOR_NAME}@${info.version} for ${spec}.`);
   return { version: info.version, integrity: info['dist.integrity'] };
 }
 
@@ -35,7 +40,11 @@ export async function downloadTarball(version: string): Promise<Buffer> {
   if (!isExactVersion(version)) throw new UserError(`"${version}" is not an exact version of ${GENERATOR_NAME}.`, 2);
   const scratch = mkdtempSync(join(cacheDir(), '.download-'));
   try {
-    const out = await npm(['pack', `${GENERATOR_NAME}@${version}`, '--ignore-scripts', '--pack-destination', scratch, '--json'], `download ${GENERATOR_NAME}@${version}`, scratch);
+    const out = await npm(
+      ['pack', `${GENERATOR_NAME}@${version}`, '--ignore-scripts', '--pack-destination', scratch, '--json'],
+      `download ${GENERATOR_NAME}@${version}`,
+      scratch,
+    );
     const [info] = JSON.parse(out) as { filename?: string }[];
     return readFileSync(join(scratch, String(info?.filename)));
   } finally {
@@ -51,6 +60,8 @@ async function npm(args: string[], what: string, cwd = cacheDir()): Promise<stri
     return (await execa('npm', [...args, '--silent'], { cwd, env: { npm_config_ignore_scripts: 'true' } })).stdout;
   } catch (error) {
     const reason = (error as { shortMessage?: string }).shortMessage ?? (error as Error).message;
-    throw new UserError(`Cannot ${what} from the npm registry (${reason.split('\n')[0]}). Check your network or registry settings, or pass --template-root.`);
+    throw new UserError(
+      `Cannot ${what} from the npm registry (${reason.split('\n')[0]}). Check your network or registry settings, or pass --template-root.`,
+    );
   }
 }

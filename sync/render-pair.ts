@@ -21,8 +21,16 @@ export interface RenderPair {
  * answers after the migrations between the two versions, the `--set` changes and the defaults of questions added
  * since, with `generatorVersion` (the create-detml version the new state records).
  */
-export function renderPair(state: DetmlState, old: ResolvedTemplate, next: ResolvedTemplate, set: RawAnswers, generatorVersion: string): RenderPair {
-  const oldAnswers = withContext('the recorded answers no longer fit the recorded template', () => resolveAnswers(old.manifest, state.answers));
+export function renderPair(
+  state: DetmlState,
+  old: ResolvedTemplate,
+  next: ResolvedTemplate,
+  set: RawAnswers,
+  generatorVersion: string,
+): RenderPair {
+  const oldAnswers = withContext('the recorded answers no longer fit the recorded template', () =>
+    resolveAnswers(old.manifest, state.answers),
+  );
   const migrations = migrationsBetween(next.manifest.migrations, old.manifest.version, next.manifest.version);
   const migrated = migrateAnswers(oldAnswers, migrations);
   const known = new Set(next.manifest.questions.map((q) => q.name));
@@ -33,7 +41,8 @@ export function renderPair(state: DetmlState, old: ResolvedTemplate, next: Resol
     else notes.push(`answer "${key}" is no longer used by ${next.manifest.id}@${next.manifest.version}`);
   }
   for (const q of next.manifest.questions) {
-    if (!(q.name in raw) && !(q.name in set)) notes.push(`new question "${q.name}" answered with its default ${JSON.stringify(q.default)}`);
+    if (!(q.name in raw) && !(q.name in set))
+      notes.push(`new question "${q.name}" answered with its default ${JSON.stringify(q.default)}`);
   }
   // A changed image never keeps the recorded image's digest (src/pins/answer-digests.ts).
   const nextAnswers = resolveAnswers(next.manifest, { ...raw, ...pairImageDigestsFromTable(next.manifest, set, raw) });

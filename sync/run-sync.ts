@@ -68,7 +68,13 @@ export async function syncWithTarget(options: SyncOptions): Promise<{ result: Sy
   //    journal: remove the one, finish that run from the other, and report it.
   removeStaleScratch();
   const finished = (await finishInterrupted(options.cwd, options.mode === 'local')) as SyncResult | undefined;
-  if (finished) return { result: { ...finished, notes: [...finished.notes, 'finished a sync --local that was interrupted; review and commit it'] } };
+  if (finished)
+    return {
+      result: {
+        ...finished,
+        notes: [...finished.notes, 'finished a sync --local that was interrupted; review and commit it'],
+      },
+    };
 
   // 1. Preconditions: each failure is one line, and nothing has been changed yet.
   const repo = await checkRepository(options.cwd);
@@ -77,12 +83,20 @@ export async function syncWithTarget(options: SyncOptions): Promise<{ result: Sy
   const old = await resolveRecordedTemplate(id, state.template.version, state.generator, source);
   const next = await resolveTargetTemplate(id, options.to, source);
   if (compareSemver(next.manifest.version, old.manifest.version) < 0) {
-    throw new UserError(`Cannot downgrade ${id} from ${old.manifest.version} to ${next.manifest.version}; sync only moves forward.`);
+    throw new UserError(
+      `Cannot downgrade ${id} from ${old.manifest.version} to ${next.manifest.version}; sync only moves forward.`,
+    );
   }
 
   // 2. Render both versions; same version and same answers means there is nothing to do.
   const pair = renderPair(state, old, next, options.set ?? {}, next.generatorVersion);
-  const summary = { template: id, from: old.manifest.version, to: next.manifest.version, mode: options.mode, notes: pair.notes };
+  const summary = {
+    template: id,
+    from: old.manifest.version,
+    to: next.manifest.version,
+    mode: options.mode,
+    notes: pair.notes,
+  };
   if (old.manifest.version === next.manifest.version && isDeepStrictEqual(pair.nextAnswers, state.answers)) {
     return { result: { ...summary, status: 'up-to-date', plan: [] }, next };
   }
@@ -100,7 +114,13 @@ export async function syncWithTarget(options: SyncOptions): Promise<{ result: Sy
     pair.next,
     (path) => ownershipOf(path, next.manifest),
   );
-  const root = resolve(options.cwd, ...repo.prefix.split('/').filter(Boolean).map(() => '..'));
+  const root = resolve(
+    options.cwd,
+    ...repo.prefix
+      .split('/')
+      .filter(Boolean)
+      .map(() => '..'),
+  );
   const scratch = createScratch();
   try {
     // Every object-level git call runs at the repository's top: git prints some paths relative to the folder it
@@ -142,7 +162,11 @@ export async function syncWithTarget(options: SyncOptions): Promise<{ result: Sy
       if (!repo.branch) throw new UserError('HEAD is detached; check out the branch to update, then run sync again.');
       // The trailer goes in now, so the commit is made once (a rerun recognises its own commit by it).
       const message = `detml: update ${id} template ${old.manifest.version} -> ${next.manifest.version}\n${syncTrailer(merged.tree)}`;
-      Object.assign(result, { base: repo.branch }, await commitToBranch(options.cwd, merged.tree, repo.head, repo.branch, message));
+      Object.assign(
+        result,
+        { base: repo.branch },
+        await commitToBranch(options.cwd, merged.tree, repo.head, repo.branch, message),
+      );
     }
     return { result, next };
   } finally {
@@ -154,8 +178,15 @@ export async function syncWithTarget(options: SyncOptions): Promise<{ result: Sy
 // .git/objects stays exactly as it was; the other modes write into the repository (a commit or the index needs them).
 async function objectStore(dir: string, mode: SyncMode, scratch: string): Promise<ObjectStore> {
   if (mode !== 'dry-run') return { dir, env: {}, scratch };
-  const objects = resolve(dir, (await runGit(dir, ['rev-parse', '--git-path', 'objects'])).stdout.toString('utf8').trim());
+  const objects = resolve(
+    dir,
+    (await runGit(dir, ['rev-parse', '--git-path', 'objects'])).stdout.toString('utf8').trim(),
+  );
   // git reads this variable as a ':'-separated list, with C-style quoting for a path that contains one.
   const alternate = objects.includes(':') || objects.startsWith('"') ? JSON.stringify(objects) : objects;
-  return { dir, scratch, env: { GIT_OBJECT_DIRECTORY: join(scratch, 'objects'), GIT_ALTERNATE_OBJECT_DIRECTORIES: alternate } };
+  return {
+    dir,
+    scratch,
+    env: { GIT_OBJECT_DIRECTORY: join(scratch, 'objects'), GIT_ALTERNATE_OBJECT_DIRECTORIES: alternate },
+  };
 }

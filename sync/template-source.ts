@@ -5,7 +5,14 @@ import { isDistTag, isExactVersion } from '../src/state/package-identity.ts';
 import { loadManifest } from '../src/templates/manifest.ts';
 import { builtinDir, resolveTemplate, type ResolvedTemplate, type TemplateSource } from '../src/templates/registry.ts';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../src/version.ts';
-import { extractPackage, indexedIntegrity, indexIntegrity, integrityOf, readCachedTarball, storeTarball } from './package-cache.ts';
+import {
+  extractPackage,
+  indexedIntegrity,
+  indexIntegrity,
+  integrityOf,
+  readCachedTarball,
+  storeTarball,
+} from './package-cache.ts';
 import { downloadTarball, registryDist } from './registry-package.ts';
 
 /** A published create-detml package: its exact version and the SRI sha512 of the tarball it came from. */
@@ -33,13 +40,17 @@ export async function resolveRecordedTemplate(
 ): Promise<SourcedTemplate> {
   if (source.templateRoot) return resolveTemplate(id, source, version);
   const shipped = join(builtinDir(), id);
-  if (existsSync(join(shipped, 'template.json')) && loadManifest(shipped).version === version) return resolveTemplate(id, {}, version);
+  if (existsSync(join(shipped, 'template.json')) && loadManifest(shipped).version === version)
+    return resolveTemplate(id, {}, version);
   const pkg = await publishedPackage(generator.version, generator.integrity);
   const dir = join(pkg.dir, 'templates', id);
-  if (!existsSync(join(dir, 'template.json'))) throw new UserError(`${GENERATOR_NAME}@${generator.version} has no template "${id}".`);
+  if (!existsSync(join(dir, 'template.json')))
+    throw new UserError(`${GENERATOR_NAME}@${generator.version} has no template "${id}".`);
   const manifest = loadManifest(dir);
   if (manifest.version !== version) {
-    throw new UserError(`${GENERATOR_NAME}@${generator.version} ships ${id}@${manifest.version}, not ${version} as the state file says; pass --template-root with ${id}@${version}.`);
+    throw new UserError(
+      `${GENERATOR_NAME}@${generator.version} ships ${id}@${manifest.version}, not ${version} as the state file says; pass --template-root with ${id}@${version}.`,
+    );
   }
   return { dir, manifest, generator: pkg.identity };
 }
@@ -51,15 +62,25 @@ export type TargetTemplate = SourcedTemplate & { generatorVersion: string };
  * Finds the version to sync to: from the template root, from a published create-detml (`--templates-from latest`,
  * how the generated sync workflow runs a pinned tool against the newest templates), or from this package.
  */
-export async function resolveTargetTemplate(id: string, to: string | undefined, source: TemplateSource): Promise<TargetTemplate> {
-  if (source.templateRoot || !source.templatesFrom) return { ...resolveTemplate(id, source, to), generatorVersion: GENERATOR_VERSION };
+export async function resolveTargetTemplate(
+  id: string,
+  to: string | undefined,
+  source: TemplateSource,
+): Promise<TargetTemplate> {
+  if (source.templateRoot || !source.templatesFrom)
+    return { ...resolveTemplate(id, source, to), generatorVersion: GENERATOR_VERSION };
   const spec = source.templatesFrom;
-  if (!isExactVersion(spec) && !isDistTag(spec)) throw new UserError(`--templates-from takes an exact version (1.2.3) or a dist-tag (latest), got "${spec}".`, 2);
-  const pkg = isExactVersion(spec) ? await publishedPackage(spec) : await publishedPackage(...(await resolveTag(spec)), true);
+  if (!isExactVersion(spec) && !isDistTag(spec))
+    throw new UserError(`--templates-from takes an exact version (1.2.3) or a dist-tag (latest), got "${spec}".`, 2);
+  const pkg = isExactVersion(spec)
+    ? await publishedPackage(spec)
+    : await publishedPackage(...(await resolveTag(spec)), true);
   const dir = join(pkg.dir, 'templates', id);
-  if (!existsSync(join(dir, 'template.json'))) throw new UserError(`${GENERATOR_NAME}@${spec} has no template "${id}".`);
+  if (!existsSync(join(dir, 'template.json')))
+    throw new UserError(`${GENERATOR_NAME}@${spec} has no template "${id}".`);
   const manifest = loadManifest(dir);
-  if (to && manifest.version !== to) throw new UserError(`${GENERATOR_NAME}@${spec} ships ${id}@${manifest.version}, not ${to}.`);
+  if (to && manifest.version !== to)
+    throw new UserError(`${GENERATOR_NAME}@${spec} ships ${id}@${manifest.version}, not ${to}.`);
   // The project then pins (and its state records) the package its templates came from, so the next sync finds
   // this template version in that package's tarball.
   return { dir, manifest, generator: pkg.identity, generatorVersion: pkg.identity.version };
@@ -84,11 +105,18 @@ function resolveTag(tag: string): Promise<[string, string]> {
 }
 
 const packages = new Map<string, Promise<{ dir: string; identity: PackageIdentity }>>();
-function publishedPackage(version: string, expected?: string, registrySaid = false): Promise<{ dir: string; identity: PackageIdentity }> {
+function publishedPackage(
+  version: string,
+  expected?: string,
+  registrySaid = false,
+): Promise<{ dir: string; identity: PackageIdentity }> {
   const key = `${version} ${expected ?? ''}`;
   let pending = packages.get(key);
   if (!pending) {
-    pending = verifiedTarball(version, expected, registrySaid).then(async (bytes) => ({ dir: await extractPackage(bytes, version), identity: { version, integrity: integrityOf(bytes) } }));
+    pending = verifiedTarball(version, expected, registrySaid).then(async (bytes) => ({
+      dir: await extractPackage(bytes, version),
+      identity: { version, integrity: integrityOf(bytes) },
+    }));
     packages.set(key, pending);
     pending.catch(() => packages.delete(key));
   }
@@ -99,11 +127,15 @@ function publishedPackage(version: string, expected?: string, registrySaid = fal
 // for a dist-tag when `registrySaid`) and the registry: from DETML_TARBALL_DIR, from the cache when an entry still
 // hashes to the integrity we trust, or downloaded with scripts disabled and stored under its integrity.
 async function verifiedTarball(version: string, expected: string | undefined, registrySaid: boolean): Promise<Buffer> {
-  if (!isExactVersion(version)) throw new UserError(`"${version}" is not an exact version of ${GENERATOR_NAME}; refusing to fetch it.`);
+  if (!isExactVersion(version))
+    throw new UserError(`"${version}" is not an exact version of ${GENERATOR_NAME}; refusing to fetch it.`);
   const mismatch = (what: string, actual: string) =>
-    new UserError(`${what} ${GENERATOR_NAME}@${version} (${actual.slice(0, 22)}…) is not the one this project was created with (${expected?.slice(0, 22)}…); refusing to render from it.`);
+    new UserError(
+      `${what} ${GENERATOR_NAME}@${version} (${actual.slice(0, 22)}…) is not the one this project was created with (${expected?.slice(0, 22)}…); refusing to render from it.`,
+    );
   // DETML_TARBALL_DIR holds create-detml-<version>.tgz files the operator put there, for offline use and tests.
-  const local = process.env.DETML_TARBALL_DIR && join(process.env.DETML_TARBALL_DIR, `${GENERATOR_NAME}-${version}.tgz`);
+  const local =
+    process.env.DETML_TARBALL_DIR && join(process.env.DETML_TARBALL_DIR, `${GENERATOR_NAME}-${version}.tgz`);
   if (local && existsSync(local)) {
     const bytes = readFileSync(local);
     if (expected && integrityOf(bytes) !== expected) throw mismatch('The local tarball of', integrityOf(bytes));
@@ -116,7 +148,9 @@ async function verifiedTarball(version: string, expected: string | undefined, re
   if (expected && dist.integrity !== expected) throw mismatch("The registry's", dist.integrity);
   const bytes = readCachedTarball(dist.integrity) ?? (await downloadTarball(version));
   if (integrityOf(bytes) !== dist.integrity) {
-    throw new UserError(`The downloaded ${GENERATOR_NAME}@${version} does not match the registry's dist.integrity; refusing to use it.`);
+    throw new UserError(
+      `The downloaded ${GENERATOR_NAME}@${version} does not match the registry's dist.integrity; refusing to use it.`,
+    );
   }
   storeTarball(bytes);
   indexIntegrity(version, dist.integrity);

@@ -3,7 +3,17 @@ import { runGit } from '../src/git.ts';
 import type { Ownership } from '../src/templates/manifest.ts';
 import { compareBytes, type RenderedTree } from '../src/templates/render.ts';
 import { blobId, inUserEol, looksBinary, relabelMarkers } from './bytes.ts';
-import { commitTree, listTree, readBlobs, storeOf, writeBlobs, writeTree, type Entry, type Listing, type ObjectStore } from './git-objects.ts';
+import {
+  commitTree,
+  listTree,
+  readBlobs,
+  storeOf,
+  writeBlobs,
+  writeTree,
+  type Entry,
+  type Listing,
+  type ObjectStore,
+} from './git-objects.ts';
 import { mergeTrees, type Stage } from './merge-trees.ts';
 import { applyPolicy, type PlanEntry } from './policy.ts';
 
@@ -45,7 +55,9 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
   const { store, prefix } = input;
   const moves = new Map([...input.moves].map(([from, to]) => [prefix + from, prefix + to]));
   const oldPath = (path: string) => prefix + (input.moves.get(path) ?? path);
-  const templatePaths = [...new Set([...input.old.map((f) => oldPath(f.path)), ...input.next.map((f) => prefix + f.path)])];
+  const templatePaths = [
+    ...new Set([...input.old.map((f) => oldPath(f.path)), ...input.next.map((f) => prefix + f.path)]),
+  ];
 
   // 1. The user's side at the template's paths (after the migrations' moves), read before any blob is written so
   //    the renders can follow the user's line endings.
@@ -54,10 +66,21 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
   const yoursAtTemplate = await listTree(store, yoursTree, templatePaths);
   const renderIds = new Set([...input.old, ...input.next].map((f) => blobId(f.contents)));
   const edited = [...yoursAtTemplate.values()].filter((e) => e.mode !== GITLINK && !renderIds.has(e.oid));
-  const yoursBlobs = await readBlobs(store, edited.map((e) => e.oid));
+  const yoursBlobs = await readBlobs(
+    store,
+    edited.map((e) => e.oid),
+  );
   const yoursBytes = (path: string) => yoursBlobs.get(yoursAtTemplate.get(path)?.oid ?? '');
-  const old = input.old.map((f) => ({ ...f, path: oldPath(f.path), contents: inUserEol(f.contents, yoursBytes(oldPath(f.path))) }));
-  const next = input.next.map((f) => ({ ...f, path: prefix + f.path, contents: inUserEol(f.contents, yoursBytes(prefix + f.path)) }));
+  const old = input.old.map((f) => ({
+    ...f,
+    path: oldPath(f.path),
+    contents: inUserEol(f.contents, yoursBytes(oldPath(f.path))),
+  }));
+  const next = input.next.map((f) => ({
+    ...f,
+    path: prefix + f.path,
+    contents: inUserEol(f.contents, yoursBytes(prefix + f.path)),
+  }));
 
   // One fast-import for every blob we know up front: both renders and the extra files.
   const all = [...old, ...next];
@@ -73,15 +96,27 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
   // 2. Trees and a synthetic history: O (old render) is the merge base of U (yours) and N (new render).
   const [oldTree, nextTree] = await Promise.all([writeTree(store, oldEntries), writeTree(store, nextEntries)]);
   const o = await commitTree(store, oldTree, [], 'old render', 'synthetic');
-  const [u, n] = await Promise.all([commitTree(store, yoursTree, [o], 'yours', 'synthetic'), commitTree(store, nextTree, [o], 'new render', 'synthetic')]);
+  const [u, n] = await Promise.all([
+    commitTree(store, yoursTree, [o], 'yours', 'synthetic'),
+    commitTree(store, nextTree, [o], 'new render', 'synthetic'),
+  ]);
 
   // 3. git's merge, and the template's own renames for the plan's explanations.
   const [merge, renames] = await Promise.all([mergeTrees(store, u, n), templateRenames(store, oldTree, nextTree)]);
   const paths = [...new Set([...templatePaths, ...merge.conflicts.keys()])];
   const extraPaths = paths.filter((p) => !yoursAtTemplate.has(p) && merge.conflicts.has(p));
-  const [yoursExtra, merged] = await Promise.all([listTree(store, yoursTree, extraPaths), listTree(store, merge.tree, paths)]);
+  const [yoursExtra, merged] = await Promise.all([
+    listTree(store, yoursTree, extraPaths),
+    listTree(store, merge.tree, paths),
+  ]);
   const yours = new Map([...yoursAtTemplate, ...yoursExtra]);
-  const stageBlobs = await readBlobs(store, [...merge.conflicts.values()].flat().filter((s) => s.mode !== GITLINK && !binary.has(s.oid)).map((s) => s.oid));
+  const stageBlobs = await readBlobs(
+    store,
+    [...merge.conflicts.values()]
+      .flat()
+      .filter((s) => s.mode !== GITLINK && !binary.has(s.oid))
+      .map((s) => s.oid),
+  );
   for (const [oid, data] of stageBlobs) if (looksBinary(data)) binary.add(oid);
 
   // 4. Ownership policy over git's result.
@@ -99,7 +134,11 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
 
   // 5. The final tree: git's merge, the policy's overrides, readable conflict labels, the extra files.
   const overrides = new Map(decision.overrides);
-  const labels = new Map([[u, input.labels.yours], [n, input.labels.next], [o, input.labels.old]]);
+  const labels = new Map([
+    [u, input.labels.yours],
+    [n, input.labels.next],
+    [o, input.labels.old],
+  ]);
   await relabelConflicts(store, merged, decision.conflicts, overrides, labels);
   extra.forEach(([path], i) => overrides.set(prefix + path, { mode: '100644', oid: oids[all.length + i]! }));
   const tree = await writeTree(store, overrides, merge.tree);
@@ -110,14 +149,20 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
 }
 
 // A migration's move carries the user's file to its new path; a path the user already uses there is never replaced.
-async function moveEntries(store: ObjectStore, headTree: string, moves: ReadonlyMap<string, string>): Promise<Map<string, Entry | null>> {
+async function moveEntries(
+  store: ObjectStore,
+  headTree: string,
+  moves: ReadonlyMap<string, string>,
+): Promise<Map<string, Entry | null>> {
   const current = await listTree(store, headTree, [...moves.keys(), ...moves.values()]);
   const out = new Map<string, Entry | null>();
   for (const [from, to] of moves) {
     const entry = current.get(from);
     if (!entry) continue;
     if (current.has(to) && !moves.has(to)) {
-      throw new UserError(`The template moves ${from} to ${to}, but ${to} already exists in your project; rename or remove one of them, commit, then run sync again. Nothing was changed.`);
+      throw new UserError(
+        `The template moves ${from} to ${to}, but ${to} already exists in your project; rename or remove one of them, commit, then run sync again. Nothing was changed.`,
+      );
     }
     out.set(from, out.get(from) ?? null);
     out.set(to, entry);
@@ -126,25 +171,49 @@ async function moveEntries(store: ObjectStore, headTree: string, moves: Readonly
 }
 
 // The migrations' moves happen before the merge, so the policy never sees them: the plan says so itself.
-function movePlan(moves: ReadonlyMap<string, string>, moved: ReadonlyMap<string, Entry | null>, plan: readonly PlanEntry[]): PlanEntry[] {
+function movePlan(
+  moves: ReadonlyMap<string, string>,
+  moved: ReadonlyMap<string, Entry | null>,
+  plan: readonly PlanEntry[],
+): PlanEntry[] {
   const listed = new Set(plan.map((e) => e.path));
   const out: PlanEntry[] = [];
   for (const [from, to] of moves) {
     if (!moved.has(from) || !moved.get(to)) continue;
-    if (!listed.has(from)) out.push({ path: from, status: 'deleted', ownership: 'merged', reason: `moved to ${to} by a template migration` });
-    if (!listed.has(to)) out.push({ path: to, status: 'applied', ownership: 'merged', reason: `moved here from ${from} by a template migration` });
+    if (!listed.has(from))
+      out.push({
+        path: from,
+        status: 'deleted',
+        ownership: 'merged',
+        reason: `moved to ${to} by a template migration`,
+      });
+    if (!listed.has(to))
+      out.push({
+        path: to,
+        status: 'applied',
+        ownership: 'merged',
+        reason: `moved here from ${from} by a template migration`,
+      });
   }
   return out;
 }
 
 /** The template's renames between two trees (old path -> new path), from `diff-tree -M -z --name-status`. */
-export async function templateRenames(repo: ObjectStore | string, oldTree: string, nextTree: string): Promise<Map<string, string>> {
+export async function templateRenames(
+  repo: ObjectStore | string,
+  oldTree: string,
+  nextTree: string,
+): Promise<Map<string, string>> {
   const { dir, env } = storeOf(repo);
-  const fields = (await runGit(dir, ['diff-tree', '-r', '-M', '-z', '--name-status', oldTree, nextTree], { env })).stdout.toString('utf8').split('\0');
+  const fields = (
+    await runGit(dir, ['diff-tree', '-r', '-M', '-z', '--name-status', oldTree, nextTree], { env })
+  ).stdout
+    .toString('utf8')
+    .split('\0');
   const renames = new Map<string, string>();
   // Records are "status\0path\0", or "status\0from\0to\0" for renames and copies: walk them record by record so a
   // path that begins with R is never read as a status letter.
-  for (let i = 0; i < fields.length - 1; ) {
+  for (let i = 0; i < fields.length - 1;) {
     const status = fields[i] ?? '';
     const twoPaths = status.startsWith('R') || status.startsWith('C');
     if (status.startsWith('R')) renames.set(fields[i + 1]!, fields[i + 2]!);
@@ -161,8 +230,13 @@ async function relabelConflicts(
   overrides: Map<string, Entry | null>,
   labels: ReadonlyMap<string, string>,
 ): Promise<void> {
-  const paths = [...conflicts.keys()].filter((p) => merged.has(p) && merged.get(p)!.mode !== GITLINK && !overrides.has(p));
-  const blobs = await readBlobs(store, paths.map((p) => merged.get(p)!.oid));
+  const paths = [...conflicts.keys()].filter(
+    (p) => merged.has(p) && merged.get(p)!.mode !== GITLINK && !overrides.has(p),
+  );
+  const blobs = await readBlobs(
+    store,
+    paths.map((p) => merged.get(p)!.oid),
+  );
   const rewritten = paths.map((p) => relabelMarkers(blobs.get(merged.get(p)!.oid)!, labels));
   const oids = await writeBlobs(store, rewritten);
   paths.forEach((p, i) => overrides.set(p, { mode: merged.get(p)!.mode, oid: oids[i]! }));

@@ -30,7 +30,10 @@ export async function decideCollisions(options: CollisionOptions): Promise<Map<s
   const conflicter = new Conflicter(adapterFor(out, options.interactive) as never, {
     cwd: options.target,
     // Only y/n/a/d/x: the experimental reload/edit/ignore entries write a .yo-resolve file we do not read.
-    customizeActions: (actions) => actions.filter((a) => typeof a === 'object' && a !== null && 'key' in a && ['y', 'n', 'a', 'd', 'x'].includes(String(a.key))),
+    customizeActions: (actions) =>
+      actions.filter(
+        (a) => typeof a === 'object' && a !== null && 'key' in a && ['y', 'n', 'a', 'd', 'x'].includes(String(a.key)),
+      ),
   });
   for (const file of options.files) {
     const path = join(options.target, file.path);
@@ -43,9 +46,13 @@ export async function decideCollisions(options: CollisionOptions): Promise<Map<s
     }
     let status: string | undefined;
     try {
-      ({ conflicter: status } = await conflicter.checkForCollision({ path, contents: Buffer.from(file.contents) } as never));
+      ({ conflicter: status } = await conflicter.checkForCollision({
+        path,
+        contents: Buffer.from(file.contents),
+      } as never));
     } catch (error) {
-      if ((error as Error).message === 'Process aborted by user') throw new CancelledError('Aborted at a file collision; nothing was written.');
+      if ((error as Error).message === 'Process aborted by user')
+        throw new CancelledError('Aborted at a file collision; nothing was written.');
       throw error;
     }
     decisions.set(file.path, status === 'force' || status === 'create' ? 'write' : 'keep');
@@ -55,11 +62,23 @@ export async function decideCollisions(options: CollisionOptions): Promise<Map<s
 
 /** A yeoman adapter on our terminal: log lines to `out`, and yeoman's expand prompt as a one-key text prompt. */
 function adapterFor(out: NodeJS.WriteStream, interactive: boolean) {
-  const line = (label: string, style: Parameters<typeof styleText>[0]) => (path: string) => void out.write(`${paint(style, label, out)} ${path}\n`);
+  const line = (label: string, style: Parameters<typeof styleText>[0]) => (path: string) =>
+    void out.write(`${paint(style, label, out)} ${path}\n`);
   const log = Object.assign(() => log, {
     writeln: (text = '') => void out.write(`${text}\n`),
     write: (text = '') => void out.write(text),
-    colored: (parts: Colored[]) => void out.write(parts.map((p) => (p.color === 'added' ? paint('green', p.message, out) : p.color === 'removed' ? paint('red', p.message, out) : p.message)).join('')),
+    colored: (parts: Colored[]) =>
+      void out.write(
+        parts
+          .map((p) =>
+            p.color === 'added'
+              ? paint('green', p.message, out)
+              : p.color === 'removed'
+                ? paint('red', p.message, out)
+                : p.message,
+          )
+          .join(''),
+      ),
     conflict: line('conflict', 'red'),
     force: line('overwrite', 'yellow'),
     skip: line('keep', 'cyan'),

@@ -5,7 +5,9 @@ import { UserError } from '../errors.ts';
 export function requireGit(): void {
   const probe = spawnSync('git', ['--version'], { stdio: 'ignore' });
   if (probe.error) {
-    throw new UserError('git is not installed (or not on PATH), and create-detml makes an initial commit. Install git, or pass --no-git to create the project without a repository.');
+    throw new UserError(
+      'git is not installed (or not on PATH), and create-detml makes an initial commit. Install git, or pass --no-git to create the project without a repository.',
+    );
   }
 }
 
@@ -20,9 +22,19 @@ export async function commitInitialRender(dir: string, message: string): Promise
   } catch (error) {
     const text = String((error as Error)?.message ?? error);
     if (/No space left on device|ENOSPC|Disk quota exceeded/i.test(text)) {
-      throw new UserError('The disk is full: git could not write the initial commit. Free some space and retry (or pass --no-git); nothing was written.');
+      throw new UserError(
+        'The disk is full: git could not write the initial commit. Free some space and retry (or pass --no-git); nothing was written.',
+      );
     }
-    const reason = text.split('\n').find((l) => /^(fatal|error):/.test(l.trim()))?.trim() ?? text.split('\n')[0] ?? 'unknown error';
-    throw new UserError(`git could not make the initial commit (${reason.replaceAll(dir, '<project>')}). Fix git, or pass --no-git to skip it; nothing was written.`);
+    const reason =
+      text
+        .split('\n')
+        .find((l) => /^(fatal|error):/.test(l.trim()))
+        ?.trim() ??
+      text.split('\n')[0] ??
+      'unknown error';
+    throw new UserError(
+      `git could not make the initial commit (${reason.replaceAll(dir, '<project>')}). Fix git, or pass --no-git to skip it; nothing was written.`,
+    );
   }
 }

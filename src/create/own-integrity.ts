@@ -13,7 +13,9 @@ import { GENERATOR_NAME, GENERATOR_VERSION } from '../version.ts';
 export function ownIntegrity(root = packageRoot()): string | undefined {
   const modules = dirname(root);
   if (basename(modules) !== 'node_modules') return undefined;
-  let lock: { packages?: Record<string, { version?: unknown; resolved?: unknown; integrity?: unknown; link?: unknown }> };
+  let lock: {
+    packages?: Record<string, { version?: unknown; resolved?: unknown; integrity?: unknown; link?: unknown }>;
+  };
   try {
     lock = JSON.parse(readFileSync(join(modules, '.package-lock.json'), 'utf8')) as typeof lock;
   } catch {
@@ -23,10 +25,13 @@ export function ownIntegrity(root = packageRoot()): string | undefined {
   const entry = lock.packages?.[key];
   if (!entry || entry.link || entry.version !== GENERATOR_VERSION) return undefined;
   // A registry install has an https tarball URL, or none at all (npm exec leaves it out); file:, git and links do not.
-  const fromRegistry = entry.resolved === undefined || (typeof entry.resolved === 'string' && /^https?:\/\/[^?#]*\.tgz$/.test(entry.resolved));
+  const fromRegistry =
+    entry.resolved === undefined ||
+    (typeof entry.resolved === 'string' && /^https?:\/\/[^?#]*\.tgz$/.test(entry.resolved));
   if (!fromRegistry) return undefined;
   // npm may list several hashes ("sha512-… sha1-…"); the sha512 one is what the registry's dist.integrity holds.
-  const sha512 = typeof entry.integrity === 'string' ? entry.integrity.split(/\s+/).find((h) => h.startsWith('sha512-')) : undefined;
+  const sha512 =
+    typeof entry.integrity === 'string' ? entry.integrity.split(/\s+/).find((h) => h.startsWith('sha512-')) : undefined;
   return isSha512Integrity(sha512) ? sha512 : undefined;
 }
 

@@ -21,7 +21,12 @@ export interface PublishResult {
  * error. Any failure moves everything back, so the folder is exactly as it was (it is synchronous, so no signal
  * handler can run half-way).
  */
-export function publish(staging: Staging, target: string, state: TargetState, decisions: ReadonlyMap<string, CollisionDecision>): PublishResult {
+export function publish(
+  staging: Staging,
+  target: string,
+  state: TargetState,
+  decisions: ReadonlyMap<string, CollisionDecision>,
+): PublishResult {
   if (state === 'absent') {
     renameSync(staging.dir, target);
     staging.discard();
@@ -63,7 +68,9 @@ export function publish(staging: Staging, target: string, state: TargetState, de
         renameSync(source, dest);
         overwritten.push(path);
       } else {
-        throw new UserError(`${path} in ${target} is in the way of the project's ${lstatSync(source).isDirectory() ? 'folder' : 'file'} of the same name; move it away and retry. Nothing was changed.`);
+        throw new UserError(
+          `${path} in ${target} is in the way of the project's ${lstatSync(source).isDirectory() ? 'folder' : 'file'} of the same name; move it away and retry. Nothing was changed.`,
+        );
       }
     }
   };

@@ -52,11 +52,14 @@ export async function runCreate(options: CreateOptions): Promise<CreateResult> {
   if (stale) progress(`Removed ${stale} staging folder${stale === 1 ? '' : 's'} left by an interrupted run`);
   const targetState = inspectTarget(target);
   if (targetState === 'non-empty' && !options.force) {
-    throw new UserError(`Directory ${options.target} is not empty. Choose another directory, or pass --force to write into it (each file it would overwrite is listed and backed up).`);
+    throw new UserError(
+      `Directory ${options.target} is not empty. Choose another directory, or pass --force to write into it (each file it would overwrite is listed and backed up).`,
+    );
   }
   // A new or empty folder gets its own repository (as before); files added to a non-empty folder are committed only
   // when it is not already inside someone's work tree.
-  const commit = options.git && (targetState !== 'non-empty' || !(await (await import('../git.ts')).isInsideWorkTree(target)));
+  const commit =
+    options.git && (targetState !== 'non-empty' || !(await (await import('../git.ts')).isInsideWorkTree(target)));
   if (commit) requireGit();
 
   // 2. Render and describe the result; pure, so the same answers give the same bytes.
@@ -68,8 +71,14 @@ export async function runCreate(options: CreateOptions): Promise<CreateResult> {
     (path) => ownershipOf(path, manifest),
   );
   const stateFile = { path: STATE_PATH, contents: serializeState(state) };
-  const rendered: RenderedTree = [...tree, { path: STATE_PATH, contents: Buffer.from(stateFile.contents), mode: 0o644 }];
-  const decisions = targetState === 'non-empty' && options.decide ? await options.decide(target, rendered) : new Map<string, CollisionDecision>();
+  const rendered: RenderedTree = [
+    ...tree,
+    { path: STATE_PATH, contents: Buffer.from(stateFile.contents), mode: 0o644 },
+  ];
+  const decisions =
+    targetState === 'non-empty' && options.decide
+      ? await options.decide(target, rendered)
+      : new Map<string, CollisionDecision>();
 
   // Files already in the target (only with --force) must not redirect a write through a symbolic link.
   if (targetState === 'non-empty') refuseSymlinksOnPaths(target, [...tree.map((f) => f.path), STATE_PATH]);
@@ -80,7 +89,11 @@ export async function runCreate(options: CreateOptions): Promise<CreateResult> {
   try {
     progress(`Writing ${rendered.length} files from ${manifest.id}@${manifest.version}`);
     await runGenerator({ destination: staging.dir, files: tree, stateFile, force: false });
-    if (commit) await commitInitialRender(staging.dir, `Create project from create-detml template ${manifest.id}@${manifest.version}`);
+    if (commit)
+      await commitInitialRender(
+        staging.dir,
+        `Create project from create-detml template ${manifest.id}@${manifest.version}`,
+      );
     published = publish(staging, target, targetState, decisions);
   } catch (error) {
     staging.discard();
@@ -91,7 +104,14 @@ export async function runCreate(options: CreateOptions): Promise<CreateResult> {
   // Only Node templates have something to install; Python ones run inside their pinned image.
   const installable = Boolean(options.install) && tree.some((f) => f.path === 'package.json');
   if (options.install && installable) {
-    progress(`Installing dependencies: ${installCommand(options.install, tree.some((f) => f.path === 'package-lock.json')).flat().join(' ')}`);
+    progress(
+      `Installing dependencies: ${installCommand(
+        options.install,
+        tree.some((f) => f.path === 'package-lock.json'),
+      )
+        .flat()
+        .join(' ')}`,
+    );
     await installDependencies(target, options.install, manifest.installEnv);
   }
   return { dir: target, files: rendered.length, committed: commit, installed: installable, ...published };

@@ -17,7 +17,10 @@ export interface RunGeneratorOptions {
  * is swallowed: the CLI prints its own summary.
  */
 export async function runGenerator(options: RunGeneratorOptions): Promise<void> {
-  const [{ EnvironmentBase }, { DetmlGenerator }] = await Promise.all([import('yeoman-environment'), import('./generator.ts')]);
+  const [{ EnvironmentBase }, { DetmlGenerator }] = await Promise.all([
+    import('yeoman-environment'),
+    import('./generator.ts'),
+  ]);
   const sink = new Writable({ write: (_chunk, _enc, done) => done() });
   const env = new EnvironmentBase({
     cwd: options.destination,
@@ -29,7 +32,12 @@ export async function runGenerator(options: RunGeneratorOptions): Promise<void> 
   } as never);
   const generator = await env.instantiate(DetmlGenerator as never, {
     generatorArgs: [],
-    generatorOptions: { files: options.files, stateFile: options.stateFile, skipInstall: true, force: options.force } as never,
+    generatorOptions: {
+      files: options.files,
+      stateFile: options.stateFile,
+      skipInstall: true,
+      force: options.force,
+    } as never,
   });
   try {
     await env.runGenerator(generator as never);

@@ -23,7 +23,8 @@ const HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
 /** Inspects the target folder; a file in the way is an error. */
 export function inspectTarget(target: string): TargetState {
   if (!existsSync(target)) return 'absent';
-  if (!statSync(target).isDirectory()) throw new UserError(`${target} exists and is not a directory. Choose another project directory.`);
+  if (!statSync(target).isDirectory())
+    throw new UserError(`${target} exists and is not a directory. Choose another project directory.`);
   return readdirSync(target).length === 0 ? 'empty' : 'non-empty';
 }
 

@@ -16,7 +16,9 @@ export interface ImageDigestPair {
 /** The image questions of a template that have a `<name>Digest` partner question. */
 export function imageDigestPairs(manifest: TemplateManifest): ImageDigestPair[] {
   const names = new Set(manifest.questions.map((q) => q.name));
-  return manifest.questions.filter((q) => names.has(`${q.name}Digest`)).map((q) => ({ image: q.name, digest: `${q.name}Digest` }));
+  return manifest.questions
+    .filter((q) => names.has(`${q.name}Digest`))
+    .map((q) => ({ image: q.name, digest: `${q.name}Digest` }));
 }
 
 /** The pairs whose image the user set to another tag without setting its digest (these need a digest found). */
@@ -38,7 +40,11 @@ export interface PairOptions extends ResolveOptions {
  * otherwise the tag's digest from the registry. A tag that cannot be resolved is refused in one line that names the
  * `--set <name>Digest=…` to pass instead.
  */
-export async function pairImageDigests(manifest: TemplateManifest, given: RawAnswers, options: PairOptions = {}): Promise<RawAnswers> {
+export async function pairImageDigests(
+  manifest: TemplateManifest,
+  given: RawAnswers,
+  options: PairOptions = {},
+): Promise<RawAnswers> {
   const out: RawAnswers = { ...given };
   for (const { image, digest } of pairsMissingDigest(manifest, given)) {
     const tag = given[image] as string;
@@ -52,7 +58,10 @@ export async function pairImageDigests(manifest: TemplateManifest, given: RawAns
       out[digest] = (await (options.resolve ?? resolveImage)(tag, { ...options, platforms: false })).digest;
     } catch (error) {
       const reason = ((error as Error).message ?? String(error)).split('\n')[0];
-      throw new UserError(`--set ${image}=${tag} needs its digest, and the registry did not give it (${reason}); pass --set ${digest}=sha256:<digest of ${tag}> as well.`, EXIT.usage);
+      throw new UserError(
+        `--set ${image}=${tag} needs its digest, and the registry did not give it (${reason}); pass --set ${digest}=sha256:<digest of ${tag}> as well.`,
+        EXIT.usage,
+      );
     }
   }
   return out;
@@ -70,14 +79,21 @@ export function digestOfOtherTag(tag: string, digest: string): string | undefine
  * For sync, which works offline: an image changed by `--set` without its digest takes the default table's digest
  * for that tag, or is refused in one line naming the `--set <name>Digest=…` to add (and how to look it up).
  */
-export function pairImageDigestsFromTable(manifest: TemplateManifest, set: RawAnswers, recorded: RawAnswers): RawAnswers {
+export function pairImageDigestsFromTable(
+  manifest: TemplateManifest,
+  set: RawAnswers,
+  recorded: RawAnswers,
+): RawAnswers {
   const out: RawAnswers = { ...set };
   for (const { image, digest } of imageDigestPairs(manifest)) {
     const tag = set[image];
     if (typeof tag !== 'string' || set[digest] !== undefined || tag === recorded[image]) continue;
     const known = DEFAULT_PINS[tag];
     if (!known) {
-      throw new UserError(`--set ${image}=${tag} needs its digest: pass --set ${digest}=sha256:<digest> as well (create-detml pins resolve ${tag} prints it).`, EXIT.usage);
+      throw new UserError(
+        `--set ${image}=${tag} needs its digest: pass --set ${digest}=sha256:<digest> as well (create-detml pins resolve ${tag} prints it).`,
+        EXIT.usage,
+      );
     }
     out[digest] = known.indexDigest;
   }

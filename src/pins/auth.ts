@@ -16,8 +16,12 @@ export interface Challenge {
 export const DEFAULT_CREDENTIALS_ENV = 'DETML_REGISTRY';
 
 /** Reads `<prefix>_USER` / `<prefix>_PASSWORD`; none when both are unset, a UserError when only one is set. */
-export function credentialsFromEnv(prefix = DEFAULT_CREDENTIALS_ENV, env: NodeJS.ProcessEnv = process.env): Credentials | undefined {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(prefix)) throw new UserError(`--credentials-env "${prefix}" is not an environment variable prefix.`);
+export function credentialsFromEnv(
+  prefix = DEFAULT_CREDENTIALS_ENV,
+  env: NodeJS.ProcessEnv = process.env,
+): Credentials | undefined {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(prefix))
+    throw new UserError(`--credentials-env "${prefix}" is not an environment variable prefix.`);
   const user = env[`${prefix}_USER`];
   const password = env[`${prefix}_PASSWORD`];
   if (!user && !password) return undefined;

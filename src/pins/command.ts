@@ -31,7 +31,11 @@ export async function pinsCommand(argv: readonly string[]): Promise<number> {
   }
   const options = { registryUrl: values['registry-url'], credentialsEnv: values['credentials-env'] };
   if (sub === 'resolve') {
-    if (rest.length !== 1) throw new UserError('pins resolve takes one image reference, e.g. nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04.', EXIT.usage);
+    if (rest.length !== 1)
+      throw new UserError(
+        'pins resolve takes one image reference, e.g. nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04.',
+        EXIT.usage,
+      );
     const resolved = await resolveImage(rest[0]!, options);
     process.stdout.write(values.json ? `${JSON.stringify(resolved, null, 2)}\n` : formatResolved(resolved));
     return EXIT.ok;
@@ -50,12 +54,12 @@ function parse(argv: readonly string[]) {
   return parseFlags(
     argv,
     {
-    'registry-url': { type: 'string' },
-    'credentials-env': { type: 'string' },
-    check: { type: 'boolean' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  },
+      'registry-url': { type: 'string' },
+      'credentials-env': { type: 'string' },
+      check: { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     'create-detml pins',
   );
 }

@@ -19,7 +19,9 @@ export function formatResolved(r: ResolvedImage): string {
   const known = defaultPin(r.ref.replace(/^docker\.io\//, ''));
   if (known) {
     const same = known.indexDigest === r.digest;
-    lines.push(`  default      ${same ? 'matches' : `differs from`} create-detml's default${same ? '' : ` ${known.indexDigest}`} (resolved ${known.resolvedAt})`);
+    lines.push(
+      `  default      ${same ? 'matches' : `differs from`} create-detml's default${same ? '' : ` ${known.indexDigest}`} (resolved ${known.resolvedAt})`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -31,10 +33,20 @@ export function formatUpdate(result: PinsUpdateResult, check: boolean): string {
     lines.push(`${c.image}: ${c.from ?? '(not pinned)'} -> ${c.to}`);
     lines.push(`  ${c.locations.map((l) => `${l.path}:${l.line} (${l.kind})`).join(', ')}`);
   }
-  for (const s of result.skipped) lines.push(`${s.path}:${s.line}: ${s.text} has no tag, so it cannot be re-resolved (skipped)`);
+  for (const s of result.skipped)
+    lines.push(`${s.path}:${s.line}: ${s.text} has no tag, so it cannot be re-resolved (skipped)`);
   const n = result.resolved.length;
-  if (result.changes.length === 0) lines.push(`All ${n} image${n === 1 ? ' is' : 's are'} pinned to the current digest of ${n === 1 ? 'its tag' : 'their tags'}.`);
-  else if (check) lines.push(`${result.changes.length} pin(s) differ from the registry; run create-detml pins update to rewrite them.`);
-  else lines.push(`Updated ${result.written.join(', ')}. Rebuild the image and re-check the goldens: a new digest can change the numbers.`);
+  if (result.changes.length === 0)
+    lines.push(
+      `All ${n} image${n === 1 ? ' is' : 's are'} pinned to the current digest of ${n === 1 ? 'its tag' : 'their tags'}.`,
+    );
+  else if (check)
+    lines.push(
+      `${result.changes.length} pin(s) differ from the registry; run create-detml pins update to rewrite them.`,
+    );
+  else
+    lines.push(
+      `Updated ${result.written.join(', ')}. Rebuild the image and re-check the goldens: a new digest can change the numbers.`,
+    );
   return `${lines.join('\n')}\n`;
 }

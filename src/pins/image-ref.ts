@@ -36,13 +36,18 @@ export function parseImageRef(text: string): ImageRef {
     path = path.slice(0, colon);
     if (!TAG.test(tag)) throw bad(`"${tag}" is not a valid tag`);
   }
-  if (!path || !path.split('/').every((c) => COMPONENT.test(c))) throw bad('the repository must be lowercase path components');
-  const repository = (registry === DOCKER_HUB || registry === 'index.docker.io') && !path.includes('/') ? `library/${path}` : path;
+  if (!path || !path.split('/').every((c) => COMPONENT.test(c)))
+    throw bad('the repository must be lowercase path components');
+  const repository =
+    (registry === DOCKER_HUB || registry === 'index.docker.io') && !path.includes('/') ? `library/${path}` : path;
   return { registry: registry === 'index.docker.io' ? DOCKER_HUB : registry, repository, tag, digest };
 }
 
 /** The reference as people write it (`node:20`, not `docker.io/library/node:20`), with tag and digest if set. */
-export function formatImageRef(ref: ImageRef, parts: { tag?: boolean; digest?: boolean } = { tag: true, digest: true }): string {
+export function formatImageRef(
+  ref: ImageRef,
+  parts: { tag?: boolean; digest?: boolean } = { tag: true, digest: true },
+): string {
   let name = ref.repository;
   if (ref.registry === DOCKER_HUB) name = name.replace(/^library\//, '');
   else name = `${ref.registry}/${name}`;
@@ -72,7 +77,8 @@ export function registryBaseUrl(registry: string, override?: string): string {
     if (url.protocol === 'http:' && !isLoopback(url.host)) {
       throw new UserError(`--registry-url ${override}: plain http is only allowed for 127.0.0.1/localhost; use https.`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`--registry-url ${override}: use http(s).`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new UserError(`--registry-url ${override}: use http(s).`);
     return url.origin;
   }
   if (registry === DOCKER_HUB) return 'https://registry-1.docker.io';

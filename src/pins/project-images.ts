@@ -22,7 +22,14 @@ export function projectImagePins(project: Project): ImagePin[] {
   const add = (path: string, line: number, kind: ImagePin['kind'], text: string) => {
     const ref = tryParse(text);
     if (!ref) return;
-    out.push({ path, line, kind, text, tagged: ref.tag ? formatImageRef(ref, { digest: false }) : undefined, digest: ref.digest });
+    out.push({
+      path,
+      line,
+      kind,
+      text,
+      tagged: ref.tag ? formatImageRef(ref, { digest: false }) : undefined,
+      digest: ref.digest,
+    });
   };
   for (const path of project.dockerfiles()) {
     for (const { from } of project.dockerStages(path)) {
@@ -31,7 +38,8 @@ export function projectImagePins(project: Project): ImagePin[] {
   }
   for (const wf of project.workflows()) {
     for (const job of wf.jobs) {
-      if (job.container && !job.container.value.includes('${{')) add(wf.path, job.container.line, 'container', job.container.value);
+      if (job.container && !job.container.value.includes('${{'))
+        add(wf.path, job.container.line, 'container', job.container.value);
       for (const s of job.services) if (!s.value.includes('${{')) add(wf.path, s.line, 'service', s.value);
     }
   }

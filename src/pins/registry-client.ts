@@ -45,12 +45,21 @@ export class RegistryClient {
       this.authorization = await this.authorize(parseChallenge(res.headers.get('www-authenticate')), repository);
       res = await this.send(url, method);
       if (res.status === 401) {
-        throw new UserError(`${this.host()}: authentication failed (401) for ${repository}; check ${this.options.credentialsHint}.`);
+        throw new UserError(
+          `${this.host()}: authentication failed (401) for ${repository}; check ${this.options.credentialsHint}.`,
+        );
       }
     }
-    if (res.status === 404) throw new UserError(`${this.host()}/${repository}:${reference} not found (no such repository or tag).`);
-    if (res.status === 403) throw new UserError(`${this.host()}: access to ${repository} denied (403); check ${this.options.credentialsHint}.`);
-    if (!res.ok) throw new UserError(`${this.host()}: ${method} manifest of ${repository}:${reference} failed with HTTP ${res.status}.`);
+    if (res.status === 404)
+      throw new UserError(`${this.host()}/${repository}:${reference} not found (no such repository or tag).`);
+    if (res.status === 403)
+      throw new UserError(
+        `${this.host()}: access to ${repository} denied (403); check ${this.options.credentialsHint}.`,
+      );
+    if (!res.ok)
+      throw new UserError(
+        `${this.host()}: ${method} manifest of ${repository}:${reference} failed with HTTP ${res.status}.`,
+      );
     const mediaType = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
     const headerDigest = res.headers.get('docker-content-digest') ?? undefined;
     if (method === 'HEAD') {
@@ -60,7 +69,9 @@ export class RegistryClient {
     const body = Buffer.from(await res.arrayBuffer());
     const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
     if (headerDigest && headerDigest !== digest) {
-      throw new UserError(`${this.host()}: manifest ${repository}:${reference} has digest ${digest}, but the registry says ${headerDigest}.`);
+      throw new UserError(
+        `${this.host()}: manifest ${repository}:${reference} has digest ${digest}, but the registry says ${headerDigest}.`,
+      );
     }
     return { digest, mediaType, body };
   }
@@ -73,7 +84,12 @@ export class RegistryClient {
     const headers: Record<string, string> = { Accept: MANIFEST_ACCEPT, 'User-Agent': 'create-detml' };
     if (authorization) headers.Authorization = authorization;
     try {
-      return await fetch(url, { method, headers, redirect: 'follow', signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) });
+      return await fetch(url, {
+        method,
+        headers,
+        redirect: 'follow',
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      });
     } catch (error) {
       throw new UserError(`Cannot reach registry ${new URL(url).origin}: ${networkReason(error)}.`);
     }
@@ -105,7 +121,9 @@ export class RegistryClient {
     realm.searchParams.set('scope', params.scope ?? `repository:${repository}:pull`);
     const res = await this.sendToken(realm.href);
     if (res.status === 401 || res.status === 403) {
-      throw new UserError(`Token server ${realm.host} refused access to ${repository} (${res.status}); check ${this.options.credentialsHint}.`);
+      throw new UserError(
+        `Token server ${realm.host} refused access to ${repository} (${res.status}); check ${this.options.credentialsHint}.`,
+      );
     }
     if (!res.ok) throw new UserError(`Token server ${realm.host} failed with HTTP ${res.status}.`);
     const json = (await res.json().catch(() => ({}))) as { token?: unknown; access_token?: unknown };

@@ -34,7 +34,10 @@ export interface ResolveOptions {
 /** Resolves `image:tag` to its digest through the registry API (HEAD with the full Accept list, then the index). */
 export async function resolveImage(text: string, options: ResolveOptions = {}): Promise<ResolvedImage> {
   const ref = parseImageRef(text);
-  if (!ref.tag) throw new UserError(`"${text}" has no tag; pins resolves tags (e.g. ${formatImageRef(ref, { digest: false })}:latest).`);
+  if (!ref.tag)
+    throw new UserError(
+      `"${text}" has no tag; pins resolves tags (e.g. ${formatImageRef(ref, { digest: false })}:latest).`,
+    );
   const prefix = options.credentialsEnv ?? DEFAULT_CREDENTIALS_ENV;
   const client = new RegistryClient({
     baseUrl: registryBaseUrl(ref.registry, options.registryUrl),
@@ -45,19 +48,36 @@ export async function resolveImage(text: string, options: ResolveOptions = {}): 
   const display = formatImageRef(ref, { digest: false });
   const isIndex = head.mediaType === MEDIA.ociIndex || head.mediaType === MEDIA.dockerList;
   if (!isIndex) {
-    return { ref: display, digest: head.digest, mediaType: head.mediaType, kind: 'manifest', platforms: [], amd64Digest: undefined };
+    return {
+      ref: display,
+      digest: head.digest,
+      mediaType: head.mediaType,
+      kind: 'manifest',
+      platforms: [],
+      amd64Digest: undefined,
+    };
   }
-  if (options.platforms === false) return { ref: display, digest: head.digest, mediaType: head.mediaType, kind: 'index', platforms: [] };
+  if (options.platforms === false)
+    return { ref: display, digest: head.digest, mediaType: head.mediaType, kind: 'index', platforms: [] };
   // Fetch the index by the digest just seen, so a tag moving between the two requests cannot mix two pushes.
   const index = await client.manifest(ref.repository, head.digest, 'GET');
   const platforms = indexPlatforms(index.body!, display);
   const amd64 = platforms.find((p) => p.platform === 'linux/amd64');
-  return { ref: display, digest: head.digest, mediaType: head.mediaType, kind: 'index', platforms, amd64Digest: amd64?.digest };
+  return {
+    ref: display,
+    digest: head.digest,
+    mediaType: head.mediaType,
+    kind: 'index',
+    platforms,
+    amd64Digest: amd64?.digest,
+  };
 }
 
 /** The platform entries of an OCI index or Docker manifest list (attestation entries are skipped). */
 export function indexPlatforms(body: Buffer, display: string): PlatformDigest[] {
-  let json: { manifests?: { digest?: unknown; platform?: { os?: unknown; architecture?: unknown; variant?: unknown } }[] };
+  let json: {
+    manifests?: { digest?: unknown; platform?: { os?: unknown; architecture?: unknown; variant?: unknown } }[];
+  };
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch {
@@ -68,7 +88,10 @@ export function indexPlatforms(body: Buffer, display: string): PlatformDigest[] 
     const p = m.platform;
     if (typeof m.digest !== 'string' || !p || typeof p.os !== 'string' || typeof p.architecture !== 'string') continue;
     if (p.os === 'unknown') continue; // BuildKit attestation manifests
-    out.push({ platform: [p.os, p.architecture, typeof p.variant === 'string' ? p.variant : ''].filter(Boolean).join('/'), digest: m.digest });
+    out.push({
+      platform: [p.os, p.architecture, typeof p.variant === 'string' ? p.variant : ''].filter(Boolean).join('/'),
+      digest: m.digest,
+    });
   }
   return out;
 }

@@ -33,7 +33,10 @@ export interface PinsUpdateResult {
  * in the state file's answers, so a later sync renders the same digests. A pin equal to the tag's index or one of its platform manifests
  * is current.
  */
-export async function runPinsUpdate(dir: string, options: ResolveOptions & { check: boolean }): Promise<PinsUpdateResult> {
+export async function runPinsUpdate(
+  dir: string,
+  options: ResolveOptions & { check: boolean },
+): Promise<PinsUpdateResult> {
   const root = resolvePath(dir);
   const project = new Project(root);
   const pins = projectImagePins(project);
@@ -66,7 +69,8 @@ function applyChanges(project: Project, changes: PinChange[]): string[] {
       // lock). Goldens and fingerprints are left alone: they record the image they were made with.
       for (const path of digestFiles(project)) {
         const text = textOf(path);
-        if (path !== STATE_PATH && text?.includes(change.from)) edits.set(path, text.split(change.from).join(change.to));
+        if (path !== STATE_PATH && text?.includes(change.from))
+          edits.set(path, text.split(change.from).join(change.to));
       }
     } else {
       for (const loc of change.locations) edits.set(loc.path, pinLine(textOf(loc.path) ?? '', loc, change.to));
@@ -75,7 +79,8 @@ function applyChanges(project: Project, changes: PinChange[]): string[] {
   const written = [...edits.keys()].sort();
   if (state) {
     for (const change of changes) {
-      for (const [k, v] of Object.entries(state.answers)) if (change.from && v === change.from) state.answers[k] = change.to;
+      for (const [k, v] of Object.entries(state.answers))
+        if (change.from && v === change.from) state.answers[k] = change.to;
     }
     for (const path of written) {
       const entry = state.files[path];
@@ -96,7 +101,13 @@ function applyChanges(project: Project, changes: PinChange[]): string[] {
 const DIGEST_FILES = ['detml.config.json', 'detml.lock.json', 'README.md'];
 
 function digestFiles(project: Project): string[] {
-  return [...new Set([...project.dockerfiles(), ...workflowPaths(project.files), ...DIGEST_FILES.filter((f) => project.has(f))])];
+  return [
+    ...new Set([
+      ...project.dockerfiles(),
+      ...workflowPaths(project.files),
+      ...DIGEST_FILES.filter((f) => project.has(f)),
+    ]),
+  ];
 }
 
 /** Adds `@digest` to an unpinned reference on its line. */
@@ -105,7 +116,8 @@ function pinLine(text: string, pin: ImagePin, digest: string): string {
   const i = pin.line - 1;
   const line = lines[i] ?? '';
   const at = line.indexOf(pin.text);
-  if (at === -1) throw new UserError(`${pin.path}:${pin.line}: cannot find ${pin.text} to pin it; edit the line by hand.`);
+  if (at === -1)
+    throw new UserError(`${pin.path}:${pin.line}: cannot find ${pin.text} to pin it; edit the line by hand.`);
   lines[i] = `${line.slice(0, at + pin.text.length)}@${digest}${line.slice(at + pin.text.length)}`;
   return lines.join('\n');
 }

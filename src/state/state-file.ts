@@ -53,7 +53,11 @@ export function serializeState(state: DetmlState): string {
   const ordered = {
     $schema: STATE_SCHEMA_URL,
     schema: state.schema,
-    generator: { name: state.generator.name, version: state.generator.version, ...(state.generator.integrity !== undefined && { integrity: state.generator.integrity }) },
+    generator: {
+      name: state.generator.name,
+      version: state.generator.version,
+      ...(state.generator.integrity !== undefined && { integrity: state.generator.integrity }),
+    },
     template: { id: state.template.id, version: state.template.version },
     answers: state.answers,
     ...(state.fleet ? { fleet: state.fleet } : {}),
@@ -107,7 +111,9 @@ export function stateProblem(raw: unknown): string | undefined {
 }
 
 function corrupt(where: string, problem: string): UserError {
-  return new UserError(`${where} is corrupt: ${problem}. Restore it from git (git checkout -- ${STATE_PATH}) and retry.`);
+  return new UserError(
+    `${where} is corrupt: ${problem}. Restore it from git (git checkout -- ${STATE_PATH}) and retry.`,
+  );
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -25,7 +25,7 @@ export function refuseSymlinksOnPaths(target: string, paths: readonly string[]):
     const segments = path.split('/');
     for (let i = 1; i <= segments.length; i++) {
       const prefix = segments.slice(0, i).join('/');
-      let link = false;
+      let link: boolean;
       try {
         link = lstatSync(join(target, prefix)).isSymbolicLink();
       } catch {

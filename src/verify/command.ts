@@ -35,11 +35,15 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(RULES.map((r) => `${r.id}  ${r.name.padEnd(24)} ${r.summary}\n`).join(''));
     return EXIT.ok;
   }
-  if (positionals.length > 1) throw new UserError(`Expected at most one directory, got: ${positionals.join(' ')}`, EXIT.usage);
+  if (positionals.length > 1)
+    throw new UserError(`Expected at most one directory, got: ${positionals.join(' ')}`, EXIT.usage);
   const format = values.json ? 'json' : (values.format ?? 'text');
-  if (!['text', 'json', 'sarif'].includes(format)) throw new UserError(`--format must be text, json or sarif (got "${format}").`, EXIT.usage);
+  if (!['text', 'json', 'sarif'].includes(format))
+    throw new UserError(`--format must be text, json or sarif (got "${format}").`, EXIT.usage);
   const result = await runVerify(positionals[0] ?? process.cwd(), { only: values.rule });
-  process.stdout.write(format === 'json' ? formatJson(result) : format === 'sarif' ? formatSarif(result) : formatText(result));
+  process.stdout.write(
+    format === 'json' ? formatJson(result) : format === 'sarif' ? formatSarif(result) : formatText(result),
+  );
   return result.findings.length > 0 ? EXIT.error : EXIT.ok;
 }
 
@@ -47,12 +51,12 @@ function parse(argv: readonly string[]) {
   return parseFlags(
     argv,
     {
-    format: { type: 'string' },
-    json: { type: 'boolean' },
-    rule: { type: 'string', multiple: true },
-    'list-rules': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  },
+      format: { type: 'string' },
+      json: { type: 'boolean' },
+      rule: { type: 'string', multiple: true },
+      'list-rules': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     'create-detml verify',
   );
 }

@@ -41,7 +41,11 @@ export function parseDockerfile(text: string): DockerStage[] {
       const env = stages[stages.length - 1]!.env;
       for (const p of (instruction as Env).getProperties()) {
         const start = p.getNameRange().start;
-        env.set(p.getName(), { value: unquote(p.getUnescapedValue() ?? ''), line: start.line + 1, column: start.character + 1 });
+        env.set(p.getName(), {
+          value: unquote(p.getUnescapedValue() ?? ''),
+          line: start.line + 1,
+          column: start.character + 1,
+        });
       }
     }
   }

@@ -4,14 +4,26 @@ import { join } from 'node:path';
 import { compareBytes } from '../templates/render.ts';
 
 /** Folders never scanned when the project is not a git work tree (build output, dependencies, caches). */
-const SKIP_DIRS = new Set(['.git', 'node_modules', 'dist', 'out', '__pycache__', '.venv', 'venv', '.mypy_cache', '.pytest_cache']);
+const SKIP_DIRS = new Set([
+  '.git',
+  'node_modules',
+  'dist',
+  'out',
+  '__pycache__',
+  '.venv',
+  'venv',
+  '.mypy_cache',
+  '.pytest_cache',
+]);
 
 /**
  * The project's files, `/`-separated and sorted: in a git work tree the tracked files plus untracked ones that are not
  * ignored (`git ls-files`), otherwise a walk that skips dependency and build folders.
  */
 export function listProjectFiles(root: string): string[] {
-  const git = spawnSync('git', ['-C', root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], { encoding: 'utf8' });
+  const git = spawnSync('git', ['-C', root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    encoding: 'utf8',
+  });
   if (git.status === 0) {
     const files = new Set(git.stdout.split('\0').filter((p) => p && existsSync(join(root, p))));
     return [...files].sort(compareBytes);

@@ -16,7 +16,10 @@ export class Project {
   private parsedWorkflows: Workflow[] | undefined;
   private stateCache: { state?: DetmlState; problem?: string } | undefined;
 
-  constructor(readonly root: string, files?: string[]) {
+  constructor(
+    readonly root: string,
+    files?: string[],
+  ) {
     this.files = files ?? listProjectFiles(root);
   }
 
@@ -49,7 +52,9 @@ export class Project {
 
   /** Dockerfiles: `Dockerfile`, `Dockerfile.<x>` and `<x>.Dockerfile` anywhere in the project. */
   dockerfiles(): string[] {
-    return this.files.filter((f) => /(^|\/)(Dockerfile(\.[^/]+)?|[^/]+\.[Dd]ockerfile)$/.test(f) && !f.endsWith('.dockerignore'));
+    return this.files.filter(
+      (f) => /(^|\/)(Dockerfile(\.[^/]+)?|[^/]+\.[Dd]ockerfile)$/.test(f) && !f.endsWith('.dockerignore'),
+    );
   }
 
   /** The stages of a Dockerfile, parsed once. */

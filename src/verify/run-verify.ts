@@ -37,11 +37,21 @@ function selectRules(only: readonly string[] | undefined): readonly Rule[] {
   if (!only || only.length === 0) return RULES;
   return only.map((name) => {
     const rule = RULES.find((r) => r.id === name.toUpperCase() || r.name === name);
-    if (!rule) throw new UserError(`Unknown rule "${name}"; known: ${RULES.map((r) => `${r.id} (${r.name})`).join(', ')}.`, EXIT.usage);
+    if (!rule)
+      throw new UserError(
+        `Unknown rule "${name}"; known: ${RULES.map((r) => `${r.id} (${r.name})`).join(', ')}.`,
+        EXIT.usage,
+      );
     return rule;
   });
 }
 
 function byLocation(a: Finding, b: Finding): number {
-  return compareBytes(a.path, b.path) || a.line - b.line || a.column - b.column || compareBytes(a.ruleId, b.ruleId) || compareBytes(a.message, b.message);
+  return (
+    compareBytes(a.path, b.path) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    compareBytes(a.ruleId, b.ruleId) ||
+    compareBytes(a.message, b.message)
+  );
 }

@@ -39,7 +39,14 @@ export function toSarif(result: VerifyResult): object {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: GENERATOR_NAME, semanticVersion: GENERATOR_VERSION, informationUri: 'https://www.npmjs.com/package/create-detml', rules } },
+        tool: {
+          driver: {
+            name: GENERATOR_NAME,
+            semanticVersion: GENERATOR_VERSION,
+            informationUri: 'https://www.npmjs.com/package/create-detml',
+            rules,
+          },
+        },
         columnKind: 'utf16CodeUnits',
         results: [...result.findings, ...result.suppressed].map(toResult),
       },

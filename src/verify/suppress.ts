@@ -19,7 +19,11 @@ const DIRECTIVE = /(?:#|\/\/|\/\*|<!--)\s*detml-ignore\s+([^\n]*)/;
  * The justification when a `detml-ignore <rule>[, <rule>…] [-- why]` comment on the finding's line or the line above
  * names the rule (by id or name); undefined when not suppressed inline.
  */
-export function inlineSuppression(text: string | undefined, f: Finding, rule: Rule): { justification?: string } | undefined {
+export function inlineSuppression(
+  text: string | undefined,
+  f: Finding,
+  rule: Rule,
+): { justification?: string } | undefined {
   if (text === undefined) return undefined;
   const lines = text.split('\n');
   for (const line of [lines[f.line - 1], lines[f.line - 2]]) {
@@ -27,7 +31,8 @@ export function inlineSuppression(text: string | undefined, f: Finding, rule: Ru
     if (!m) continue;
     const [ids = '', why] = m[1]!.replace(/\s*(\*\/|-->)\s*$/, '').split(/\s+--\s*/, 2);
     const names = ids.split(/[\s,]+/).filter(Boolean);
-    if (names.some((n) => n.toUpperCase() === rule.id || n === rule.name)) return why ? { justification: why.trim() } : {};
+    if (names.some((n) => n.toUpperCase() === rule.id || n === rule.name))
+      return why ? { justification: why.trim() } : {};
   }
   return undefined;
 }
@@ -43,11 +48,20 @@ export function readIgnoreFile(project: Project, rules: readonly Rule[]): Ignore
     throw new UserError(`${IGNORE_FILE} is not valid JSON (${(error as Error).message}).`, EXIT.usage);
   }
   const list = (raw as { ignore?: unknown })?.ignore;
-  if (!Array.isArray(list)) throw new UserError(`${IGNORE_FILE} must be {"ignore": [{"rule": "DETML005", "paths": ["package-lock.json"], "reason": "…"}]}.`, EXIT.usage);
+  if (!Array.isArray(list))
+    throw new UserError(
+      `${IGNORE_FILE} must be {"ignore": [{"rule": "DETML005", "paths": ["package-lock.json"], "reason": "…"}]}.`,
+      EXIT.usage,
+    );
   return list.map((e: Partial<IgnoreEntry>, i) => {
     const known = rules.some((r) => r.id === String(e?.rule).toUpperCase() || r.name === e?.rule);
-    if (!known) throw new UserError(`${IGNORE_FILE}: ignore[${i}].rule "${e?.rule}" is not a verify rule id or name.`, EXIT.usage);
-    if (typeof e.reason !== 'string' || !e.reason.trim()) throw new UserError(`${IGNORE_FILE}: ignore[${i}] needs a "reason".`, EXIT.usage);
+    if (!known)
+      throw new UserError(
+        `${IGNORE_FILE}: ignore[${i}].rule "${e?.rule}" is not a verify rule id or name.`,
+        EXIT.usage,
+      );
+    if (typeof e.reason !== 'string' || !e.reason.trim())
+      throw new UserError(`${IGNORE_FILE}: ignore[${i}] needs a "reason".`, EXIT.usage);
     if (e.paths !== undefined && (!Array.isArray(e.paths) || !e.paths.every((p) => typeof p === 'string'))) {
       throw new UserError(`${IGNORE_FILE}: ignore[${i}].paths must be a list of path globs.`, EXIT.usage);
     }
@@ -56,7 +70,11 @@ export function readIgnoreFile(project: Project, rules: readonly Rule[]): Ignore
 }
 
 /** Splits findings into those that stand and those suppressed inline or by IGNORE_FILE. */
-export function applySuppressions(project: Project, rules: readonly Rule[], findings: Finding[]): { findings: Finding[]; suppressed: SuppressedFinding[] } {
+export function applySuppressions(
+  project: Project,
+  rules: readonly Rule[],
+  findings: Finding[],
+): { findings: Finding[]; suppressed: SuppressedFinding[] } {
   const ignore = readIgnoreFile(project, rules);
   const kept: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
@@ -67,7 +85,9 @@ export function applySuppressions(project: Project, rules: readonly Rule[], find
       suppressed.push({ ...f, suppression: { kind: 'inSource', justification: inline.justification } });
       continue;
     }
-    const entry = ignore.find((e) => (e.rule.toUpperCase() === rule.id || e.rule === rule.name) && (!e.paths || matchesAny(f.path, e.paths)));
+    const entry = ignore.find(
+      (e) => (e.rule.toUpperCase() === rule.id || e.rule === rule.name) && (!e.paths || matchesAny(f.path, e.paths)),
+    );
     if (entry) suppressed.push({ ...f, suppression: { kind: 'external', justification: entry.reason } });
     else kept.push(f);
   }

@@ -22,7 +22,9 @@ export async function loadTypeScript(projectRoot: string): Promise<TypeScript> {
       // require, not import(): the compiler is CommonJS, and bundles run as vm scripts without an ESM loader.
       cached = moduleOf(createRequire(join(projectRoot, 'package.json'))('typescript'));
     } catch {
-      throw new UserError('verify needs the TypeScript compiler for its tfjs/onnx rules: run npm install in the project (it has typescript as a devDependency), or npm install -g typescript.');
+      throw new UserError(
+        'verify needs the TypeScript compiler for its tfjs/onnx rules: run npm install in the project (it has typescript as a devDependency), or npm install -g typescript.',
+      );
     }
   }
   return cached;
@@ -30,7 +32,11 @@ export async function loadTypeScript(projectRoot: string): Promise<TypeScript> {
 
 /** Parses one source file (syntax only, no type checking). */
 export function parseSource(ts: TypeScript, path: string, text: string): TS.SourceFile {
-  const kind = /\.[cm]?tsx?$/.test(path) ? (path.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS) : ts.ScriptKind.JS;
+  const kind = /\.[cm]?tsx?$/.test(path)
+    ? path.endsWith('x')
+      ? ts.ScriptKind.TSX
+      : ts.ScriptKind.TS
+    : ts.ScriptKind.JS;
   return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, kind);
 }
 
@@ -45,17 +51,26 @@ export interface ImportBindings {
 export function importBindings(ts: TypeScript, file: TS.SourceFile, moduleTest: RegExp): ImportBindings {
   const out: ImportBindings = { namespaces: new Set(), named: new Map() };
   const visit = (node: TS.Node): void => {
-    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && moduleTest.test(node.moduleSpecifier.text)) {
+    if (
+      ts.isImportDeclaration(node) &&
+      ts.isStringLiteral(node.moduleSpecifier) &&
+      moduleTest.test(node.moduleSpecifier.text)
+    ) {
       const clause = node.importClause;
       if (clause?.name) out.namespaces.add(clause.name.text);
       const bindings = clause?.namedBindings;
       if (bindings && ts.isNamespaceImport(bindings)) out.namespaces.add(bindings.name.text);
-      if (bindings && ts.isNamedImports(bindings)) for (const e of bindings.elements) out.named.set(e.name.text, (e.propertyName ?? e.name).text);
+      if (bindings && ts.isNamedImports(bindings))
+        for (const e of bindings.elements) out.named.set(e.name.text, (e.propertyName ?? e.name).text);
     } else if (ts.isVariableDeclaration(node) && node.initializer && isRequireOf(ts, node.initializer, moduleTest)) {
       if (ts.isIdentifier(node.name)) out.namespaces.add(node.name.text);
       else if (ts.isObjectBindingPattern(node.name)) {
         for (const e of node.name.elements) {
-          if (ts.isIdentifier(e.name)) out.named.set(e.name.text, e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName.text : e.name.text);
+          if (ts.isIdentifier(e.name))
+            out.named.set(
+              e.name.text,
+              e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName.text : e.name.text,
+            );
         }
       }
     }
@@ -69,7 +84,8 @@ function isRequireOf(ts: TypeScript, expr: TS.Expression, moduleTest: RegExp): b
   const inner = ts.isAwaitExpression(expr) ? expr.expression : expr;
   if (!ts.isCallExpression(inner)) return false;
   const callee = inner.expression;
-  const isLoader = (ts.isIdentifier(callee) && callee.text === 'require') || callee.kind === ts.SyntaxKind.ImportKeyword;
+  const isLoader =
+    (ts.isIdentifier(callee) && callee.text === 'require') || callee.kind === ts.SyntaxKind.ImportKeyword;
   const arg = inner.arguments[0];
   return isLoader && arg !== undefined && ts.isStringLiteral(arg) && moduleTest.test(arg.text);
 }
@@ -77,16 +93,29 @@ function isRequireOf(ts: TypeScript, expr: TS.Expression, moduleTest: RegExp): b
 /** Strips parentheses, `as`, `satisfies` and non-null assertions. */
 export function unwrap(ts: TypeScript, expr: TS.Expression): TS.Expression {
   let e = expr;
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
+  while (
+    ts.isParenthesizedExpression(e) ||
+    ts.isAsExpression(e) ||
+    ts.isSatisfiesExpression(e) ||
+    ts.isNonNullExpression(e) ||
+    ts.isTypeAssertionExpression(e)
+  )
+    e = e.expression;
   return e;
 }
 
 /** A literal's value (string, number, boolean, null for null/undefined), following a `const` in the same file once. */
-export function literalValue(ts: TypeScript, expr: TS.Expression, file: TS.SourceFile, depth = 0): string | number | boolean | null | typeof NOT_LITERAL {
+export function literalValue(
+  ts: TypeScript,
+  expr: TS.Expression,
+  file: TS.SourceFile,
+  depth = 0,
+): string | number | boolean | null | typeof NOT_LITERAL {
   const e = unwrap(ts, expr);
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
   if (ts.isNumericLiteral(e)) return Number(e.text);
-  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand)) return -Number(e.operand.text);
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand))
+    return -Number(e.operand.text);
   if (e.kind === ts.SyntaxKind.TrueKeyword) return true;
   if (e.kind === ts.SyntaxKind.FalseKeyword) return false;
   if (e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined')) return null;

@@ -7,7 +7,10 @@ import { parseSource, unwrap, type TypeScript } from './ts-ast.ts';
 export class ObjectResolver {
   private readonly parsed = new Map<string, TS.SourceFile | undefined>();
 
-  constructor(private readonly ts: TypeScript, private readonly project: Project) {}
+  constructor(
+    private readonly ts: TypeScript,
+    private readonly project: Project,
+  ) {}
 
   /** A project source file, parsed once (undefined when missing). */
   source(path: string): TS.SourceFile | undefined {
@@ -27,7 +30,8 @@ export class ObjectResolver {
     if (ts.isConditionalExpression(e)) return this.all([e.whenTrue, e.whenFalse], file, depth);
     if (ts.isIdentifier(e)) {
       const found = this.declaration(e.text, file, e);
-      if (found && ts.isVariableDeclaration(found.node) && found.node.initializer) return this.objects(found.node.initializer, found.file, depth + 1);
+      if (found && ts.isVariableDeclaration(found.node) && found.node.initializer)
+        return this.objects(found.node.initializer, found.file, depth + 1);
       return undefined;
     }
     if (ts.isCallExpression(e) && ts.isIdentifier(e.expression)) {
@@ -80,7 +84,11 @@ export class ObjectResolver {
    * The declaration of `name` visible from `from` (enclosing blocks first, then the file), following a relative
    * import into another project file.
    */
-  private declaration(name: string, file: TS.SourceFile, from?: TS.Node): { node: TS.Node; file: TS.SourceFile } | undefined {
+  private declaration(
+    name: string,
+    file: TS.SourceFile,
+    from?: TS.Node,
+  ): { node: TS.Node; file: TS.SourceFile } | undefined {
     const ts = this.ts;
     for (let scope: TS.Node | undefined = from ?? file; scope; scope = scope.parent) {
       if (!ts.isBlock(scope) && !ts.isSourceFile(scope)) continue;
@@ -90,9 +98,14 @@ export class ObjectResolver {
           const d = st.declarationList.declarations.find((x) => ts.isIdentifier(x.name) && x.name.text === name);
           if (d) return { node: d, file };
         }
-        if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && st.moduleSpecifier.text.startsWith('.')) {
+        if (
+          ts.isImportDeclaration(st) &&
+          ts.isStringLiteral(st.moduleSpecifier) &&
+          st.moduleSpecifier.text.startsWith('.')
+        ) {
           const bindings = st.importClause?.namedBindings;
-          const el = bindings && ts.isNamedImports(bindings) ? bindings.elements.find((x) => x.name.text === name) : undefined;
+          const el =
+            bindings && ts.isNamedImports(bindings) ? bindings.elements.find((x) => x.name.text === name) : undefined;
           const target = el && this.importTarget(file.fileName, st.moduleSpecifier.text);
           if (el && target) return this.declaration((el.propertyName ?? el.name).text, target);
         }
@@ -104,7 +117,16 @@ export class ObjectResolver {
   private importTarget(from: string, specifier: string): TS.SourceFile | undefined {
     const base = posix.normalize(posix.join(posix.dirname(from), specifier));
     const stem = base.replace(/\.(m|c)?js$/, '');
-    for (const candidate of [base, `${stem}.ts`, `${stem}.tsx`, `${stem}.mts`, `${stem}.js`, `${stem}.mjs`, `${base}/index.ts`, `${base}/index.js`]) {
+    for (const candidate of [
+      base,
+      `${stem}.ts`,
+      `${stem}.tsx`,
+      `${stem}.mts`,
+      `${stem}.js`,
+      `${stem}.mjs`,
+      `${base}/index.ts`,
+      `${base}/index.js`,
+    ]) {
       if (this.project.has(candidate)) return this.source(candidate);
     }
     return undefined;

@@ -24,6 +24,11 @@ export interface Rule {
 }
 
 /** Builds a finding of a rule at a location (line and column default to 1). */
-export function finding(rule: Pick<Rule, 'id'>, path: string, message: string, at: { line?: number; column?: number } = {}): Finding {
+export function finding(
+  rule: Pick<Rule, 'id'>,
+  path: string,
+  message: string,
+  at: { line?: number; column?: number } = {},
+): Finding {
   return { ruleId: rule.id, message, path, line: at.line ?? 1, column: at.column ?? 1 };
 }

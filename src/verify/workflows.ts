@@ -39,7 +39,12 @@ export function parseWorkflow(path: string, text: string): Workflow {
   const firstError = doc.errors[0];
   if (firstError) {
     const pos = lines.linePos(firstError.pos[0]);
-    return { path, env: new Map(), jobs: [], error: { value: firstError.message.split('\n')[0]!, line: pos.line, column: pos.col } };
+    return {
+      path,
+      env: new Map(),
+      jobs: [],
+      error: { value: firstError.message.split('\n')[0]!, line: pos.line, column: pos.col },
+    };
   }
   const root = doc.contents;
   const workflow: Workflow = { path, env: isMap(root) ? envMap(root.get('env', true), at) : new Map(), jobs: [] };
@@ -88,7 +93,8 @@ function envMap(node: unknown, at: (n: Node, v: string) => Located): Map<string,
   const env = new Map<string, Located>();
   if (!isMap(node)) return env;
   for (const pair of node.items) {
-    if (isScalar(pair.key) && isScalar(pair.value)) env.set(String(pair.key.value), at(pair.value, String(pair.value.value ?? '')));
+    if (isScalar(pair.key) && isScalar(pair.value))
+      env.set(String(pair.key.value), at(pair.value, String(pair.value.value ?? '')));
   }
   return env;
 }

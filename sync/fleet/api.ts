@@ -38,18 +38,40 @@ export function fleetApi(rest: Rest) {
   return {
     /** Every repository of an organisation (all pages). */
     listOrgRepos: (org: string) =>
-      rest.all<RepoFacts>({ path: `/orgs/${enc(org)}/repos`, query: { type: 'all', per_page: 100 }, step: repoStep(`list the repositories of ${org}`), where: org }, (d) => (d as RepoJson[]).map(facts)),
+      rest.all<RepoFacts>(
+        {
+          path: `/orgs/${enc(org)}/repos`,
+          query: { type: 'all', per_page: 100 },
+          step: repoStep(`list the repositories of ${org}`),
+          where: org,
+        },
+        (d) => (d as RepoJson[]).map(facts),
+      ),
 
     /** Every repository the token's GitHub App installation can access (needs an installation token). */
     listInstallationRepos: () =>
       // octokit's paginate already unwraps `{ total_count, repositories }` into the array.
-      rest.all<RepoFacts>({ path: '/installation/repositories', query: { per_page: 100 }, step: repoStep("list the App installation's repositories"), where: 'the installation' }, (d) =>
-        (Array.isArray(d) ? (d as RepoJson[]) : (d as { repositories: RepoJson[] }).repositories).map(facts),
+      rest.all<RepoFacts>(
+        {
+          path: '/installation/repositories',
+          query: { per_page: 100 },
+          step: repoStep("list the App installation's repositories"),
+          where: 'the installation',
+        },
+        (d) => (Array.isArray(d) ? (d as RepoJson[]) : (d as { repositories: RepoJson[] }).repositories).map(facts),
       ),
 
     /** One repository's facts. */
     async getRepo(owner: string, name: string): Promise<RepoFacts> {
-      return facts((await rest.request<RepoJson>({ path: `/repos/${enc(owner)}/${enc(name)}`, step: repoStep('read the repository'), where: `${owner}/${name}` })).data);
+      return facts(
+        (
+          await rest.request<RepoJson>({
+            path: `/repos/${enc(owner)}/${enc(name)}`,
+            step: repoStep('read the repository'),
+            where: `${owner}/${name}`,
+          })
+        ).data,
+      );
     },
 
     /** The text of `.detml/state.json` on `ref`, or undefined when the repository has none. */
@@ -80,7 +102,11 @@ export function fleetApi(rest: Rest) {
 
     /** Whether an account is an organisation (forks go there with `organization`) or a user. */
     async accountType(login: string): Promise<'User' | 'Organization'> {
-      const r = await rest.request<{ type: string }>({ path: `/users/${enc(login)}`, step: repoStep(`look up the account ${login}`), where: login });
+      const r = await rest.request<{ type: string }>({
+        path: `/users/${enc(login)}`,
+        step: repoStep(`look up the account ${login}`),
+        where: login,
+      });
       return r.data.type === 'Organization' ? 'Organization' : 'User';
     },
 
@@ -90,7 +116,10 @@ export function fleetApi(rest: Rest) {
         method: 'POST',
         path: `/repos/${enc(owner)}/${enc(name)}/forks`,
         body: { ...(isOrg && { organization: into }), default_branch_only: true },
-        step: repoStep(`fork into ${into}`, 'administration: write on the fork owner (contents: read on the repository)'),
+        step: repoStep(
+          `fork into ${into}`,
+          'administration: write on the fork owner (contents: read on the repository)',
+        ),
         where: `${owner}/${name}`,
       });
       return { owner: r.data.owner.login, name: r.data.name };
@@ -100,20 +129,35 @@ export function fleetApi(rest: Rest) {
      * Opens a pull request from a fork (`head` is `forkOwner:branch`); 'exists' when one is open already. "Allow edits by
      * maintainers" is asked for, and dropped when GitHub refuses it (forks owned by organisations cannot grant it).
      */
-    async createForkPull(owner: string, name: string, pr: { head: string; base: string; title: string; body: string; draft: boolean; maintainerCanModify: boolean }): Promise<PullSummary | 'exists'> {
+    async createForkPull(
+      owner: string,
+      name: string,
+      pr: { head: string; base: string; title: string; body: string; draft: boolean; maintainerCanModify: boolean },
+    ): Promise<PullSummary | 'exists'> {
       for (let canModify = pr.maintainerCanModify; ; canModify = false) {
         const r = await rest.request<PullJson & { message?: string; errors?: { message?: string; field?: string }[] }>({
           method: 'POST',
           path: `/repos/${enc(owner)}/${enc(name)}/pulls`,
-          body: { head: pr.head, base: pr.base, title: pr.title, body: pr.body, draft: pr.draft, maintainer_can_modify: canModify },
+          body: {
+            head: pr.head,
+            base: pr.base,
+            title: pr.title,
+            body: pr.body,
+            draft: pr.draft,
+            maintainer_can_modify: canModify,
+          },
           accept: [422],
           step: repoStep('open the pull request from the fork', 'pull-requests: write'),
           where: `${owner}/${name}`,
         });
         if (r.status !== 422) return summarize(r.data);
-        const text = [r.data.message, ...(r.data.errors ?? []).map((e) => [e.field, e.message].filter(Boolean).join(' '))].join('; ');
+        const text = [
+          r.data.message,
+          ...(r.data.errors ?? []).map((e) => [e.field, e.message].filter(Boolean).join(' ')),
+        ].join('; ');
         if (/already exists/i.test(text)) return 'exists';
-        if (!(canModify && /fork.?collab/i.test(text))) throw new UserError(`GitHub refused to open the pull request on ${owner}/${name} (422: ${text}).`);
+        if (!(canModify && /fork.?collab/i.test(text)))
+          throw new UserError(`GitHub refused to open the pull request on ${owner}/${name} (422: ${text}).`);
       }
     },
   };
@@ -123,7 +167,14 @@ export function fleetApi(rest: Rest) {
 export type FleetApi = ReturnType<typeof fleetApi>;
 
 function facts(r: RepoJson): RepoFacts {
-  return { owner: r.owner.login, name: r.name, defaultBranch: r.default_branch ?? 'main', archived: r.archived ?? false, fork: r.fork ?? false, push: r.permissions?.push };
+  return {
+    owner: r.owner.login,
+    name: r.name,
+    defaultBranch: r.default_branch ?? 'main',
+    archived: r.archived ?? false,
+    fork: r.fork ?? false,
+    push: r.permissions?.push,
+  };
 }
 
 function enc(segment: string): string {

@@ -18,7 +18,11 @@ export async function cloneBranch(parent: string, url: string, token: string, br
   const args = ['clone', '--quiet', '--no-tags', '--single-branch', '--branch', branch, '--', url, dir];
   const result = await runGit(parent, args, { env: gitAuthEnv(token, url), okCodes: [0, 128] });
   if (result.code !== 0) {
-    const line = result.stderr.split('\n').map((l) => l.trim()).find((l) => /^(fatal|error|remote)/.test(l)) ?? `exit ${result.code}`;
+    const line =
+      result.stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => /^(fatal|error|remote)/.test(l)) ?? `exit ${result.code}`;
     throw new UserError(redact(`Could not clone ${url} (branch ${branch}): ${line}`, [token]));
   }
   return dir;
@@ -26,7 +30,10 @@ export async function cloneBranch(parent: string, url: string, token: string, br
 
 /** The branches of a remote (name -> commit), or undefined while it cannot be read (e.g. a fork still being created). */
 export async function remoteHeads(dir: string, url: string, token: string): Promise<Map<string, string> | undefined> {
-  const result = await runGit(dir, ['ls-remote', '--heads', url], { env: gitAuthEnv(token, url), okCodes: [0, 2, 128] });
+  const result = await runGit(dir, ['ls-remote', '--heads', url], {
+    env: gitAuthEnv(token, url),
+    okCodes: [0, 2, 128],
+  });
   if (result.code !== 0) return undefined;
   const heads = new Map<string, string>();
   for (const line of result.stdout.toString('utf8').split('\n').filter(Boolean)) {

@@ -70,12 +70,17 @@ export async function fleetCommand(argv: readonly string[], given: FleetIo = PRO
     io.write(FLEET_HELP);
     return values.help ? EXIT.ok : EXIT.usage;
   }
-  if (!['plan', 'sync', 'status'].includes(sub) || extra.length) throw new UserError(`Unknown fleet command "${positionals.join(' ')}"; use plan, sync or status.`, EXIT.usage);
+  if (!['plan', 'sync', 'status'].includes(sub) || extra.length)
+    throw new UserError(`Unknown fleet command "${positionals.join(' ')}"; use plan, sync or status.`, EXIT.usage);
   const started = Date.now();
   const { api, retry, token, apiUrl, source, concurrency } = await connect(values, io);
   const maxJobs = count('max-jobs', values['max-jobs'], 256);
   const targets = filterEntries(await fleetTargets(values, api), values.only ?? [], values.exclude ?? []);
-  if (targets.some((t) => t.fork) && !values.fork) throw new UserError('The list file asks for forks (fork: true); pass --fork OWNER to say where they go.', EXIT.usage);
+  if (targets.some((t) => t.fork) && !values.fork)
+    throw new UserError(
+      'The list file asks for forks (fork: true); pass --fork OWNER to say where they go.',
+      EXIT.usage,
+    );
   const plan = await planFleet(targets, { api, source, to: values.to, forkOwner: values.fork, concurrency });
   const failedToInspect = plan.repos.some((r) => r.action === 'error');
   if (sub === 'plan') {
@@ -83,13 +88,30 @@ export async function fleetCommand(argv: readonly string[], given: FleetIo = PRO
     return failedToInspect ? EXIT.error : EXIT.ok;
   }
   if (sub === 'status') {
-    io.write(values.json ? `${JSON.stringify({ repos: plan.repos, ignored: plan.ignored }, null, 2)}\n` : formatStatus(plan, values.markdown ?? false));
+    io.write(
+      values.json
+        ? `${JSON.stringify({ repos: plan.repos, ignored: plan.ignored }, null, 2)}\n`
+        : formatStatus(plan, values.markdown ?? false),
+    );
     return failedToInspect ? EXIT.error : EXIT.ok;
   }
 
   if (!values.json) io.write(`${planCounts(plan)}\n`);
-  const fork = values.fork && plan.repos.some((r) => r.fork) ? { login: values.fork, isOrg: (await api.accountType(values.fork)) === 'Organization' } : undefined;
-  const results = await runFleetSync({ plan: plan.repos, token, apiUrl, api, source, retry, concurrency, fork, onResult: values.json ? undefined : (r) => io.write(formatResult(r)) });
+  const fork =
+    values.fork && plan.repos.some((r) => r.fork)
+      ? { login: values.fork, isOrg: (await api.accountType(values.fork)) === 'Organization' }
+      : undefined;
+  const results = await runFleetSync({
+    plan: plan.repos,
+    token,
+    apiUrl,
+    api,
+    source,
+    retry,
+    concurrency,
+    fork,
+    onResult: values.json ? undefined : (r) => io.write(formatResult(r)),
+  });
   const seconds = (Date.now() - started) / 1000;
   io.write(values.json ? `${JSON.stringify({ results, seconds }, null, 2)}\n` : formatSummary(results, seconds));
   return results.some((r) => r.outcome === 'failed') ? EXIT.error : EXIT.ok;
@@ -101,28 +123,41 @@ async function connect(values: ReturnType<typeof parse>['values'], io: FleetIo) 
   const maxWaitMs = count('max-rate-wait', values['max-rate-wait'], 900) * 1000;
   const tokenVar = values['token-env'] ?? 'GITHUB_TOKEN';
   const token = io.env[tokenVar]?.trim();
-  if (!token) throw new UserError(`fleet needs a GitHub token in $${tokenVar} (contents, pull-requests and issues: write to sync; read to plan). Pass --token-env NAME to read another variable.`);
+  if (!token)
+    throw new UserError(
+      `fleet needs a GitHub token in $${tokenVar} (contents, pull-requests and issues: write to sync; read to plan). Pass --token-env NAME to read another variable.`,
+    );
   const apiUrl = (values['api-url'] ?? io.env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '');
   const retry = { ...DEFAULT_RETRY, ...io.retry, maxWaitMs, gate: new RateLimitGate() };
-  const source = { templateRoot: values['template-root'] ?? io.env.DETML_TEMPLATE_ROOT, templatesFrom: values['templates-from'] };
+  const source = {
+    templateRoot: values['template-root'] ?? io.env.DETML_TEMPLATE_ROOT,
+    templatesFrom: values['templates-from'],
+  };
   return { api: fleetApi(await connectRest({ apiUrl, token, retry })), retry, token, apiUrl, source, concurrency };
 }
 
 // A positive whole-number flag, or its default.
 function count(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!/^[1-9]\d*$/.test(value)) throw new UserError(`--${flag} must be a positive whole number, got "${value}".`, EXIT.usage);
+  if (!/^[1-9]\d*$/.test(value))
+    throw new UserError(`--${flag} must be a positive whole number, got "${value}".`, EXIT.usage);
   return Number(value);
 }
 
 // The repositories named by exactly one source: a list file, an organisation, the App installation, or --repo.
 async function fleetTargets(values: ReturnType<typeof parse>['values'], api: FleetApi): Promise<PlanTarget[]> {
   const given = (['repos', 'org', 'installation', 'repo'] as const).filter((k) => values[k] !== undefined);
-  if (given.length !== 1) throw new UserError(`Name the repositories with exactly one of --repos, --org, --installation or --repo${given.length ? ` (got --${given.join(', --')})` : ''}.`, EXIT.usage);
+  if (given.length !== 1)
+    throw new UserError(
+      `Name the repositories with exactly one of --repos, --org, --installation or --repo${given.length ? ` (got --${given.join(', --')})` : ''}.`,
+      EXIT.usage,
+    );
   if (values.repos) return readRepoList(values.repos);
   if (values.repo) return repoArgs(values.repo);
   const listed = values.org ? await api.listOrgRepos(values.org) : await api.listInstallationRepos();
-  return listed.filter((r) => !r.fork).map((facts) => ({ owner: facts.owner, name: facts.name, facts, discovered: true }));
+  return listed
+    .filter((r) => !r.fork)
+    .map((facts) => ({ owner: facts.owner, name: facts.name, facts, discovered: true }));
 }
 
 const FLAGS = {

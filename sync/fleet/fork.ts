@@ -54,11 +54,20 @@ export async function syncViaFork(i: ForkSyncInput): Promise<PullRequestSyncResu
   const head = (await runGit(i.dir, ['rev-parse', 'HEAD'])).stdout.toString('utf8').trim();
   if (heads.get(i.base) !== head) await pushBranch(i.dir, forkUrl, i.token, head, i.base, heads.get(i.base));
 
-  const { commit, text, reportPath } = await prepareProposal(i.dir, { ...sync, commit: sync.commit, branch: sync.branch }, await changelog(sync, i.source));
+  const { commit, text, reportPath } = await prepareProposal(
+    i.dir,
+    { ...sync, commit: sync.commit, branch: sync.branch },
+    await changelog(sync, i.source),
+  );
   const gh = await connectGitHub({ apiUrl: i.apiUrl, token: i.token, owner: i.owner, repo: i.name, retry: i.retry });
   const pullRequest = await upsertSyncPr({
     dir: i.dir,
-    gh: forkClient(gh, i.api, { owner: i.owner, name: i.name, forkOwner: fork.owner, maintainerCanModify: !i.fork.isOrg }),
+    gh: forkClient(gh, i.api, {
+      owner: i.owner,
+      name: i.name,
+      forkOwner: fork.owner,
+      maintainerCanModify: !i.fork.isOrg,
+    }),
     target: { owner: fork.owner, repo: fork.name, apiUrl: i.apiUrl, remoteUrl: forkUrl },
     token: i.token,
     base: i.base,
@@ -73,11 +82,20 @@ export async function syncViaFork(i: ForkSyncInput): Promise<PullRequestSyncResu
 }
 
 /** The PR flow's client for a fork: PRs are listed and opened with `forkOwner:branch` heads, labels are skipped. */
-export function forkClient(gh: GitHubClient, api: FleetApi, f: { owner: string; name: string; forkOwner: string; maintainerCanModify: boolean }): GitHubClient {
+export function forkClient(
+  gh: GitHubClient,
+  api: FleetApi,
+  f: { owner: string; name: string; forkOwner: string; maintainerCanModify: boolean },
+): GitHubClient {
   return {
     ...gh,
     listPulls: (branch) => api.listPulls(f.owner, f.name, f.forkOwner, branch),
-    createPull: (pr) => api.createForkPull(f.owner, f.name, { ...pr, head: `${f.forkOwner}:${pr.head}`, maintainerCanModify: f.maintainerCanModify }),
+    createPull: (pr) =>
+      api.createForkPull(f.owner, f.name, {
+        ...pr,
+        head: `${f.forkOwner}:${pr.head}`,
+        maintainerCanModify: f.maintainerCanModify,
+      }),
     ensureLabel: async () => {},
     addLabels: async () => {},
     removeLabel: async () => {},
@@ -90,7 +108,8 @@ async function waitForFork(dir: string, url: string, token: string, maxMs: numbe
   for (let delay = 500; ; delay = Math.min(delay * 2, 8000)) {
     const heads = await remoteHeads(dir, url, token);
     if (heads && heads.size > 0) return heads;
-    if (Date.now() - started + delay > maxMs) throw new UserError(`The fork ${url} was not ready after ${Math.round(maxMs / 1000)} s; run fleet sync again.`);
+    if (Date.now() - started + delay > maxMs)
+      throw new UserError(`The fork ${url} was not ready after ${Math.round(maxMs / 1000)} s; run fleet sync again.`);
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
@@ -98,7 +117,11 @@ async function waitForFork(dir: string, url: string, token: string, maxMs: numbe
 // The template's release notes between the two versions, as the direct flow puts them in the PR body.
 async function changelog(sync: SyncResult, source: TemplateSource): Promise<ChangelogEntry[]> {
   try {
-    return changelogBetween(readChangelog((await resolveTargetTemplate(sync.template, sync.to, source)).dir), sync.from, sync.to);
+    return changelogBetween(
+      readChangelog((await resolveTargetTemplate(sync.template, sync.to, source)).dir),
+      sync.from,
+      sync.to,
+    );
   } catch {
     return [];
   }

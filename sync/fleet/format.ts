@@ -9,15 +9,28 @@ import type { RepoSyncResult } from './run.ts';
 /** Pads columns to equal width; the last column is left ragged. */
 export function table(rows: readonly string[][]): string {
   const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c] as number))).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c] as number)))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
-const version = (p: Pick<RepoPlan, 'template' | 'from' | 'to'>) => (p.template ? `${p.template} ${p.from}${p.to && p.to !== p.from ? ` -> ${p.to}` : ''}` : '-');
+const version = (p: Pick<RepoPlan, 'template' | 'from' | 'to'>) =>
+  p.template ? `${p.template} ${p.from}${p.to && p.to !== p.from ? ` -> ${p.to}` : ''}` : '-';
 
 /** `fleet plan`: one row per repository (action, repository, template and versions, reason) and the counts. */
 export function formatPlan(plan: FleetPlan): string {
   const rows = plan.repos.map((p) => [p.action, p.repo, version(p), p.reason]);
-  return (rows.length ? table([['ACTION', 'REPOSITORY', 'TEMPLATE', 'WHY'], ...rows]) : 'No repositories.\n') + `\n${planCounts(plan)}\n`;
+  return (
+    (rows.length ? table([['ACTION', 'REPOSITORY', 'TEMPLATE', 'WHY'], ...rows]) : 'No repositories.\n') +
+    `\n${planCounts(plan)}\n`
+  );
 }
 
 /** "2 to open, 1 to update, 3 skipped, 0 errors (4 without .detml/state.json ignored)". */
@@ -30,9 +43,25 @@ export function planCounts(plan: FleetPlan): string {
 /** `fleet status`: who is on which template version, with the sync PR in flight; Markdown for a dashboard issue. */
 export function formatStatus(plan: FleetPlan, markdown: boolean): string {
   const known = (p: RepoPlan) => (p.template === undefined ? 1 : 0);
-  const sorted = [...plan.repos].sort((a, b) => known(a) - known(b) || (a.template ?? '').localeCompare(b.template ?? '') || cmpVersion(b.from, a.from) || a.repo.localeCompare(b.repo));
-  const pr = (p: RepoPlan) => (p.pullRequest?.state === 'open' ? `#${p.pullRequest.number}${p.pullRequest.to ? ` -> ${p.pullRequest.to}` : ''}` : '');
-  const note = (p: RepoPlan) => (p.action === 'skip' && p.reason !== 'up to date' ? p.reason : p.action === 'error' ? `error: ${p.reason}` : p.from !== p.to ? 'behind' : '');
+  const sorted = [...plan.repos].sort(
+    (a, b) =>
+      known(a) - known(b) ||
+      (a.template ?? '').localeCompare(b.template ?? '') ||
+      cmpVersion(b.from, a.from) ||
+      a.repo.localeCompare(b.repo),
+  );
+  const pr = (p: RepoPlan) =>
+    p.pullRequest?.state === 'open'
+      ? `#${p.pullRequest.number}${p.pullRequest.to ? ` -> ${p.pullRequest.to}` : ''}`
+      : '';
+  const note = (p: RepoPlan) =>
+    p.action === 'skip' && p.reason !== 'up to date'
+      ? p.reason
+      : p.action === 'error'
+        ? `error: ${p.reason}`
+        : p.from !== p.to
+          ? 'behind'
+          : '';
   const rows = sorted.map((p) => [p.repo, p.template ?? '-', p.from ?? '-', p.to ?? '-', pr(p), note(p)]);
   const header = ['REPOSITORY', 'TEMPLATE', 'VERSION', 'LATEST', 'SYNC PR', 'NOTE'];
   if (!markdown) return (rows.length ? table([header, ...rows]) : 'No repositories.\n') + `\n${versionCounts(plan)}\n`;
@@ -46,7 +75,10 @@ export function formatStatus(plan: FleetPlan, markdown: boolean): string {
     '',
     `| ${['Repository', 'Template', 'Version', 'Latest', 'Sync PR', 'Note'].join(' | ')} |`,
     '|---|---|---|---|---|---|',
-    ...sorted.map((p) => `| ${[p.repo, p.template ?? '-', p.from ?? '-', p.to ?? '-'].map(cell).join(' | ')} | ${link(p) || ' '} | ${cell(note(p))} |`),
+    ...sorted.map(
+      (p) =>
+        `| ${[p.repo, p.template ?? '-', p.from ?? '-', p.to ?? '-'].map(cell).join(' | ')} | ${link(p) || ' '} | ${cell(note(p))} |`,
+    ),
     '',
   ].join('\n');
 }
@@ -60,16 +92,36 @@ export function versionCounts(plan: FleetPlan): string {
     versions.set(p.from, (versions.get(p.from) ?? 0) + 1);
     byTemplate.set(p.template, versions);
   }
-  const parts = [...byTemplate].sort(([a], [b]) => a.localeCompare(b)).map(([t, v]) => `${t}: ${[...v].sort(([a], [b]) => cmpVersion(b, a)).map(([ver, n]) => `${ver} ×${n}`).join(', ')}`);
+  const parts = [...byTemplate]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(
+      ([t, v]) =>
+        `${t}: ${[...v]
+          .sort(([a], [b]) => cmpVersion(b, a))
+          .map(([ver, n]) => `${ver} ×${n}`)
+          .join(', ')}`,
+    );
   const errors = plan.repos.filter((p) => p.action === 'error').length;
   const unknown = plan.repos.filter((p) => !p.template && p.action !== 'error').length;
-  return [parts.join('; ') || 'no templates found', unknown ? `${unknown} without a readable state` : '', errors ? `${errors} error${errors === 1 ? '' : 's'}` : ''].filter(Boolean).join('; ') + '.';
+  return (
+    [
+      parts.join('; ') || 'no templates found',
+      unknown ? `${unknown} without a readable state` : '',
+      errors ? `${errors} error${errors === 1 ? '' : 's'}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ') + '.'
+  );
 }
 
 /** One line as a repository finishes: outcome, repository, versions and the PR (or the error). */
 export function formatResult(r: RepoSyncResult): string {
-  const what = r.pullRequest ? `#${r.pullRequest.number}${r.pullRequest.draft ? ' (draft)' : ''} ${r.pullRequest.url}` : (r.detail ?? '');
-  return `${r.outcome.padEnd(12)} ${r.repo}  ${version(r)}${r.conflicts ? '  [conflicts]' : ''}  ${what}`.trimEnd() + '\n';
+  const what = r.pullRequest
+    ? `#${r.pullRequest.number}${r.pullRequest.draft ? ' (draft)' : ''} ${r.pullRequest.url}`
+    : (r.detail ?? '');
+  return (
+    `${r.outcome.padEnd(12)} ${r.repo}  ${version(r)}${r.conflicts ? '  [conflicts]' : ''}  ${what}`.trimEnd() + '\n'
+  );
 }
 
 /** The closing summary: counts per outcome, then every failure again with its error. */

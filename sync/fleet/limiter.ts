@@ -33,7 +33,11 @@ export class RateLimitGate implements RequestGate {
 }
 
 /** Runs `fn` over `items` with at most `concurrency` at a time, keeping input order in the results. */
-export async function mapLimit<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

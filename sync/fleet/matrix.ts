@@ -32,7 +32,13 @@ export const MAX_MATRIX_JOBS = 256;
 export function planJson(plan: FleetPlan, maxJobs = MAX_MATRIX_JOBS): PlanJson {
   const summary = { open: 0, update: 0, skip: 0, error: 0, ignored: plan.ignored };
   for (const r of plan.repos) summary[r.action]++;
-  return { schema: 1, generator: `${GENERATOR_NAME} ${GENERATOR_VERSION}`, repos: plan.repos, summary, matrix: { include: matrixJobs(plan.repos, maxJobs) } };
+  return {
+    schema: 1,
+    generator: `${GENERATOR_NAME} ${GENERATOR_VERSION}`,
+    repos: plan.repos,
+    summary,
+    matrix: { include: matrixJobs(plan.repos, maxJobs) },
+  };
 }
 
 /** The matrix jobs: one per repository to sync, or per batch of one owner's repositories beyond `maxJobs`. */

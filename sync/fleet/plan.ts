@@ -58,27 +58,43 @@ export interface FleetPlan {
 export async function planFleet(targets: readonly PlanTarget[], ctx: PlanContext): Promise<FleetPlan> {
   const versions = new Map<string, Promise<string>>();
   const target = (id: string) => {
-    if (!versions.has(id)) versions.set(id, resolveTargetTemplate(id, ctx.to, ctx.source).then((t) => t.manifest.version));
+    if (!versions.has(id))
+      versions.set(
+        id,
+        resolveTargetTemplate(id, ctx.to, ctx.source).then((t) => t.manifest.version),
+      );
     return versions.get(id) as Promise<string>;
   };
   const planned = await mapLimit(targets, ctx.concurrency, async (t) => {
     try {
       return await planOne(t, ctx, target);
     } catch (error) {
-      return { ...identity(t), action: 'error' as const, reason: (error as Error).message.split('\n')[0] ?? String(error) };
+      return {
+        ...identity(t),
+        action: 'error' as const,
+        reason: (error as Error).message.split('\n')[0] ?? String(error),
+      };
     }
   });
-  return { repos: planned.filter((p): p is RepoPlan => p !== undefined), ignored: planned.filter((p) => p === undefined).length };
+  return {
+    repos: planned.filter((p): p is RepoPlan => p !== undefined),
+    ignored: planned.filter((p) => p === undefined).length,
+  };
 }
 
-async function planOne(t: PlanTarget, ctx: PlanContext, targetVersion: (id: string) => Promise<string>): Promise<RepoPlan | undefined> {
+async function planOne(
+  t: PlanTarget,
+  ctx: PlanContext,
+  targetVersion: (id: string) => Promise<string>,
+): Promise<RepoPlan | undefined> {
   const id = identity(t);
   if (t.optOut) return { ...id, action: 'skip', reason: t.optOut };
   const facts = t.facts ?? (await ctx.api.getRepo(t.owner, t.name));
   if (facts.archived) return t.discovered ? undefined : { ...id, action: 'skip', reason: 'archived' };
   const base = t.base ?? facts.defaultBranch;
   const text = await ctx.api.readStateFile(t.owner, t.name, base);
-  if (text === undefined) return t.discovered ? undefined : { ...id, base, action: 'skip', reason: `no ${STATE_PATH} on ${base}` };
+  if (text === undefined)
+    return t.discovered ? undefined : { ...id, base, action: 'skip', reason: `no ${STATE_PATH} on ${base}` };
   const state = readFleetState(text);
   const known = { ...id, base, template: state.template, from: state.version };
   if (state.optOut !== undefined) return { ...known, action: 'skip', reason: state.optOut };
@@ -88,20 +104,46 @@ async function planOne(t: PlanTarget, ctx: PlanContext, targetVersion: (id: stri
   if (order < 0) return { ...known, to, action: 'skip', reason: `ahead of the target ${to}` };
 
   const fork = t.fork === true || facts.push === false;
-  if (fork && !ctx.forkOwner) return { ...known, to, action: 'skip', reason: t.fork ? 'the list file asks for a fork: pass --fork OWNER' : 'the token cannot push here: pass --fork OWNER to propose it from a fork' };
+  if (fork && !ctx.forkOwner)
+    return {
+      ...known,
+      to,
+      action: 'skip',
+      reason: t.fork
+        ? 'the list file asks for a fork: pass --fork OWNER'
+        : 'the token cannot push here: pass --fork OWNER to propose it from a fork',
+    };
   const headOwner = fork ? (ctx.forkOwner as string) : t.owner;
   const pulls = await ctx.api.listPulls(t.owner, t.name, headOwner, syncBranch(base));
   const planned = { ...known, to, ...(fork && { fork: true }) };
-  const pr = (p: (typeof pulls)[number]) => ({ number: p.number, url: p.url, state: p.state, ...(parseMarker(p.body) && { to: parseMarker(p.body)?.to }) });
+  const pr = (p: (typeof pulls)[number]) => ({
+    number: p.number,
+    url: p.url,
+    state: p.state,
+    ...(parseMarker(p.body) && { to: parseMarker(p.body)?.to }),
+  });
   const closed = pulls.find((p) => p.state === 'closed' && !p.merged && parseMarker(p.body)?.to === to);
-  if (closed) return { ...planned, action: 'skip', reason: `#${closed.number} proposing ${to} was closed without merging`, pullRequest: pr(closed) };
+  if (closed)
+    return {
+      ...planned,
+      action: 'skip',
+      reason: `#${closed.number} proposing ${to} was closed without merging`,
+      pullRequest: pr(closed),
+    };
   const open = pulls.find((p) => p.state === 'open');
   if (open) {
     const proposes = parseMarker(open.body)?.to;
-    const reason = proposes === to ? `#${open.number} already proposes ${to}; refreshed if ${base} moved` : `#${open.number} moves from ${proposes ?? 'an unknown version'} to ${to}`;
+    const reason =
+      proposes === to
+        ? `#${open.number} already proposes ${to}; refreshed if ${base} moved`
+        : `#${open.number} moves from ${proposes ?? 'an unknown version'} to ${to}`;
     return { ...planned, action: 'update', reason, pullRequest: pr(open) };
   }
-  return { ...planned, action: 'open', reason: `new pull request ${state.version} -> ${to}${fork ? ` from a fork in ${headOwner}` : ''}` };
+  return {
+    ...planned,
+    action: 'open',
+    reason: `new pull request ${state.version} -> ${to}${fork ? ` from a fork in ${headOwner}` : ''}`,
+  };
 }
 
 /** The fleet's reading of a state file: template, version, and the opt-out reason when `"fleet": {"optOut": true}`. */
@@ -126,7 +168,10 @@ export function readFleetState(text: string): FleetState {
   if (problem) throw new Error(`${STATE_PATH} is corrupt: ${problem}`);
   const state = raw as { template: { id: string; version: string }; fleet?: { optOut?: unknown; reason?: unknown } };
   const fleet = state.fleet;
-  const optOut = fleet?.optOut === true ? `opted out in ${STATE_PATH}${typeof fleet.reason === 'string' && fleet.reason ? `: ${fleet.reason}` : ''}` : undefined;
+  const optOut =
+    fleet?.optOut === true
+      ? `opted out in ${STATE_PATH}${typeof fleet.reason === 'string' && fleet.reason ? `: ${fleet.reason}` : ''}`
+      : undefined;
   return { template: state.template.id, version: state.template.version, ...(optOut && { optOut }) };
 }
 

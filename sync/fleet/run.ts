@@ -69,7 +69,19 @@ async function syncOne(plan: RepoPlan, o: FleetSyncOptions): Promise<RepoSyncRes
     let result: PullRequestSyncResult;
     if (plan.fork) {
       if (!o.fork) throw new UserError('the plan asks for a fork but no fork owner was given (--fork OWNER)');
-      result = await syncViaFork({ dir, owner: plan.owner, name: plan.name, base, to: plan.to, token: o.token, apiUrl: o.apiUrl, api: o.api, fork: o.fork, source: o.source, retry: o.retry });
+      result = await syncViaFork({
+        dir,
+        owner: plan.owner,
+        name: plan.name,
+        base,
+        to: plan.to,
+        token: o.token,
+        apiUrl: o.apiUrl,
+        api: o.api,
+        fork: o.fork,
+        source: o.source,
+        retry: o.retry,
+      });
     } else {
       result = await runPullRequestSync({
         cwd: dir,
@@ -92,7 +104,12 @@ async function syncOne(plan: RepoPlan, o: FleetSyncOptions): Promise<RepoSyncRes
       ms: Date.now() - started,
     };
   } catch (error) {
-    return { ...known, outcome: 'failed', detail: (error as Error).message.split('\n')[0] ?? String(error), ms: Date.now() - started };
+    return {
+      ...known,
+      outcome: 'failed',
+      detail: (error as Error).message.split('\n')[0] ?? String(error),
+      ms: Date.now() - started,
+    };
   } finally {
     if (!o.keepClones) rmSync(scratch, { recursive: true, force: true });
   }

@@ -38,7 +38,10 @@ export function readRepoList(file: string): FleetEntry[] {
     throw new UserError(`--repos ${file}: ${(error as Error).message.split('\n')[0]}`, EXIT.usage);
   }
   if (!Array.isArray(raw) && !Array.isArray((raw as { repositories?: unknown } | null)?.repositories)) {
-    throw new UserError(`--repos ${file}: expected a list of repositories (or "repositories:" with a list).`, EXIT.usage);
+    throw new UserError(
+      `--repos ${file}: expected a list of repositories (or "repositories:" with a list).`,
+      EXIT.usage,
+    );
   }
   const problems = schemaProblems(validateFleetRepos, raw);
   if (problems.length) throw new ValidationError(problems.map((p) => `--repos ${file}: ${p}`));
@@ -70,16 +73,22 @@ interface ListItem {
 
 /** Entries from `--repo` values: `owner/name`, several separated by commas or spaces (as a workflow matrix passes). */
 export function repoArgs(values: readonly string[]): FleetEntry[] {
-  const entries = values.flatMap((v) => v.split(/[\s,]+/).filter(Boolean)).map((value) => {
-    const match = SLUG.exec(value);
-    if (!match) throw new UserError(`--repo must look like owner/name, got "${value}".`, EXIT.usage);
-    return { owner: match[1] as string, name: match[2] as string };
-  });
+  const entries = values
+    .flatMap((v) => v.split(/[\s,]+/).filter(Boolean))
+    .map((value) => {
+      const match = SLUG.exec(value);
+      if (!match) throw new UserError(`--repo must look like owner/name, got "${value}".`, EXIT.usage);
+      return { owner: match[1] as string, name: match[2] as string };
+    });
   return dedupe(entries);
 }
 
 /** Keeps entries matching some `--only` glob (when any is given) and no `--exclude` glob, case-insensitively. */
-export function filterEntries<T extends { owner: string; name: string }>(entries: readonly T[], only: readonly string[], exclude: readonly string[]): T[] {
+export function filterEntries<T extends { owner: string; name: string }>(
+  entries: readonly T[],
+  only: readonly string[],
+  exclude: readonly string[],
+): T[] {
   const compile = (flag: string, globs: readonly string[]) => {
     try {
       return globMatcher(globs, { nocase: true });

@@ -111,7 +111,17 @@ describe('create-detml CLI (closed stdin, no TTY)', () => {
     const { cwd } = setup();
     const help = await runCli(['--help'], { cwd });
     expect(help.code).toBe(0);
-    for (const flag of ['--template', '--name', '--yes', '--no-interactive', '--no-git', '--no-install', '--force', '--set', '--template-root']) {
+    for (const flag of [
+      '--template',
+      '--name',
+      '--yes',
+      '--no-interactive',
+      '--no-git',
+      '--no-install',
+      '--force',
+      '--set',
+      '--template-root',
+    ]) {
       expect(help.stdout).toContain(flag);
     }
     const version = await runCli(['--version'], { cwd });

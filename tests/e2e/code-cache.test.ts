@@ -11,11 +11,18 @@ import { tempDir } from '../helpers/tmp.ts';
 
 // Node >= 22.1 has its own compile cache, which the loader prefers; these runs then check V8's cache files only on
 // Node versions without it.
-const nodeHasCompileCache = typeof (Module as unknown as { enableCompileCache?: unknown }).enableCompileCache === 'function';
-const entries = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.bin')).sort();
+const nodeHasCompileCache =
+  typeof (Module as unknown as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+const entries = (dir: string) =>
+  readdirSync(dir)
+    .filter((n) => n.endsWith('.bin'))
+    .sort();
 
 async function syncHelp(cacheDir: string, extra: Record<string, string | undefined> = {}) {
-  const r = await runCli(['sync', '--help'], { cwd: tempDir(), env: { DETML_CODE_CACHE_DIR: cacheDir, NODE_DISABLE_COMPILE_CACHE: undefined, ...extra } });
+  const r = await runCli(['sync', '--help'], {
+    cwd: tempDir(),
+    env: { DETML_CODE_CACHE_DIR: cacheDir, NODE_DISABLE_COMPILE_CACHE: undefined, ...extra },
+  });
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect(r.stdout).toContain('create-detml sync');
@@ -38,18 +45,21 @@ describe('code cache of the command bundles', () => {
     expect([after.ino, after.mtimeMs, after.size]).toEqual([before.ino, before.mtimeMs, before.size]);
   });
 
-  it.skipIf(nodeHasCompileCache)('replaces a corrupt entry and removes entries of earlier bundle versions', async () => {
-    const cache = join(tempDir(), 'cache');
-    const expected = await syncHelp(cache);
-    const [entry] = entries(cache);
-    const stale = entry!.replace(/-[0-9a-f]{32}\.bin$/, `-${'0'.repeat(32)}.bin`);
-    expect(stale).not.toBe(entry);
-    writeFileSync(join(cache, stale), 'old bundle version');
-    writeFileSync(join(cache, entry!), 'not V8 code cache at all');
-    expect(await syncHelp(cache)).toBe(expected);
-    expect(entries(cache)).toEqual([entry]);
-    expect(statSync(join(cache, entry!)).size).toBeGreaterThan(1000);
-  });
+  it.skipIf(nodeHasCompileCache)(
+    'replaces a corrupt entry and removes entries of earlier bundle versions',
+    async () => {
+      const cache = join(tempDir(), 'cache');
+      const expected = await syncHelp(cache);
+      const [entry] = entries(cache);
+      const stale = entry!.replace(/-[0-9a-f]{32}\.bin$/, `-${'0'.repeat(32)}.bin`);
+      expect(stale).not.toBe(entry);
+      writeFileSync(join(cache, stale), 'old bundle version');
+      writeFileSync(join(cache, entry!), 'not V8 code cache at all');
+      expect(await syncHelp(cache)).toBe(expected);
+      expect(entries(cache)).toEqual([entry]);
+      expect(statSync(join(cache, entry!)).size).toBeGreaterThan(1000);
+    },
+  );
 
   it('runs the new code after a same-size update that kept the mtime (the key is the content, not size and mtime)', async () => {
     const copy = join(tempDir(), 'dist');
@@ -58,7 +68,12 @@ describe('code cache of the command bundles', () => {
     // A whole-second mtime, so that restoring it below is exact (as tar, rsync -t or cp -p restore it).
     utimesSync(bundle, 1_700_000_000, 1_700_000_000);
     const cache = join(tempDir(), 'cache');
-    const help = (dist: string) => runCli(['sync', '--help'], { cwd: tempDir(), env: { DETML_CODE_CACHE_DIR: cache, NODE_DISABLE_COMPILE_CACHE: undefined }, bin: join(dist, 'main.cjs') });
+    const help = (dist: string) =>
+      runCli(['sync', '--help'], {
+        cwd: tempDir(),
+        env: { DETML_CODE_CACHE_DIR: cache, NODE_DISABLE_COMPILE_CACHE: undefined },
+        bin: join(dist, 'main.cjs'),
+      });
     expect((await help(copy)).stdout).toContain('create-detml sync');
     expect((await help(copy)).stdout).toContain('create-detml sync');
     const before = statSync(bundle);

@@ -15,7 +15,12 @@ function setup(folder = 'here-app') {
   writeDemoTemplate(templates);
   const cwd = join(root, 'work', folder);
   mkdirSync(cwd, { recursive: true });
-  return { root, cwd, parent: join(root, 'work'), args: ['--template', 'demo', '--template-root', templates, '--no-install'] };
+  return {
+    root,
+    cwd,
+    parent: join(root, 'work'),
+    args: ['--template', 'demo', '--template-root', templates, '--no-install'],
+  };
 }
 
 describe('create-detml . means "here"', () => {
@@ -47,7 +52,12 @@ describe('create-detml . means "here"', () => {
   it('in a terminal, "." typed as the project directory means here too', async () => {
     const { root, cwd, parent, args } = setup();
     const inode = statSync(cwd).ino;
-    const term = startTerminal(`${process.execPath} ${BIN} ${args.join(' ')}`, cwd, { CI: undefined, NO_COLOR: '1' }, root);
+    const term = startTerminal(
+      `${process.execPath} ${BIN} ${args.join(' ')}`,
+      cwd,
+      { CI: undefined, NO_COLOR: '1' },
+      root,
+    );
     await term.waitFor('Project directory');
     term.keys('C-u');
     for (let i = 0; i < 20; i++) term.keys('BSpace');
@@ -70,7 +80,9 @@ describe('create-detml . means "here"', () => {
     const before = snapshot(cwd);
     const r = await runCli(['.', ...args], { cwd });
     expect(r.code).toBe(1);
-    expect(oneLineError(r)).toBe('error: Directory . is not empty. Choose another directory, or pass --force to write into it (each file it would overwrite is listed and backed up).');
+    expect(oneLineError(r)).toBe(
+      'error: Directory . is not empty. Choose another directory, or pass --force to write into it (each file it would overwrite is listed and backed up).',
+    );
     expect(snapshot(cwd)).toEqual(before);
   });
 

@@ -24,7 +24,9 @@ describe('environment errors get one line with the fix', () => {
     const { uid, gid } = nonRootUser();
     const r = await startCli(['app', ...args], { cwd, uid, gid, env: { HOME: homeFor(uid, gid) } }).done;
     expect(r.code).toBe(1);
-    expect(oneLineError(r)).toBe(`error: Permission denied (cannot write in ${cwd}). Choose a folder you can write to, or fix its permissions.`);
+    expect(oneLineError(r)).toBe(
+      `error: Permission denied (cannot write in ${cwd}). Choose a folder you can write to, or fix its permissions.`,
+    );
     expect(readdirSync(cwd)).toEqual([]);
   });
 
@@ -32,7 +34,9 @@ describe('environment errors get one line with the fix', () => {
     const { cwd, args } = setup();
     const r = await runCli(['a'.repeat(300), '--name', 'ok', ...args], { cwd });
     expect(r.code).toBe(1);
-    expect(oneLineError(r)).toBe('error: A file name is too long for the file system (at most 255 bytes per name). Choose a shorter project directory or name.');
+    expect(oneLineError(r)).toBe(
+      'error: A file name is too long for the file system (at most 255 bytes per name). Choose a shorter project directory or name.',
+    );
     expect(readdirSync(cwd)).toEqual([]);
   });
 
@@ -44,7 +48,9 @@ describe('environment errors get one line with the fix', () => {
     expect(fits.code).toBe(0);
     const r = await runCli(['app', ...args], { cwd: disk });
     expect(r.code).toBe(1);
-    expect(oneLineError(r)).toBe('error: The disk is full: git could not write the initial commit. Free some space and retry (or pass --no-git); nothing was written.');
+    expect(oneLineError(r)).toBe(
+      'error: The disk is full: git could not write the initial commit. Free some space and retry (or pass --no-git); nothing was written.',
+    );
     expect(readdirSync(disk)).toEqual(['fits']);
   });
 
@@ -55,7 +61,9 @@ describe('environment errors get one line with the fix', () => {
     symlinkSync(process.execPath, join(bin, 'node'));
     const r = await runCli(['app', ...args], { cwd, env: { PATH: bin } });
     expect(r.code).toBe(1);
-    expect(oneLineError(r)).toBe('error: git is not installed (or not on PATH), and create-detml makes an initial commit. Install git, or pass --no-git to create the project without a repository.');
+    expect(oneLineError(r)).toBe(
+      'error: git is not installed (or not on PATH), and create-detml makes an initial commit. Install git, or pass --no-git to create the project without a repository.',
+    );
     expect(readdirSync(cwd)).toEqual([]);
     const without = await runCli(['app', ...args, '--no-git'], { cwd, env: { PATH: bin } });
     expect(without.code).toBe(0);
@@ -66,7 +74,9 @@ describe('environment errors get one line with the fix', () => {
     writeFileSync(join(root, 'not-a-folder'), 'x');
     const r = await runCli(['app', '--template-root', join(root, 'not-a-folder'), '--no-install'], { cwd });
     expect(r.code).toBe(1);
-    expect(oneLineError(r)).toBe(`error: Template root ${join(root, 'not-a-folder')} is a file, not a folder. Pass the folder that holds <id>@<version>/ template folders.`);
+    expect(oneLineError(r)).toBe(
+      `error: Template root ${join(root, 'not-a-folder')} is a file, not a folder. Pass the folder that holds <id>@<version>/ template folders.`,
+    );
     expect(readdirSync(cwd)).toEqual([]);
   });
 

@@ -25,7 +25,13 @@ function setup(cwd?: string) {
   writeFileSync(join(taken, 'model.bin'), Buffer.from([1, 2, 3]));
   writeFileSync(join(taken, 'goldens', 'README.md'), 'goldens\n'); // identical to the render
   writeFileSync(join(taken, 'notes.txt'), 'keep me\n');
-  return { root, cwd: work, taken, templates, args: ['--template', 'demo', '--template-root', templates, '--no-install'] };
+  return {
+    root,
+    cwd: work,
+    taken,
+    templates,
+    args: ['--template', 'demo', '--template-root', templates, '--no-install'],
+  };
 }
 
 const backups = (taken: string) =>
@@ -33,16 +39,22 @@ const backups = (taken: string) =>
     .filter((name) => name !== '.gitignore')
     .map((stamp) => join(taken, '.detml', 'backup', stamp));
 
-describe('--force into a non-empty folder goes through yeoman\'s conflicter', () => {
+describe("--force into a non-empty folder goes through yeoman's conflicter", () => {
   it('without a terminal: lists each collision, keeps identical and unrelated files, backs up what it overwrites', async () => {
     const { cwd, taken, args } = setup();
     const r = await runCli(['taken', ...args, '--force'], { cwd });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('identical goldens/README.md');
-    expect(r.stdout.split('\n').filter((l) => l.startsWith('overwrite '))).toEqual(['overwrite README.md', 'overwrite model.bin', 'overwrite package.json']);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('overwrite '))).toEqual([
+      'overwrite README.md',
+      'overwrite model.bin',
+      'overwrite package.json',
+    ]);
     const [backup] = backups(taken);
-    expect(r.stdout).toContain(`Overwrote 3 files; the originals are in taken/.detml/backup/${backup!.split('/').pop()}/.`);
+    expect(r.stdout).toContain(
+      `Overwrote 3 files; the originals are in taken/.detml/backup/${backup!.split('/').pop()}/.`,
+    );
     expect(readFileSync(join(backup!, 'README.md'), 'utf8')).toBe('mine\n');
     expect(readFileSync(join(backup!, 'package.json'), 'utf8')).toBe('{}\n');
     expect(readFileSync(join(taken, 'README.md'), 'utf8')).toBe('# taken\n\nseed=42 (plain)\n');
@@ -52,7 +64,10 @@ describe('--force into a non-empty folder goes through yeoman\'s conflicter', ()
     expect(tracked).toContain('README.md');
     expect(tracked).not.toContain('notes.txt');
     // The backups are ignored by git, so neither `git add -A` nor verify's file list picks them up.
-    const untracked = execFileSync('git', ['ls-files', '--others', '--exclude-standard'], { cwd: taken, encoding: 'utf8' });
+    const untracked = execFileSync('git', ['ls-files', '--others', '--exclude-standard'], {
+      cwd: taken,
+      encoding: 'utf8',
+    });
     expect(untracked.split('\n').filter(Boolean)).toEqual(['notes.txt']);
   });
 
@@ -62,7 +77,9 @@ describe('--force into a non-empty folder goes through yeoman\'s conflicter', ()
     const before = snapshot(taken);
     const r = await runCli(['taken', ...args, '--force'], { cwd });
     expect(r.code).toBe(1);
-    expect(oneLineError(r)).toBe(`error: src in ${taken} is in the way of the project's folder of the same name; move it away and retry. Nothing was changed.`);
+    expect(oneLineError(r)).toBe(
+      `error: src in ${taken} is in the way of the project's folder of the same name; move it away and retry. Nothing was changed.`,
+    );
     expect(snapshot(taken)).toEqual(before);
     expect(readdirSync(cwd)).toEqual(['taken']);
   });
@@ -82,18 +99,26 @@ describe('--force into a non-empty folder goes through yeoman\'s conflicter', ()
     expect(readdirSync(disk)).toEqual(['taken']);
   });
 
-  it.skipIf(!isRoot)('room for one copy of the project is enough: publishing moves files, it never copies them', async () => {
-    const disk = smallDisk('64k');
-    const { taken, args } = setup(disk);
-    const r = await runCli(['taken', ...args, '--force', '--no-git'], { cwd: disk });
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    for (const path of Object.keys(readState(taken).files)) expect(existsSync(join(taken, path)), path).toBe(true);
-  });
+  it.skipIf(!isRoot)(
+    'room for one copy of the project is enough: publishing moves files, it never copies them',
+    async () => {
+      const disk = smallDisk('64k');
+      const { taken, args } = setup(disk);
+      const r = await runCli(['taken', ...args, '--force', '--no-git'], { cwd: disk });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      for (const path of Object.keys(readState(taken).files)) expect(existsSync(join(taken, path)), path).toBe(true);
+    },
+  );
 
   it('in a terminal: y/n/a/d per collision, with the diff on d', async () => {
     const { root, cwd, taken, templates } = setup();
-    const term = startTerminal(`${process.execPath} ${BIN} taken --template demo --template-root ${templates} --no-install`, cwd, { CI: undefined, NO_COLOR: '1' }, root);
+    const term = startTerminal(
+      `${process.execPath} ${BIN} taken --template demo --template-root ${templates} --no-install`,
+      cwd,
+      { CI: undefined, NO_COLOR: '1' },
+      root,
+    );
     await term.waitFor('taken is not empty. Write the project into it?');
     term.type('y');
     await term.waitFor('Project name');
@@ -125,7 +150,12 @@ describe('--force into a non-empty folder goes through yeoman\'s conflicter', ()
   it('in a terminal with --yes (never prompts) a non-empty folder is refused without --force', async () => {
     const { root, cwd, taken, templates } = setup();
     const before = snapshot(taken);
-    const term = startTerminal(`${process.execPath} ${BIN} taken --template demo --template-root ${templates} --no-install --yes`, cwd, { CI: undefined, NO_COLOR: '1' }, root);
+    const term = startTerminal(
+      `${process.execPath} ${BIN} taken --template demo --template-root ${templates} --no-install --yes`,
+      cwd,
+      { CI: undefined, NO_COLOR: '1' },
+      root,
+    );
     expect(await term.exitCode()).toBe(1);
     expect(term.screen()).toContain('pass --force to write into it');
     expect(snapshot(taken)).toEqual(before);
@@ -134,7 +164,12 @@ describe('--force into a non-empty folder goes through yeoman\'s conflicter', ()
   it('in a terminal: no at the first question writes nothing, and says so once', async () => {
     const { root, cwd, taken, templates } = setup();
     const before = snapshot(taken);
-    const term = startTerminal(`${process.execPath} ${BIN} taken --template demo --template-root ${templates} --no-install`, cwd, { CI: undefined, NO_COLOR: '1' }, root);
+    const term = startTerminal(
+      `${process.execPath} ${BIN} taken --template demo --template-root ${templates} --no-install`,
+      cwd,
+      { CI: undefined, NO_COLOR: '1' },
+      root,
+    );
     await term.waitFor('taken is not empty. Write the project into it?');
     term.type('n');
     expect(await term.exitCode()).toBe(130);
@@ -145,7 +180,12 @@ describe('--force into a non-empty folder goes through yeoman\'s conflicter', ()
   it('in a terminal: x aborts and leaves the folder exactly as before', async () => {
     const { root, cwd, taken, templates } = setup();
     const before = snapshot(taken);
-    const ask = startTerminal(`${process.execPath} ${BIN} taken --template demo --template-root ${templates} --no-install`, cwd, { CI: undefined, NO_COLOR: '1' }, root);
+    const ask = startTerminal(
+      `${process.execPath} ${BIN} taken --template demo --template-root ${templates} --no-install`,
+      cwd,
+      { CI: undefined, NO_COLOR: '1' },
+      root,
+    );
     await ask.waitFor('taken is not empty. Write the project into it?');
     ask.type('y');
     await ask.waitFor('Project name');

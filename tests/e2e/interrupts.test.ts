@@ -43,11 +43,17 @@ const alive = (pid: number) => {
 function slowInstaller(root: string): { path: string; pids: () => number[] } {
   const bin = join(root, 'fake-bin');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'npm'), `#!/bin/sh\necho $$ > "${root}/installer.pid"\nsleep 300 &\necho $! > "${root}/child.pid"\nwait\n`);
+  writeFileSync(
+    join(bin, 'npm'),
+    `#!/bin/sh\necho $$ > "${root}/installer.pid"\nsleep 300 &\necho $! > "${root}/child.pid"\nwait\n`,
+  );
   chmodSync(join(bin, 'npm'), 0o755);
   return {
     path: `${bin}:${process.env.PATH}`,
-    pids: () => ['installer.pid', 'child.pid'].map((f) => (existsSync(join(root, f)) ? Number(readFileSync(join(root, f), 'utf8')) : NaN)),
+    pids: () =>
+      ['installer.pid', 'child.pid'].map((f) =>
+        existsSync(join(root, f)) ? Number(readFileSync(join(root, f), 'utf8')) : NaN,
+      ),
   };
 }
 
@@ -55,29 +61,41 @@ describe('interruptions', () => {
   // SIGINT/SIGTERM/SIGHUP go to the CLI's own PID only, as `kill <pid>` does: git, writing into the staging folder,
   // never sees them, and keeps adding files while the CLI removes the folder. The walk covers the writing (delays
   // from the staging folder's appearance) and, densely, git init/add/commit (delays from `.git` appearing in it).
-  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('%s to the PID at any point leaves either nothing or the whole project, never a staging folder', async (signal) => {
-    const points = [
-      ...[0, 100, 200].map((delay) => ({ phase: 'staging', delay })),
-      ...[0, 3, 6, 10, 15, 20, 30, 40, 60, 80, 120].map((delay) => ({ phase: 'git', delay })),
-    ];
-    for (const { phase, delay } of points) {
-      const { cwd, args } = setup();
-      const run = startCli(['app', ...args, '--no-install'], { cwd });
-      const staging = () => readdirSync(cwd).find((n) => n.includes('detml-staging'));
-      await waitFor(() => (phase === 'staging' ? Boolean(staging()) : Boolean(staging()) && existsSync(join(cwd, staging()!, '.git'))) || existsSync(join(cwd, 'app')), phase);
-      await sleep(delay);
-      run.child.kill(signal);
-      const r = await run.done;
-      expect(hasStaging(cwd), `staging left after ${signal} at ${phase} +${delay} ms: ${r.stderr}`).toBe(false);
-      if (r.code === 130) {
-        expect(r.stderr.trim()).toMatch(new RegExp(`^error: Interrupted \\(${signal}\\)(; nothing was left half-written\\.|\\.)$`));
-        if (r.stderr.includes('nothing was left')) expect(readdirSync(cwd)).toEqual([]);
-      } else {
-        expect(r.code).toBe(0); // finished before the signal
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
+    '%s to the PID at any point leaves either nothing or the whole project, never a staging folder',
+    async (signal) => {
+      const points = [
+        ...[0, 100, 200].map((delay) => ({ phase: 'staging', delay })),
+        ...[0, 3, 6, 10, 15, 20, 30, 40, 60, 80, 120].map((delay) => ({ phase: 'git', delay })),
+      ];
+      for (const { phase, delay } of points) {
+        const { cwd, args } = setup();
+        const run = startCli(['app', ...args, '--no-install'], { cwd });
+        const staging = () => readdirSync(cwd).find((n) => n.includes('detml-staging'));
+        await waitFor(
+          () =>
+            (phase === 'staging'
+              ? Boolean(staging())
+              : Boolean(staging()) && existsSync(join(cwd, staging()!, '.git'))) || existsSync(join(cwd, 'app')),
+          phase,
+        );
+        await sleep(delay);
+        run.child.kill(signal);
+        const r = await run.done;
+        expect(hasStaging(cwd), `staging left after ${signal} at ${phase} +${delay} ms: ${r.stderr}`).toBe(false);
+        if (r.code === 130) {
+          expect(r.stderr.trim()).toMatch(
+            new RegExp(`^error: Interrupted \\(${signal}\\)(; nothing was left half-written\\.|\\.)$`),
+          );
+          if (r.stderr.includes('nothing was left')) expect(readdirSync(cwd)).toEqual([]);
+        } else {
+          expect(r.code).toBe(0); // finished before the signal
+        }
+        if (existsSync(join(cwd, 'app'))) expect(Object.keys(readState(join(cwd, 'app')).files)).toHaveLength(10);
       }
-      if (existsSync(join(cwd, 'app'))) expect(Object.keys(readState(join(cwd, 'app')).files)).toHaveLength(10);
-    }
-  }, 180_000);
+    },
+    180_000,
+  );
 
   it('SIGKILL leaves a staging folder; the next run removes it and creates the project', async () => {
     const { cwd, args } = setup();
@@ -127,7 +145,7 @@ describe('interruptions', () => {
     expect(existsSync(join(cwd, otherHost))).toBe(true);
   });
 
-  it('SIGINT during install stops the installer\'s process group and prints the command that finishes it', async () => {
+  it("SIGINT during install stops the installer's process group and prints the command that finishes it", async () => {
     const { root, cwd, args } = setup();
     const installer = slowInstaller(root);
     const run = startCli(['app', ...args], { cwd, env: { PATH: installer.path } });
@@ -135,7 +153,9 @@ describe('interruptions', () => {
     run.child.kill('SIGINT');
     const r = await run.done;
     expect(r.code).toBe(130);
-    expect(r.stderr.trim()).toBe(`error: Interrupted (SIGINT); dependency installation was stopped. The project itself is complete; finish the install with: cd ${join(cwd, 'app')} && npm install`);
+    expect(r.stderr.trim()).toBe(
+      `error: Interrupted (SIGINT); dependency installation was stopped. The project itself is complete; finish the install with: cd ${join(cwd, 'app')} && npm install`,
+    );
     await waitFor(() => installer.pids().every((p) => !alive(p)), 'the installer and its child to stop', 5_000);
     expect(Object.keys(readState(join(cwd, 'app')).files)).toHaveLength(10);
   });
@@ -143,7 +163,12 @@ describe('interruptions', () => {
   it('Ctrl-C in a terminal during install does the same', async () => {
     const { root, cwd, templates } = setup();
     const installer = slowInstaller(root);
-    const term = startTerminal(`${process.execPath} ${BIN} app --template demo --template-root ${templates} --yes`, cwd, { CI: undefined, NO_COLOR: '1', PATH: installer.path }, root);
+    const term = startTerminal(
+      `${process.execPath} ${BIN} app --template demo --template-root ${templates} --yes`,
+      cwd,
+      { CI: undefined, NO_COLOR: '1', PATH: installer.path },
+      root,
+    );
     await waitFor(() => installer.pids().every((p) => p > 0), 'the installer');
     term.keys('C-c');
     expect(await term.exitCode()).toBe(130);

@@ -12,14 +12,20 @@ describe('the packed package, run as npm create would', () => {
   beforeAll(() => {
     scratch = suiteTempDir('detml-packed-');
     // --ignore-scripts: `npm test` built dist/ already, and prepack's rebuild would pull dist/ from under parallel tests.
-    const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], { cwd: ROOT, encoding: 'utf8' }));
+    const [info] = JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      }),
+    );
     tarball = join(scratch, info.filename);
   }, 120_000);
 
   it('has no runtime dependencies: everything it needs is bundled in dist/', () => {
     const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
     expect(listing).toContain('package/bin.cjs');
-    for (const bundle of ['main', 'create', 'sync', 'fleet', 'verify', 'pins']) expect(listing).toContain(`package/dist/${bundle}.cjs`);
+    for (const bundle of ['main', 'create', 'sync', 'fleet', 'verify', 'pins'])
+      expect(listing).toContain(`package/dist/${bundle}.cjs`);
     expect(listing).toContain('package/templates/onnx/template.json');
     expect(listing.some((f) => f.startsWith('package/tests/') || f.startsWith('package/src/'))).toBe(false);
     const pkg = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
@@ -31,13 +37,28 @@ describe('the packed package, run as npm create would', () => {
     execFileSync('mkdir', ['-p', work]);
     const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', NO_COLOR: '1' };
     delete env.npm_config_user_agent;
-    const r = spawnSync('npm', ['exec', '--yes', `--package=${tarball}`, '--', 'create-detml', 'from-tarball', '--template', 'onnx', '--yes', '--no-install'], {
-      cwd: work,
-      env,
-      input: '',
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const r = spawnSync(
+      'npm',
+      [
+        'exec',
+        '--yes',
+        `--package=${tarball}`,
+        '--',
+        'create-detml',
+        'from-tarball',
+        '--template',
+        'onnx',
+        '--yes',
+        '--no-install',
+      ],
+      {
+        cwd: work,
+        env,
+        input: '',
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Created onnx@\d+\.\d+\.\d+ project in from-tarball/);
     expect(existsSync(join(work, 'from-tarball', '.detml', 'state.json'))).toBe(true);

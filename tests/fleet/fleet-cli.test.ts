@@ -20,14 +20,28 @@ describe('create-detml fleet (built CLI)', () => {
   it('plans against the fake GitHub and writes the JSON the workflow reads; the token stays out of the output', async () => {
     const gh = await startFakeGitHub();
     const scratch = tempDir('detml-fleet-cli-');
-    const { templateRoot } = await buildFleet(gh, 'acme', [{ name: 'one', version: '1.0.0' }, { name: 'two', version: '1.2.0' }], scratch);
+    const { templateRoot } = await buildFleet(
+      gh,
+      'acme',
+      [
+        { name: 'one', version: '1.0.0' },
+        { name: 'two', version: '1.2.0' },
+      ],
+      scratch,
+    );
     const token = 'ghp_cli_fleet_token_0123456789';
     gh.addToken(token);
-    const r = await runCli(['fleet', 'plan', '--org', 'acme', '--json', '--api-url', gh.apiUrl, '--template-root', templateRoot], { cwd: scratch, env: { GITHUB_TOKEN: token } });
+    const r = await runCli(
+      ['fleet', 'plan', '--org', 'acme', '--json', '--api-url', gh.apiUrl, '--template-root', templateRoot],
+      { cwd: scratch, env: { GITHUB_TOKEN: token } },
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout) as PlanJson;
-    expect(plan.repos.map((p) => [p.repo, p.action])).toEqual([['acme/one', 'open'], ['acme/two', 'skip']]);
+    expect(plan.repos.map((p) => [p.repo, p.action])).toEqual([
+      ['acme/one', 'open'],
+      ['acme/two', 'skip'],
+    ]);
     expect(plan.matrix.include.map((j) => j.repos)).toEqual(['acme/one']);
     expect(r.stdout).not.toContain(token);
     expect(gh.violations).toEqual([]);

@@ -40,11 +40,19 @@ const SCALED = { baseMs: 20, writeSpacingMs: 20 };
 // `suite`: built in beforeAll for the whole file (its folders live until the worker exits; the caller closes the fake).
 async function fleetOnFake(specs: readonly FleetRepoSpec[], suite = false, retry: Record<string, number> = SCALED) {
   const gh = await startFakeGitHub(suite ? { root: suiteTempDir('detml-fleet-gh-') } : {});
-  const { templateRoot } = await buildFleet(gh, 'acme', specs, suite ? suiteTempDir('detml-fleet-') : tempDir('detml-fleet-'));
+  const { templateRoot } = await buildFleet(
+    gh,
+    'acme',
+    specs,
+    suite ? suiteTempDir('detml-fleet-') : tempDir('detml-fleet-'),
+  );
   gh.addToken(TOKEN);
   const run = async (...args: string[]) => {
     let out = '';
-    const code = await fleetCommand([...args, '--template-root', templateRoot, '--api-url', gh.apiUrl, '--concurrency', '4'], { write: (t) => void (out += t), env: { GITHUB_TOKEN: TOKEN }, retry });
+    const code = await fleetCommand(
+      [...args, '--template-root', templateRoot, '--api-url', gh.apiUrl, '--concurrency', '4'],
+      { write: (t) => void (out += t), env: { GITHUB_TOKEN: TOKEN }, retry },
+    );
     return { code, out };
   };
   return { gh, run };
@@ -66,7 +74,9 @@ describe('fleet plan, sync and status over 50 repositories on the fake GitHub', 
     fleet = await fleetOnFake(SPECS, true);
     gh = fleet.gh;
     gh.addRepo('acme', 'svc-00-copy', gh.state.repo('acme', 'svc-00')!.dir, { parent: 'acme/svc-00' });
-    expect((await fleet.run('sync', '--repo', TO_110.map((i) => `acme/${svc(i)}`).join(','), '--to', '1.1.0')).code).toBe(0);
+    expect(
+      (await fleet.run('sync', '--repo', TO_110.map((i) => `acme/${svc(i)}`).join(','), '--to', '1.1.0')).code,
+    ).toBe(0);
     expect((await fleet.run('sync', '--repo', `acme/${svc(AT_120)}`, '--repo', `acme/${svc(CLOSED)}`)).code).toBe(0);
     gh.closePull('acme', svc(CLOSED), gh.pulls('acme', svc(CLOSED))[0]!.number);
     setupCreates = gh.calls.filter((c) => c.operation === 'pulls/create' && c.status === 201).length;
@@ -80,8 +90,15 @@ describe('fleet plan, sync and status over 50 repositories on the fake GitHub', 
     const plan = JSON.parse(planned.out) as PlanJson;
     const byRepo = new Map(plan.repos.map((r) => [r.name, r]));
     expect([...byRepo.keys()].sort()).toEqual(range(50).map(svc));
-    for (const i of range(50)) expect({ repo: svc(i), action: byRepo.get(svc(i))?.action }).toEqual({ repo: svc(i), action: expected(i) });
-    expect(byRepo.get('svc-20')).toMatchObject({ template: 'demo', from: '1.0.0', to: '1.2.0', base: 'main', reason: 'new pull request 1.0.0 -> 1.2.0' });
+    for (const i of range(50))
+      expect({ repo: svc(i), action: byRepo.get(svc(i))?.action }).toEqual({ repo: svc(i), action: expected(i) });
+    expect(byRepo.get('svc-20')).toMatchObject({
+      template: 'demo',
+      from: '1.0.0',
+      to: '1.2.0',
+      base: 'main',
+      reason: 'new pull request 1.0.0 -> 1.2.0',
+    });
     expect(byRepo.get('svc-02')).toMatchObject({ from: '1.2.0', to: '1.2.0', reason: 'up to date' });
     expect(byRepo.get('svc-05')?.reason).toBe('opted out in .detml/state.json: frozen for the audit');
     expect(byRepo.get('svc-10')?.reason).toMatch(/^#\d+ moves from 1\.1\.0 to 1\.2\.0$/);
@@ -90,7 +107,13 @@ describe('fleet plan, sync and status over 50 repositories on the fake GitHub', 
     expect(byRepo.get('svc-21')?.reason).toContain('.detml/state.json is corrupt');
     expect(plan.summary).toEqual({ open: 13, update: 3, skip: 33, error: 1, ignored: 3 });
     expect(plan.matrix.include).toHaveLength(16);
-    expect(plan.matrix.include[0]).toEqual({ name: 'acme/svc-00', owner: 'acme', repos: 'acme/svc-00', names: 'svc-00', fork: false });
+    expect(plan.matrix.include[0]).toEqual({
+      name: 'acme/svc-00',
+      owner: 'acme',
+      repos: 'acme/svc-00',
+      names: 'svc-00',
+      fork: false,
+    });
   });
 
   it('sync with flaky 502s: opens and updates exactly the right PRs, records failures and goes on', async () => {
@@ -98,14 +121,19 @@ describe('fleet plan, sync and status over 50 repositories on the fake GitHub', 
     const synced = await fleet.run('sync', '--org', 'acme');
     expect(synced.code).toBe(1);
     expect(synced.out).toMatch(/Fleet sync: 50 repositories in [\d.]+ s: /);
-    for (const part of ['12 created', '2 updated', '1 unchanged', '33 skipped', '2 failed']) expect(synced.out).toContain(part);
-    expect(synced.out).toMatch(/failed acme\/svc-16: Could not push detml\/sync\/main to http:.*pre-receive hook declined/);
+    for (const part of ['12 created', '2 updated', '1 unchanged', '33 skipped', '2 failed'])
+      expect(synced.out).toContain(part);
+    expect(synced.out).toMatch(
+      /failed acme\/svc-16: Could not push detml\/sync\/main to http:.*pre-receive hook declined/,
+    );
     expect(synced.out).toContain('failed acme/svc-21: .detml/state.json is corrupt');
     for (const i of range(50)) {
       const pulls = gh.pulls('acme', svc(i));
       const action = expected(i);
       if (i !== REJECTS && (action === 'open' || action === 'update')) {
-        expect(pulls.filter((p) => p.state === 'open').map((p) => p.title)).toEqual([`detml: update demo template ${versionOf(i)} -> 1.2.0`]);
+        expect(pulls.filter((p) => p.state === 'open').map((p) => p.title)).toEqual([
+          `detml: update demo template ${versionOf(i)} -> 1.2.0`,
+        ]);
         expect(pulls).toHaveLength(1);
       } else if (i === CLOSED) expect(pulls.map((p) => p.state)).toEqual(['closed']);
       else expect(pulls).toEqual([]);
@@ -118,15 +146,23 @@ describe('fleet plan, sync and status over 50 repositories on the fake GitHub', 
   it('status --markdown: who is on which version, and which PRs are in flight', async () => {
     const status = await fleet.run('status', '--org', 'acme', '--markdown');
     expect(status.out).toContain('demo: 1.2.0 ×30, 1.1.0 ×9, 1.0.0 ×10; 1 error.');
-    expect(status.out).toMatch(/\| acme\/svc-00 \| demo \| 1\.0\.0 \| 1\.2\.0 \| \[#\d+ -> 1\.2\.0\]\(http:\/\/127\.0\.0\.1:\d+\/acme\/svc-00\/pull\/\d+\) \| behind \|/);
-    expect(status.out).toContain('| acme/svc-05 | demo | 1.0.0 | - |   | opted out in .detml/state.json: frozen for the audit |');
+    expect(status.out).toMatch(
+      /\| acme\/svc-00 \| demo \| 1\.0\.0 \| 1\.2\.0 \| \[#\d+ -> 1\.2\.0\]\(http:\/\/127\.0\.0\.1:\d+\/acme\/svc-00\/pull\/\d+\) \| behind \|/,
+    );
+    expect(status.out).toContain(
+      '| acme/svc-05 | demo | 1.0.0 | - |   | opted out in .detml/state.json: frozen for the audit |',
+    );
   });
 });
 
 describe('fleet sync under a primary rate limit', () => {
   it('an exhausted limit hit by one worker is waited out by all of them; every repository gets its PR', async () => {
     // GitHub's reset is a wall-clock second, so this small fleet waits the real ~3 s (writes still spaced 20 ms).
-    const { gh, run } = await fleetOnFake(range(6).map((i) => ({ name: svc(i), version: '1.0.0' as const })), false, { writeSpacingMs: 20 });
+    const { gh, run } = await fleetOnFake(
+      range(6).map((i) => ({ name: svc(i), version: '1.0.0' as const })),
+      false,
+      { writeSpacingMs: 20 },
+    );
     gh.faults.push(rateLimitWindow('pulls/create', 2));
     const synced = await run('sync', '--org', 'acme');
     expect(synced.code).toBe(0);

@@ -16,20 +16,33 @@ const file = (name: string, text: string) => {
 
 describe('repository lists and filters', () => {
   it('reads YAML and JSON lists: strings or entries with optOut/skip, reason, base and fork', () => {
-    const yaml = file('fleet.yml', 'repositories:\n  - acme/api\n  - repo: acme/old\n    skip: true\n  - repo: Acme/worker\n    optOut: true\n    reason: moved to Rust\n  - { repo: acme/ui, base: develop, fork: true }\n  - acme/API\n');
+    const yaml = file(
+      'fleet.yml',
+      'repositories:\n  - acme/api\n  - repo: acme/old\n    skip: true\n  - repo: Acme/worker\n    optOut: true\n    reason: moved to Rust\n  - { repo: acme/ui, base: develop, fork: true }\n  - acme/API\n',
+    );
     expect(readRepoList(yaml)).toEqual([
       { owner: 'acme', name: 'api' },
       { owner: 'acme', name: 'old', optOut: `opted out in ${yaml}` },
       { owner: 'Acme', name: 'worker', optOut: `opted out in ${yaml}: moved to Rust` },
       { owner: 'acme', name: 'ui', base: 'develop', fork: true },
     ]);
-    expect(readRepoList(file('fleet.json', '["acme/a", {"repo": "acme/b"}]'))).toEqual([{ owner: 'acme', name: 'a' }, { owner: 'acme', name: 'b' }]);
+    expect(readRepoList(file('fleet.json', '["acme/a", {"repo": "acme/b"}]'))).toEqual([
+      { owner: 'acme', name: 'a' },
+      { owner: 'acme', name: 'b' },
+    ]);
   });
 
   it('reports every problem of a list at once', () => {
     const bad = file('bad.yml', '- acme\n- repo: acme/x\n  optOut: "yes"\n  colour: red\n- 42\n');
     expect(() => readRepoList(bad)).toThrow(
-      [`$[0]: must be owner/name (got "acme")`, '$[1].colour: is not a known key', '$[1].optOut: must be true or false (got "yes")', '$[2]: must be an object (got 42)'].map((p) => `--repos ${bad}: ${p}`).join('\n'),
+      [
+        `$[0]: must be owner/name (got "acme")`,
+        '$[1].colour: is not a known key',
+        '$[1].optOut: must be true or false (got "yes")',
+        '$[2]: must be an object (got 42)',
+      ]
+        .map((p) => `--repos ${bad}: ${p}`)
+        .join('\n'),
     );
     expect(() => readRepoList(file('map.yml', 'acme: [a]\n'))).toThrow('expected a list of repositories');
   });
@@ -46,13 +59,27 @@ describe('repository lists and filters', () => {
 });
 
 describe('state file opt-out', () => {
-  const state = (extra: object) => JSON.stringify({ schema: 1, generator: { name: 'create-detml', version: '0.1.0' }, template: { id: 'demo', version: '1.1.0' }, answers: {}, files: {}, ...extra });
+  const state = (extra: object) =>
+    JSON.stringify({
+      schema: 1,
+      generator: { name: 'create-detml', version: '0.1.0' },
+      template: { id: 'demo', version: '1.1.0' },
+      answers: {},
+      files: {},
+      ...extra,
+    });
 
   it('reads "fleet": {"optOut": true} next to a valid state, which keeps validating', () => {
     expect(readFleetState(state({}))).toEqual({ template: 'demo', version: '1.1.0' });
-    expect(readFleetState(state({ fleet: { optOut: true, reason: 'audit' } }))).toEqual({ template: 'demo', version: '1.1.0', optOut: 'opted out in .detml/state.json: audit' });
+    expect(readFleetState(state({ fleet: { optOut: true, reason: 'audit' } }))).toEqual({
+      template: 'demo',
+      version: '1.1.0',
+      optOut: 'opted out in .detml/state.json: audit',
+    });
     expect(readFleetState(state({ fleet: { optOut: false } })).optOut).toBeUndefined();
-    expect(() => readFleetState(state({ template: { id: 'demo', version: 'latest' } }))).toThrow('.detml/state.json is corrupt: $.template.version: must be a semver version like 1.2.3 (no "v", nothing after it) (got "latest")');
+    expect(() => readFleetState(state({ template: { id: 'demo', version: 'latest' } }))).toThrow(
+      '.detml/state.json is corrupt: $.template.version: must be a semver version like 1.2.3 (no "v", nothing after it) (got "latest")',
+    );
     expect(() => readFleetState('{')).toThrow('.detml/state.json is not valid JSON');
   });
 });
@@ -83,8 +110,19 @@ describe('the shared rate-limit gate (fake clock)', () => {
 
   it('a rate-limit failure reads as one line with the reset time', () => {
     const now = 1_700_000_000_000;
-    const failure = { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 3600) }, message: 'API rate limit exceeded' };
-    expect(explainGitHubError(failure, { action: 'read the repository', permission: 'metadata: read' }, { repo: 'a/b', apiUrl: 'https://api.github.com' }, []).message).toMatch(/^GitHub rate-limited the request to read the repository on a\/b until /);
+    const failure = {
+      status: 403,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 3600) },
+      message: 'API rate limit exceeded',
+    };
+    expect(
+      explainGitHubError(
+        failure,
+        { action: 'read the repository', permission: 'metadata: read' },
+        { repo: 'a/b', apiUrl: 'https://api.github.com' },
+        [],
+      ).message,
+    ).toMatch(/^GitHub rate-limited the request to read the repository on a\/b until /);
   });
 
   it('mapLimit runs at most n at a time and keeps the input order', async () => {
@@ -103,9 +141,38 @@ describe('the shared rate-limit gate (fake clock)', () => {
 
 describe('output', () => {
   const repos: RepoPlan[] = [
-    { repo: 'acme/a', owner: 'acme', name: 'a', action: 'open', reason: 'new pull request 1.0.0 -> 1.2.0', template: 'demo', from: '1.0.0', to: '1.2.0', base: 'main' },
-    { repo: 'acme/b', owner: 'acme', name: 'b', action: 'update', reason: '#4 moves from 1.1.0 to 1.2.0', template: 'demo', from: '1.0.0', to: '1.2.0', pullRequest: { number: 4, url: 'https://github.com/acme/b/pull/4', state: 'open', to: '1.1.0' } },
-    { repo: 'acme/c', owner: 'acme', name: 'c', action: 'skip', reason: 'up to date', template: 'demo', from: '1.2.0', to: '1.2.0' },
+    {
+      repo: 'acme/a',
+      owner: 'acme',
+      name: 'a',
+      action: 'open',
+      reason: 'new pull request 1.0.0 -> 1.2.0',
+      template: 'demo',
+      from: '1.0.0',
+      to: '1.2.0',
+      base: 'main',
+    },
+    {
+      repo: 'acme/b',
+      owner: 'acme',
+      name: 'b',
+      action: 'update',
+      reason: '#4 moves from 1.1.0 to 1.2.0',
+      template: 'demo',
+      from: '1.0.0',
+      to: '1.2.0',
+      pullRequest: { number: 4, url: 'https://github.com/acme/b/pull/4', state: 'open', to: '1.1.0' },
+    },
+    {
+      repo: 'acme/c',
+      owner: 'acme',
+      name: 'c',
+      action: 'skip',
+      reason: 'up to date',
+      template: 'demo',
+      from: '1.2.0',
+      to: '1.2.0',
+    },
     { repo: 'acme/d', owner: 'acme', name: 'd', action: 'error', reason: 'GitHub answered 500' },
   ];
 
@@ -126,16 +193,29 @@ describe('output', () => {
 
   it('status: who is on which version, newest first, with the PR in flight; Markdown for a dashboard issue', () => {
     const text = formatStatus({ repos, ignored: 0 }, false);
-    expect(text.split('\n').slice(0, 2)).toEqual(['REPOSITORY  TEMPLATE  VERSION  LATEST  SYNC PR      NOTE', 'acme/c      demo      1.2.0    1.2.0']);
+    expect(text.split('\n').slice(0, 2)).toEqual([
+      'REPOSITORY  TEMPLATE  VERSION  LATEST  SYNC PR      NOTE',
+      'acme/c      demo      1.2.0    1.2.0',
+    ]);
     expect(text).toContain('demo: 1.2.0 ×1, 1.0.0 ×2; 1 error.');
     const md = formatStatus({ repos, ignored: 0 }, true);
-    expect(md).toContain('| acme/b | demo | 1.0.0 | 1.2.0 | [#4 -> 1.1.0](https://github.com/acme/b/pull/4) | behind |');
+    expect(md).toContain(
+      '| acme/b | demo | 1.0.0 | 1.2.0 | [#4 -> 1.1.0](https://github.com/acme/b/pull/4) | behind |',
+    );
     expect(md).toContain('| acme/d | - | - | - |   | error: GitHub answered 500 |');
   });
 
   it('summary: counts per outcome and every failure with its error', () => {
-    const text = formatSummary([{ repo: 'acme/a', outcome: 'created', ms: 1 }, { repo: 'acme/d', outcome: 'failed', detail: 'boom', ms: 1 }, { repo: 'acme/e', outcome: 'created', conflicts: true, ms: 1 }], 2.5);
-    expect(text).toBe('\nFleet sync: 3 repositories in 2.5 s: 2 created, 1 failed (1 with conflicts to resolve).\n  failed acme/d: boom\n');
+    const text = formatSummary(
+      [
+        { repo: 'acme/a', outcome: 'created', ms: 1 },
+        { repo: 'acme/d', outcome: 'failed', detail: 'boom', ms: 1 },
+        { repo: 'acme/e', outcome: 'created', conflicts: true, ms: 1 },
+      ],
+      2.5,
+    );
+    expect(text).toBe(
+      '\nFleet sync: 3 repositories in 2.5 s: 2 created, 1 failed (1 with conflicts to resolve).\n  failed acme/d: boom\n',
+    );
   });
-
 });

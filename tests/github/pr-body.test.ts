@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- these tests look for control characters in what reaches GitHub and the terminal */
 import { describe, expect, it } from 'vitest';
 import { prBody, prReport, prTitle, type PrBodyInput } from '../../sync/pr-body.ts';
 import { changelogBetween, neutralizeMarkdown } from '../../sync/pr-changelog.ts';
@@ -14,16 +15,40 @@ const input: PrBodyInput = {
   notes: ['answer threads added with its default 2'],
   changelog: [
     { version: '1.2.0', text: '- New answer `threads` (thanks @alice, see #12).' },
-    { version: '1.1.0', text: '## Fixes\n- Better | defaults by @octocat; mail me at dev@example.com.\n```\n@not-a-mention\n```' },
+    {
+      version: '1.1.0',
+      text: '## Fixes\n- Better | defaults by @octocat; mail me at dev@example.com.\n```\n@not-a-mention\n```',
+    },
   ],
   plan: [
     { path: 'untouched.txt', status: 'applied', ownership: 'merged', reason: 'template change' },
     { path: 'README.md', status: 'merged', ownership: 'merged', reason: 'your edits and the template change combined' },
-    { path: 'config.txt', status: 'conflicted', ownership: 'merged', reason: 'you and the template changed the same lines: resolve the conflict markers' },
-    { path: 'deleteme-edited.txt', status: 'kept', ownership: 'merged', reason: 'the template removed it, but you edited it: kept' },
+    {
+      path: 'config.txt',
+      status: 'conflicted',
+      ownership: 'merged',
+      reason: 'you and the template changed the same lines: resolve the conflict markers',
+    },
+    {
+      path: 'deleteme-edited.txt',
+      status: 'kept',
+      ownership: 'merged',
+      reason: 'the template removed it, but you edited it: kept',
+    },
     { path: 'deleteme.txt', status: 'deleted', ownership: 'merged', reason: 'removed by the template' },
-    { path: 'goldens/README.md', status: 'skipped', ownership: 'seeded', reason: 'seeded file: it is yours after create; sync never changes it' },
-    { path: 'package-lock.json', status: 'needs-relock', ownership: 'merged', reason: 'lockfiles are never text-merged: regenerate it from the merged package.json (e.g. npm install) and commit' },
+    {
+      path: 'goldens/README.md',
+      status: 'skipped',
+      ownership: 'seeded',
+      reason: 'seeded file: it is yours after create; sync never changes it',
+    },
+    {
+      path: 'package-lock.json',
+      status: 'needs-relock',
+      ownership: 'merged',
+      reason:
+        'lockfiles are never text-merged: regenerate it from the merged package.json (e.g. npm install) and commit',
+    },
   ],
 };
 
@@ -93,25 +118,53 @@ describe('PR title and body (pure)', () => {
   });
 
   it('cuts a huge file table to stay under GitHub’s body limit', () => {
-    const plan = Array.from({ length: 3000 }, (_, i) => ({ path: `src/generated/file-${i}.txt`, status: 'applied' as const, ownership: 'merged' as const, reason: 'template change' }));
+    const plan = Array.from({ length: 3000 }, (_, i) => ({
+      path: `src/generated/file-${i}.txt`,
+      status: 'applied' as const,
+      ownership: 'merged' as const,
+      reason: 'template change',
+    }));
     const body = prBody({ ...input, plan });
     expect(body.length).toBeLessThan(65_536);
-    expect(body).toMatch(/_…and \d+ more files in `\.detml\/sync-report\.md` on this branch \(or run `create-detml sync --dry-run`\)\._/);
+    expect(body).toMatch(
+      /_…and \d+ more files in `\.detml\/sync-report\.md` on this branch \(or run `create-detml sync --dry-run`\)\._/,
+    );
   });
 
   it('budgets every section: thousands of conflicts and relocks and a huge changelog stay under the limit, the rest goes to the report', () => {
     const long = 'x'.repeat(180);
     const plan = [
-      ...Array.from({ length: 4000 }, (_, i) => ({ path: `c/${long}-${i}.txt`, status: 'conflicted' as const, ownership: 'merged' as const, reason: 'both changed' })),
-      ...Array.from({ length: 2000 }, (_, i) => ({ path: `l/${long}-${i}/package-lock.json`, status: 'needs-relock' as const, ownership: 'merged' as const, reason: 'relock' })),
+      ...Array.from({ length: 4000 }, (_, i) => ({
+        path: `c/${long}-${i}.txt`,
+        status: 'conflicted' as const,
+        ownership: 'merged' as const,
+        reason: 'both changed',
+      })),
+      ...Array.from({ length: 2000 }, (_, i) => ({
+        path: `l/${long}-${i}/package-lock.json`,
+        status: 'needs-relock' as const,
+        ownership: 'merged' as const,
+        reason: 'relock',
+      })),
     ];
-    const changelog = Array.from({ length: 50 }, (_, i) => ({ version: `1.${i}.0`, text: `- ${'change '.repeat(2000)}` }));
+    const changelog = Array.from({ length: 50 }, (_, i) => ({
+      version: `1.${i}.0`,
+      text: `- ${'change '.repeat(2000)}`,
+    }));
     const notes = Array.from({ length: 3000 }, (_, i) => `note ${i} ${long}`);
-    const big = { ...input, plan, changelog, notes, reportUrl: 'http://gh.test/acme/proj/blob/abc/.detml/sync-report.md' };
+    const big = {
+      ...input,
+      plan,
+      changelog,
+      notes,
+      reportUrl: 'http://gh.test/acme/proj/blob/abc/.detml/sync-report.md',
+    };
     const body = prBody(big);
     expect(body.length).toBeLessThanOrEqual(60_000);
     expect(body).toContain('**This update has conflicts in 4000 files.**');
-    expect(body).toMatch(/_…and \d+ more, listed in \[the full report\]\(http:\/\/gh\.test\/acme\/proj\/blob\/abc\/\.detml\/sync-report\.md\)\._/);
+    expect(body).toMatch(
+      /_…and \d+ more, listed in \[the full report\]\(http:\/\/gh\.test\/acme\/proj\/blob\/abc\/\.detml\/sync-report\.md\)\._/,
+    );
     expect(body).toMatch(/more releases in \[the full report\]/);
     expect(body).toMatch(/more notes in \[the full report\]/);
     expect(body).toContain('### Files');
@@ -134,7 +187,12 @@ describe('untrusted names and notes cannot inject Markdown', () => {
     'rtl\u202etxt.exe',
     '@octocat fixes #1.txt',
   ];
-  const plan = hostile.map((path) => ({ path, status: 'conflicted' as const, ownership: 'merged' as const, reason: `reason\nwith | pipe <!-- and @team closes #3` }));
+  const plan = hostile.map((path) => ({
+    path,
+    status: 'conflicted' as const,
+    ownership: 'merged' as const,
+    reason: `reason\nwith | pipe <!-- and @team closes #3`,
+  }));
   const body = prBody({ ...input, plan, notes: ['note\n## not a heading <!--'] });
 
   it('every file name is one inline code span on one line, controls shown as escapes', () => {
@@ -146,7 +204,12 @@ describe('untrusted names and notes cannot inject Markdown', () => {
     expect(body).toContain('`rtl\\u202etxt.exe`');
     // The table has exactly one row per path, and no line outside code opens an HTML comment.
     expect(body.split('\n').filter((l) => l.startsWith('| `'))).toHaveLength(hostile.length);
-    expect(body.replace(/(`+)[^`]*?\1/g, '').replace(/<!-- -->/g, '').replace(/^<!-- detml-sync: .* -->$/m, '')).not.toContain('<!--');
+    expect(
+      body
+        .replace(/(`+)[^`]*?\1/g, '')
+        .replace(/<!-- -->/g, '')
+        .replace(/^<!-- detml-sync: .* -->$/m, ''),
+    ).not.toContain('<!--');
     expect(body).not.toMatch(/^## heading/m);
     expect(parseMarker(body)).toEqual({ head: 'a'.repeat(40), to: '1.2.0' });
   });
@@ -158,7 +221,8 @@ describe('untrusted names and notes cannot inject Markdown', () => {
 });
 
 describe('template changelog', () => {
-  const md = '# Changelog\n\n## 1.3.0\n\n- future\n\n## [1.2.0] - 2026-05-01\n\n- two\n\n## v1.1.0\n\n- one\n\n## 1.0.0\n\nFirst.\n';
+  const md =
+    '# Changelog\n\n## 1.3.0\n\n- future\n\n## [1.2.0] - 2026-05-01\n\n- two\n\n## v1.1.0\n\n- one\n\n## 1.0.0\n\nFirst.\n';
 
   it.each([
     ['1.0.0', '1.2.0', ['1.2.0', '1.1.0']],
@@ -178,7 +242,10 @@ describe('template changelog', () => {
     ['# Heading', '##### Heading'],
     ['```\n@inside\n```', '```\n@inside\n```'],
     ['closes #7, fixes acme/other#8 and GH-9', 'closes #<!-- -->7, fixes acme/other#<!-- -->8 and GH-<!-- -->9'],
-    ['resolves https://github.com/acme/proj/issues/10 and /pull/11', 'resolves https://github.com/acme/proj/issues/<!-- -->10 and /pull/<!-- -->11'],
+    [
+      'resolves https://github.com/acme/proj/issues/10 and /pull/11',
+      'resolves https://github.com/acme/proj/issues/<!-- -->10 and /pull/<!-- -->11',
+    ],
     ['hide <!-- the rest', 'hide &lt;!-- the rest'],
     ['odd `` @alice ` tick', 'odd `` @<!-- -->alice ` tick'],
     ['```\nnever closed', '```\nnever closed\n```'],

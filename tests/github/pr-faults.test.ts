@@ -6,12 +6,17 @@ import { FAST_RETRY } from '../helpers/fake-github/project.ts';
 // Every request create-detml sent and every response the fake built must match GitHub's OpenAPI description.
 const setup = checkedGithubProject;
 
-const heads = (g: Awaited<ReturnType<typeof setup>>) => g.remote('for-each-ref', '--format=%(refname:short)', 'refs/heads').split('\n');
+const heads = (g: Awaited<ReturnType<typeof setup>>) =>
+  g.remote('for-each-ref', '--format=%(refname:short)', 'refs/heads').split('\n');
 
 describe('HTTP faults: retries, rate limits, and reruns that finish the job', () => {
   it('waits out a secondary rate limit (retry-after) and a 502, then succeeds; slow answers are fine (the waits themselves: rate-limits.test.ts)', async () => {
     const g = await setup();
-    g.gh.faults.push({ operation: 'repos/get', status: 502, body: { message: 'Bad Gateway' } }, { operation: 'pulls/list', delayMs: 300 }, secondaryRateLimit('pulls/create', 1));
+    g.gh.faults.push(
+      { operation: 'repos/get', status: 502, body: { message: 'Bad Gateway' } },
+      { operation: 'pulls/list', delayMs: 300 },
+      secondaryRateLimit('pulls/create', 1),
+    );
     const r = await g.sync({ to: '1.1.0' });
     expect(r.pullRequest).toMatchObject({ action: 'created', number: 1 });
     expect(g.gh.calls.filter((c) => c.operation === 'pulls/create').map((c) => c.status)).toEqual([403, 201]);
@@ -26,7 +31,9 @@ describe('HTTP faults: retries, rate limits, and reruns that finish the job', ()
     expect(r.pullRequest?.number).toBe(1);
     expect(g.gh.pulls('acme', 'proj')).toHaveLength(1);
     // The abandoned call is logged by the fake when its delay ends, after the retry's.
-    await vi.waitFor(() => expect(g.gh.calls.filter((c) => c.operation === 'repos/get')).toHaveLength(2), { timeout: 6000 });
+    await vi.waitFor(() => expect(g.gh.calls.filter((c) => c.operation === 'repos/get')).toHaveLength(2), {
+      timeout: 6000,
+    });
   });
 
   it('waits for x-ratelimit-reset when the primary limit is exhausted', async () => {
@@ -40,16 +47,22 @@ describe('HTTP faults: retries, rate limits, and reruns that finish the job', ()
   it('gives up with a clear message when the rate limit resets beyond the cap, or 5xx persists', async () => {
     const g = await setup();
     g.gh.faults.push(primaryRateLimit('repos/get', 3600));
-    await expect(g.sync({ to: '1.1.0' })).rejects.toThrow(/^GitHub rate-limited the request to read the repository on acme\/proj until \d{4}-.*; run sync again later/);
+    await expect(g.sync({ to: '1.1.0' })).rejects.toThrow(
+      /^GitHub rate-limited the request to read the repository on acme\/proj until \d{4}-.*; run sync again later/,
+    );
     g.gh.faults.push({ operation: 'pulls/list', status: 503, times: 10 });
-    await expect(g.sync({ to: '1.1.0' })).rejects.toThrow('GitHub answered 503 while trying to list pull requests from detml/sync/main on acme/proj');
+    await expect(g.sync({ to: '1.1.0' })).rejects.toThrow(
+      'GitHub answered 503 while trying to list pull requests from detml/sync/main on acme/proj',
+    );
     expect(g.gh.calls.filter((c) => c.operation === 'pulls/list' && c.status === 503)).toHaveLength(5); // 1 + 4 retries
   });
 
   it('the network dies after the push: the rerun opens the PR on the same branch, no duplicate branch or PR', async () => {
     const g = await setup();
     g.gh.faults.push({ operation: 'pulls/create', disconnect: true, times: 10 });
-    await expect(g.sync({ to: '1.1.0' })).rejects.toThrow(/^Could not reach GitHub at http:\/\/127\.0\.0\.1:\d+\/api\/v3 to open the pull request .*run sync again/);
+    await expect(g.sync({ to: '1.1.0' })).rejects.toThrow(
+      /^Could not reach GitHub at http:\/\/127\.0\.0\.1:\d+\/api\/v3 to open the pull request .*run sync again/,
+    );
     const pushed = g.remote('rev-parse', 'refs/heads/detml/sync/main');
     expect(g.gh.pulls('acme', 'proj')).toHaveLength(0);
 
@@ -92,21 +105,43 @@ describe('HTTP faults: retries, rate limits, and reruns that finish the job', ()
       'GitHub rejected the token (401: Bad credentials) while trying to read the repository on acme/proj. Check that GITHUB_TOKEN',
     );
     g.gh.addToken('ghp_no_contents', { contents: 'read', pull_requests: 'write', issues: 'write' });
-    await expect(g.sync({ to: '1.1.0', env: { GITHUB_TOKEN: 'ghp_no_contents' } })).rejects.toThrow(/^git could not push detml\/sync\/main to http:\/\/127\.0\.0\.1:\d+\/acme\/proj\.git: the token was refused\. It needs contents: write/);
+    await expect(g.sync({ to: '1.1.0', env: { GITHUB_TOKEN: 'ghp_no_contents' } })).rejects.toThrow(
+      /^git could not push detml\/sync\/main to http:\/\/127\.0\.0\.1:\d+\/acme\/proj\.git: the token was refused\. It needs contents: write/,
+    );
     g.gh.addToken('ghp_readonly_prs', { contents: 'write', pull_requests: 'read', issues: 'read' });
     await expect(g.sync({ to: '1.1.0', env: { GITHUB_TOKEN: 'ghp_readonly_prs' } })).rejects.toThrow(
       'GitHub refused to open the pull request on acme/proj (403: Resource not accessible by personal access token). The token needs pull-requests: write; sync needs contents: write, pull-requests: write and issues: write',
     );
-    await expect(g.sync({ to: '1.1.0', target: { repo: 'acme/missing', apiUrl: g.gh.apiUrl, env: { GITHUB_TOKEN: g.token } } })).rejects.toThrow(
+    await expect(
+      g.sync({ to: '1.1.0', target: { repo: 'acme/missing', apiUrl: g.gh.apiUrl, env: { GITHUB_TOKEN: g.token } } }),
+    ).rejects.toThrow(
       'GitHub answered 404 while trying to read the repository on acme/missing: the repository does not exist or the token cannot see it.',
     );
-    await expect(g.sync({ to: '1.1.0', env: {} })).rejects.toThrow(/needs a GitHub token with contents: write, pull-requests: write and issues: write \(for labels\): set GITHUB_TOKEN/);
+    await expect(g.sync({ to: '1.1.0', env: {} })).rejects.toThrow(
+      /needs a GitHub token with contents: write, pull-requests: write and issues: write \(for labels\): set GITHUB_TOKEN/,
+    );
     expect(g.gh.pulls('acme', 'proj')).toHaveLength(0);
   });
 
   it('reports a 422 with GitHub’s own reason', async () => {
     const g = await setup();
-    g.gh.faults.push({ operation: 'pulls/create', status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'custom', message: 'Draft pull requests are not supported in this repository.' }], documentation_url: 'https://docs.github.com/rest' } });
-    await expect(g.sync({ to: '1.1.0' })).rejects.toThrow('GitHub refused to open the pull request on acme/proj (422: Validation Failed; Draft pull requests are not supported in this repository.).');
+    g.gh.faults.push({
+      operation: 'pulls/create',
+      status: 422,
+      body: {
+        message: 'Validation Failed',
+        errors: [
+          {
+            resource: 'PullRequest',
+            code: 'custom',
+            message: 'Draft pull requests are not supported in this repository.',
+          },
+        ],
+        documentation_url: 'https://docs.github.com/rest',
+      },
+    });
+    await expect(g.sync({ to: '1.1.0' })).rejects.toThrow(
+      'GitHub refused to open the pull request on acme/proj (422: Validation Failed; Draft pull requests are not supported in this repository.).',
+    );
   });
 });

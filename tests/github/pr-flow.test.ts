@@ -4,7 +4,8 @@ import { checkedGithubProject } from '../helpers/fake-github/checked.ts';
 // Every request create-detml sent and every response the fake built must match GitHub's OpenAPI description.
 const setup = checkedGithubProject;
 
-const branches = (g: Awaited<ReturnType<typeof setup>>) => g.remote('for-each-ref', '--format=%(refname:short)', 'refs/heads').split('\n');
+const branches = (g: Awaited<ReturnType<typeof setup>>) =>
+  g.remote('for-each-ref', '--format=%(refname:short)', 'refs/heads').split('\n');
 
 describe('sync opens and upserts one pull request per base branch', () => {
   it('first sync pushes detml/sync/main and opens a labelled PR whose commit has the new state file', async () => {
@@ -12,7 +13,14 @@ describe('sync opens and upserts one pull request per base branch', () => {
     const r = await g.sync({ to: '1.1.0' });
     expect(r.pullRequest).toMatchObject({ action: 'created', number: 1, branch: 'detml/sync/main', draft: false });
     const [pr] = g.gh.pulls('acme', 'proj');
-    expect(pr).toMatchObject({ title: 'detml: update demo template 1.0.0 -> 1.1.0', head: 'detml/sync/main', base: 'main', state: 'open', draft: false, labels: ['detml-sync'] });
+    expect(pr).toMatchObject({
+      title: 'detml: update demo template 1.0.0 -> 1.1.0',
+      head: 'detml/sync/main',
+      base: 'main',
+      state: 'open',
+      draft: false,
+      labels: ['detml-sync'],
+    });
     expect(g.remote('rev-parse', 'refs/heads/detml/sync/main')).toBe(r.commit);
     expect(g.remote('rev-parse', `${r.commit}^`)).toBe(g.remote('rev-parse', 'refs/heads/main'));
     expect(JSON.parse(g.remote('show', 'detml/sync/main:.detml/state.json')).template.version).toBe('1.1.0');
@@ -53,12 +61,19 @@ describe('sync opens and upserts one pull request per base branch', () => {
     expect(g.remote('rev-parse', 'refs/heads/detml/sync/main')).toBe(theirs);
 
     const newer = await g.sync({ to: '1.2.0' });
-    expect(newer.pullRequest).toMatchObject({ action: 'created', number: 2, branch: 'detml/sync/main-1.2.0', supersedes: 1 });
+    expect(newer.pullRequest).toMatchObject({
+      action: 'created',
+      number: 2,
+      branch: 'detml/sync/main-1.2.0',
+      supersedes: 1,
+    });
     expect(g.remote('rev-parse', 'refs/heads/detml/sync/main')).toBe(theirs);
     expect(g.remote('rev-parse', 'refs/heads/detml/sync/main-1.2.0')).toBe(newer.commit);
     const [old] = g.gh.pulls('acme', 'proj');
     expect(old?.state).toBe('open');
-    expect(old?.comments.map((c) => c.body)).toEqual([expect.stringContaining('The update to 1.2.0 is in #2 (http://')]);
+    expect(old?.comments.map((c) => c.body)).toEqual([
+      expect.stringContaining('The update to 1.2.0 is in #2 (http://'),
+    ]);
 
     const again = await g.sync({ to: '1.2.0' });
     expect(again.pullRequest).toMatchObject({ action: 'unchanged', number: 2 });
@@ -115,7 +130,10 @@ describe('sync opens and upserts one pull request per base branch', () => {
   it('authenticates as a GitHub App: JWT -> installation token used for the API and the push', async () => {
     const g = await setup();
     const app = g.gh.addApp();
-    const r = await g.sync({ to: '1.1.0', env: { GITHUB_APP_ID: String(app.appId), GITHUB_APP_PRIVATE_KEY: app.privateKeyPem.replace(/\n/g, '\\n') } });
+    const r = await g.sync({
+      to: '1.1.0',
+      env: { GITHUB_APP_ID: String(app.appId), GITHUB_APP_PRIVATE_KEY: app.privateKeyPem.replace(/\n/g, '\\n') },
+    });
     expect(r.pullRequest).toMatchObject({ action: 'created', number: 1 });
     expect(g.gh.pulls('acme', 'proj')[0]?.author).toBe('detml-sync-app[bot]');
     expect(g.gh.count('apps/get-repo-installation')).toBe(1);

@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- these tests look for control characters in what reaches GitHub and the terminal */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,10 +19,12 @@ const HOSTILE = [
 ];
 
 // GitHub's closing keywords followed by a reference it resolves (docs: "Linking a pull request to an issue").
-const CLOSES = /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b:?\s+(?:#\d+|[\w.-]+\/[\w.-]+#\d+|https?:\/\/\S+\/issues\/\d+)/i;
+const CLOSES =
+  /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b:?\s+(?:#\d+|[\w.-]+\/[\w.-]+#\d+|https?:\/\/\S+\/issues\/\d+)/i;
 
 // The body without code blocks and inline code spans: what GitHub parses for mentions, references and HTML.
-const outsideCode = (body: string) => body.replace(/^```[\s\S]*?^```$/gm, '').replace(/(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, '');
+const outsideCode = (body: string) =>
+  body.replace(/^```[\s\S]*?^```$/gm, '').replace(/(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, '');
 
 describe('injection through file names and changelogs (built CLI, real git smart HTTP, fake GitHub)', () => {
   it('cannot inject Markdown, close issues, break the marker, or reach the terminal as escape sequences', async () => {
@@ -65,7 +68,14 @@ describe('injection through file names and changelogs (built CLI, real git smart
     expect(body).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
     // One table row per hostile name, none forged; the footer is still there (no fence or comment swallowed it).
     const rows = body.split('\n').filter((l) => l.startsWith('| `') || l.startsWith('| ``'));
-    for (const name of ['nl\\n\\| forged', 'cr\\r<!-- hides', 'tick` @octocat ``x.txt', 'pipe \\| closes #1.txt', 'bidi\\u202etxt.exe']) expect(rows.filter((l) => l.includes(name))).toHaveLength(1);
+    for (const name of [
+      'nl\\n\\| forged',
+      'cr\\r<!-- hides',
+      'tick` @octocat ``x.txt',
+      'pipe \\| closes #1.txt',
+      'bidi\\u202etxt.exe',
+    ])
+      expect(rows.filter((l) => l.includes(name))).toHaveLength(1);
     expect(body).not.toMatch(/^\| forged \|/m);
     expect(body).toMatch(/^<sub>Opened by create-detml/m);
   });

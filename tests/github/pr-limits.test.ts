@@ -21,14 +21,20 @@ describe('PR bodies fit GitHub (built CLI, real git smart HTTP, fake GitHub enfo
       body: JSON.stringify({ head: 'main', base: 'main', title: 't', body: 'x'.repeat(GITHUB_BODY_LIMIT + 1) }),
     });
     expect(res.status).toBe(422);
-    expect(await res.json()).toMatchObject({ message: 'Validation Failed', errors: [{ field: 'body', message: 'body is too long (maximum is 65536 characters)' }] });
+    expect(await res.json()).toMatchObject({
+      message: 'Validation Failed',
+      errors: [{ field: 'body', message: 'body is too long (maximum is 65536 characters)' }],
+    });
   });
 
   it('hundreds of conflicts with long names and a huge changelog: PR created within the limit, full report on the branch, rerun keeps the same PR', async () => {
     const g = await setup();
     const t = g.p.templateRoot;
     // 500 files the project and both template versions all changed differently: three-way conflicts.
-    const names = Array.from({ length: 500 }, (_, i) => `conflicts/${'n'.repeat(150)}-${String(i).padStart(4, '0')}.txt`);
+    const names = Array.from(
+      { length: 500 },
+      (_, i) => `conflicts/${'n'.repeat(150)}-${String(i).padStart(4, '0')}.txt`,
+    );
     for (const name of names) {
       write(join(t, 'demo@1.0.0/files', name), 'base\n');
       write(join(t, 'demo@1.1.0/files', name), 'template\n');
@@ -36,10 +42,16 @@ describe('PR bodies fit GitHub (built CLI, real git smart HTTP, fake GitHub enfo
     }
     g.p.commit('edit generated files');
     g.publish();
-    appendFileSync(join(t, 'demo@1.1.0/CHANGELOG.md'), `\n## 1.0.5\n\n${'- a long release note line for the record\n'.repeat(3000)}`);
+    appendFileSync(
+      join(t, 'demo@1.1.0/CHANGELOG.md'),
+      `\n## 1.0.5\n\n${'- a long release note line for the record\n'.repeat(3000)}`,
+    );
     const huge = `## 1.1.0\n\n${'- another long line of release notes, with @someone and #5\n'.repeat(2500)}`;
     const changelog = join(t, 'demo@1.1.0/CHANGELOG.md');
-    writeFileSync(changelog, (await import('node:fs')).readFileSync(changelog, 'utf8').replace('## 1.1.0\n', `${huge}\n`));
+    writeFileSync(
+      changelog,
+      (await import('node:fs')).readFileSync(changelog, 'utf8').replace('## 1.1.0\n', `${huge}\n`),
+    );
 
     const first = await g.cli(['--to', '1.1.0', '--allow-conflicts']);
     expect(first.stderr).toBe('');

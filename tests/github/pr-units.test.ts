@@ -8,7 +8,11 @@ import { parseRemoteUrl, resolveTarget, serverUrl, stripCredentials } from '../.
 import { gitAuthEnv } from '../../sync/push.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
-const f = (status: number | undefined, headers: Record<string, string> = {}, message = ''): HttpFailure => ({ status, headers, message });
+const f = (status: number | undefined, headers: Record<string, string> = {}, message = ''): HttpFailure => ({
+  status,
+  headers,
+  message,
+});
 
 describe('errors never carry the token', () => {
   it('redacts the token and its Basic-auth form', () => {
@@ -22,7 +26,9 @@ describe('errors never carry the token', () => {
     expect(explainGitHubError(f(403, {}, 'Resource not accessible by integration'), step, where, []).message).toBe(
       'GitHub refused to open the pull request on o/r (403: Resource not accessible by integration). The token needs pull-requests: write; sync needs contents: write, pull-requests: write and issues: write (for labels).',
     );
-    expect(explainGitHubError(f(404, {}, 'Not Found ghp_leak'), step, where, ['ghp_leak']).message).not.toContain('ghp_leak');
+    expect(explainGitHubError(f(404, {}, 'Not Found ghp_leak'), step, where, ['ghp_leak']).message).not.toContain(
+      'ghp_leak',
+    );
   });
 });
 
@@ -92,19 +98,38 @@ describe('resolveTarget', () => {
 
   it('pushes to an https origin on the API’s server, without its credentials', async () => {
     const dir = repoWithOrigin('https://user:ghp_x@github.com/acme/proj.git');
-    expect(await resolveTarget(dir, { env: {} })).toEqual({ owner: 'acme', repo: 'proj', apiUrl: 'https://api.github.com', remoteUrl: 'https://github.com/acme/proj.git' });
+    expect(await resolveTarget(dir, { env: {} })).toEqual({
+      owner: 'acme',
+      repo: 'proj',
+      apiUrl: 'https://api.github.com',
+      remoteUrl: 'https://github.com/acme/proj.git',
+    });
   });
 
   it('never sends the token to an origin on another host; ssh origins get the https URL of the server', async () => {
-    expect((await resolveTarget(repoWithOrigin('https://mirror.example.com/acme/proj.git'), { env: {} })).remoteUrl).toBe('https://github.com/acme/proj.git');
-    expect(await resolveTarget(repoWithOrigin('git@ghe.example.com:acme/proj.git'), { env: { GITHUB_API_URL: 'https://ghe.example.com/api/v3' } })).toEqual({
-      owner: 'acme', repo: 'proj', apiUrl: 'https://ghe.example.com/api/v3', remoteUrl: 'https://ghe.example.com/acme/proj.git',
+    expect(
+      (await resolveTarget(repoWithOrigin('https://mirror.example.com/acme/proj.git'), { env: {} })).remoteUrl,
+    ).toBe('https://github.com/acme/proj.git');
+    expect(
+      await resolveTarget(repoWithOrigin('git@ghe.example.com:acme/proj.git'), {
+        env: { GITHUB_API_URL: 'https://ghe.example.com/api/v3' },
+      }),
+    ).toEqual({
+      owner: 'acme',
+      repo: 'proj',
+      apiUrl: 'https://ghe.example.com/api/v3',
+      remoteUrl: 'https://ghe.example.com/acme/proj.git',
     });
   });
 
   it('--repo and --remote-url win; a bad slug is a usage error', async () => {
     const dir = repoWithOrigin('https://github.com/acme/proj.git');
-    expect(await resolveTarget(dir, { repo: 'other/thing', remoteUrl: 'https://git.example.com/x.git', env: {} })).toMatchObject({ owner: 'other', repo: 'thing', remoteUrl: 'https://git.example.com/x.git' });
-    await expect(resolveTarget(dir, { repo: 'nope', env: {} })).rejects.toMatchObject({ message: '--repo must look like owner/name, got "nope".', exitCode: 2 });
+    expect(
+      await resolveTarget(dir, { repo: 'other/thing', remoteUrl: 'https://git.example.com/x.git', env: {} }),
+    ).toMatchObject({ owner: 'other', repo: 'thing', remoteUrl: 'https://git.example.com/x.git' });
+    await expect(resolveTarget(dir, { repo: 'nope', env: {} })).rejects.toMatchObject({
+      message: '--repo must look like owner/name, got "nope".',
+      exitCode: 2,
+    });
   });
 });

@@ -12,9 +12,24 @@ function closedSyncPulls(g: G, versions: string[]): void {
   for (const to of versions) {
     const now = g.gh.state.now();
     const p: FakePull = {
-      id: g.gh.state.nextId(), repo: 'acme/proj', number: g.gh.state.pulls.length + 1, head: 'detml/sync/main', base: 'main', title: `detml: update demo template 1.0.0 -> ${to}`,
-      body: `<!-- detml-sync: {"head":"${sha}","to":"${to}"} -->\nold`, state: 'closed', draft: false, author: 'sync-bot', labels: [], comments: [], createdAt: now, updatedAt: now,
-      closedAt: now, mergedAt: null, maintainerCanModify: true, lastHeadSha: sha,
+      id: g.gh.state.nextId(),
+      repo: 'acme/proj',
+      number: g.gh.state.pulls.length + 1,
+      head: 'detml/sync/main',
+      base: 'main',
+      title: `detml: update demo template 1.0.0 -> ${to}`,
+      body: `<!-- detml-sync: {"head":"${sha}","to":"${to}"} -->\nold`,
+      state: 'closed',
+      draft: false,
+      author: 'sync-bot',
+      labels: [],
+      comments: [],
+      createdAt: now,
+      updatedAt: now,
+      closedAt: now,
+      mergedAt: null,
+      maintainerCanModify: true,
+      lastHeadSha: sha,
     };
     g.gh.state.pulls.push(p);
   }
@@ -28,7 +43,9 @@ describe('no duplicate or zombie pull requests (built CLI, real git smart HTTP, 
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^Not reopening closed pull request #1 /m);
     expect(g.gh.count('pulls/create')).toBe(0);
-    expect(g.gh.calls.filter((c) => c.operation === 'pulls/list' && c.path.endsWith('/pulls')).length).toBeGreaterThanOrEqual(2);
+    expect(
+      g.gh.calls.filter((c) => c.operation === 'pulls/list' && c.path.endsWith('/pulls')).length,
+    ).toBeGreaterThanOrEqual(2);
   });
 
   it('reads every page of comments: a superseded PR with 120 comments is not commented on twice', async () => {
@@ -36,7 +53,13 @@ describe('no duplicate or zombie pull requests (built CLI, real git smart HTTP, 
     expect((await g.cli(['--to', '1.1.0'])).code).toBe(0);
     g.maintainerCommit('detml/sync/main', 'untouched.txt', 'fixed by a maintainer\n');
     const [old] = g.gh.pulls('acme', 'proj');
-    for (let n = 0; n < 120; n++) old?.comments.push({ id: g.gh.state.nextId(), body: `discussion ${n}`, author: 'someone', createdAt: g.gh.state.now() });
+    for (let n = 0; n < 120; n++)
+      old?.comments.push({
+        id: g.gh.state.nextId(),
+        body: `discussion ${n}`,
+        author: 'someone',
+        createdAt: g.gh.state.now(),
+      });
     expect((await g.cli(['--to', '1.2.0'])).stdout).toMatch(/^Opened pull request #2 \(detml\/sync\/main-1\.2\.0\)/m);
     expect((await g.cli(['--to', '1.2.0'])).stdout).toMatch(/^Pull request is already up to date: #2/m);
     expect(old?.comments.filter((c) => c.body.includes('detml-sync-superseded-by'))).toHaveLength(1);
@@ -58,23 +81,30 @@ describe('no duplicate or zombie pull requests (built CLI, real git smart HTTP, 
     expect(g.gh.pulls('acme', 'proj').filter((p) => p.state === 'open')).toHaveLength(1);
   });
 
-  it.each(['squash', 'merge'] as const)('a sync PR already merged (%s) is detected from the remote base, not the stale checkout', async (method) => {
-    const g = await setup();
-    expect((await g.cli(['--to', '1.1.0'])).code).toBe(0);
-    g.gh.mergePull('acme', 'proj', 1, method, true);
-    const pushes = g.gh.gitCalls.filter((c) => c.write).length;
-    // The checkout was never pulled: its state file still says 1.0.0.
-    const again = await g.cli(['--to', '1.1.0']);
-    expect(again.stderr).toBe('');
-    expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/^Nothing to propose: the update is already merged on GitHub\.$/m);
-    expect(again.stdout).toContain('main on acme/proj already has demo 1.1.0 (merged in #1); pull it to update this checkout.');
-    expect(g.gh.pulls('acme', 'proj')).toHaveLength(1);
-    expect(g.gh.gitCalls.filter((c) => c.write).length).toBe(pushes);
-    // A newer release from the stale checkout is refused with the way out, instead of a PR built on old history.
-    const newer = await g.cli(['--to', '1.2.0']);
-    expect(newer.code).toBe(1);
-    expect(newer.stderr).toContain('main on acme/proj is on demo 1.1.0, but this checkout is on 1.0.0; pull main and run sync again.');
-    expect(g.gh.pulls('acme', 'proj')).toHaveLength(1);
-  });
+  it.each(['squash', 'merge'] as const)(
+    'a sync PR already merged (%s) is detected from the remote base, not the stale checkout',
+    async (method) => {
+      const g = await setup();
+      expect((await g.cli(['--to', '1.1.0'])).code).toBe(0);
+      g.gh.mergePull('acme', 'proj', 1, method, true);
+      const pushes = g.gh.gitCalls.filter((c) => c.write).length;
+      // The checkout was never pulled: its state file still says 1.0.0.
+      const again = await g.cli(['--to', '1.1.0']);
+      expect(again.stderr).toBe('');
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/^Nothing to propose: the update is already merged on GitHub\.$/m);
+      expect(again.stdout).toContain(
+        'main on acme/proj already has demo 1.1.0 (merged in #1); pull it to update this checkout.',
+      );
+      expect(g.gh.pulls('acme', 'proj')).toHaveLength(1);
+      expect(g.gh.gitCalls.filter((c) => c.write).length).toBe(pushes);
+      // A newer release from the stale checkout is refused with the way out, instead of a PR built on old history.
+      const newer = await g.cli(['--to', '1.2.0']);
+      expect(newer.code).toBe(1);
+      expect(newer.stderr).toContain(
+        'main on acme/proj is on demo 1.1.0, but this checkout is on 1.0.0; pull main and run sync again.',
+      );
+      expect(g.gh.pulls('acme', 'proj')).toHaveLength(1);
+    },
+  );
 });

@@ -30,7 +30,10 @@ async function fake(): Promise<FakeGitHub> {
 // Runs a promise to completion while moving the fake clock forward in steps, letting real I/O happen in between.
 async function drive<T>(promise: Promise<T>, stepMs = 250, maxMs = 10 * 60_000): Promise<T> {
   const outcome: { done?: true; value?: T; error?: unknown } = {};
-  promise.then((value) => Object.assign(outcome, { done: true, value }), (error: unknown) => Object.assign(outcome, { done: true, error }));
+  promise.then(
+    (value) => Object.assign(outcome, { done: true, value }),
+    (error: unknown) => Object.assign(outcome, { done: true, error }),
+  );
   for (let t = 0; !outcome.done && t <= maxMs; t += stepMs) {
     await new Promise((resolve) => setImmediate(resolve));
     await vi.advanceTimersByTimeAsync(stepMs);
@@ -40,7 +43,10 @@ async function drive<T>(promise: Promise<T>, stepMs = 250, maxMs = 10 * 60_000):
   return outcome.value as T;
 }
 
-const SECONDARY = { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest' };
+const SECONDARY = {
+  message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+  documentation_url: 'https://docs.github.com/rest',
+};
 
 describe('rate limits and retries the documented way (octokit throttling + retry plugins, fake clock)', () => {
   it('a secondary rate limit without retry-after pauses every worker for at least 60 s', async () => {
@@ -48,11 +54,18 @@ describe('rate limits and retries the documented way (octokit throttling + retry
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const gate = new RateLimitGate();
     const retry = { ...DEFAULT_RETRY, maxWaitMs: 900_000, gate };
-    const [a, b] = await Promise.all([connectRest({ apiUrl: gh.apiUrl, token: TOKEN, retry }), connectRest({ apiUrl: gh.apiUrl, token: TOKEN, retry })]);
+    const [a, b] = await Promise.all([
+      connectRest({ apiUrl: gh.apiUrl, token: TOKEN, retry }),
+      connectRest({ apiUrl: gh.apiUrl, token: TOKEN, retry }),
+    ]);
     gh.faults.push({ operation: 'repos/get', status: 403, body: SECONDARY });
     const step = { action: 'read', permission: 'metadata: read' };
     const first = a.request({ path: '/repos/acme/a', step, where: 'acme/a' });
-    await drive(vi.waitFor(() => expect(gh.calls).toHaveLength(1), { interval: 1 }).catch(() => undefined), 10, 1000);
+    await drive(
+      vi.waitFor(() => expect(gh.calls).toHaveLength(1), { interval: 1 }).catch(() => undefined),
+      10,
+      1000,
+    );
     const limitedAt = gh.calls[0]?.at as number;
     expect(gh.calls[0]?.status).toBe(403);
     const second = b.request({ path: '/repos/acme/b', step, where: 'acme/b' });
@@ -65,9 +78,17 @@ describe('rate limits and retries the documented way (octokit throttling + retry
   it('5xx retries have a total cap: 1 + 4 tries with 1, 4, 9, 16 s backoff, then one clear error', async () => {
     const gh = await fake();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const client = await connectGitHub({ apiUrl: gh.apiUrl, token: TOKEN, owner: 'acme', repo: 'a', retry: DEFAULT_RETRY });
+    const client = await connectGitHub({
+      apiUrl: gh.apiUrl,
+      token: TOKEN,
+      owner: 'acme',
+      repo: 'a',
+      retry: DEFAULT_RETRY,
+    });
     gh.faults.push({ operation: 'repos/get', status: 502, times: 100 });
-    await expect(drive(client.getRepo())).rejects.toThrow('GitHub answered 502 while trying to read the repository on acme/a');
+    await expect(drive(client.getRepo())).rejects.toThrow(
+      'GitHub answered 502 while trying to read the repository on acme/a',
+    );
     const at = gh.calls.map((c) => c.at);
     expect(at).toHaveLength(5);
     const gaps = at.slice(1).map((t, i) => t - (at[i] as number));
@@ -77,20 +98,44 @@ describe('rate limits and retries the documented way (octokit throttling + retry
   it('writes are spaced at least 1 s apart, across clients', async () => {
     const gh = await fake();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const [a, b] = await Promise.all(['a', 'b'].map((repo) => connectGitHub({ apiUrl: gh.apiUrl, token: TOKEN, owner: 'acme', repo, retry: DEFAULT_RETRY })));
-    await drive(Promise.all([a?.ensureLabel('x', 'ededed', 'x'), b?.ensureLabel('y', 'ededed', 'y'), a?.ensureLabel('z', 'ededed', 'z')]));
+    const [a, b] = await Promise.all(
+      ['a', 'b'].map((repo) =>
+        connectGitHub({ apiUrl: gh.apiUrl, token: TOKEN, owner: 'acme', repo, retry: DEFAULT_RETRY }),
+      ),
+    );
+    await drive(
+      Promise.all([
+        a?.ensureLabel('x', 'ededed', 'x'),
+        b?.ensureLabel('y', 'ededed', 'y'),
+        a?.ensureLabel('z', 'ededed', 'z'),
+      ]),
+    );
     const writes = gh.calls.filter((c) => c.method === 'POST').map((c) => c.at);
     expect(writes).toHaveLength(3);
-    for (let i = 1; i < writes.length; i++) expect((writes[i] as number) - (writes[i - 1] as number)).toBeGreaterThanOrEqual(1000);
+    for (let i = 1; i < writes.length; i++)
+      expect((writes[i] as number) - (writes[i - 1] as number)).toBeGreaterThanOrEqual(1000);
   });
 
   it('a primary limit resetting beyond --max-rate-wait fails at once with the reset time', async () => {
     const gh = await fake();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const client = await connectGitHub({ apiUrl: gh.apiUrl, token: TOKEN, owner: 'acme', repo: 'a', retry: { ...DEFAULT_RETRY, maxWaitMs: 60_000 } });
+    const client = await connectGitHub({
+      apiUrl: gh.apiUrl,
+      token: TOKEN,
+      owner: 'acme',
+      repo: 'a',
+      retry: { ...DEFAULT_RETRY, maxWaitMs: 60_000 },
+    });
     const reset = Math.ceil(Date.now() / 1000) + 3600;
-    gh.faults.push({ operation: 'repos/get', status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, body: { message: 'API rate limit exceeded for installation.' } });
-    await expect(drive(client.getRepo())).rejects.toThrow(`GitHub rate-limited the request to read the repository on acme/a until ${new Date(reset * 1000 + 1000).toISOString()}`);
+    gh.faults.push({
+      operation: 'repos/get',
+      status: 403,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      body: { message: 'API rate limit exceeded for installation.' },
+    });
+    await expect(drive(client.getRepo())).rejects.toThrow(
+      `GitHub rate-limited the request to read the repository on acme/a until ${new Date(reset * 1000 + 1000).toISOString()}`,
+    );
     expect(gh.calls).toHaveLength(1);
   });
 });

@@ -70,7 +70,10 @@ export function layerFiles(layer: string): Array<{ source: string; path: string 
   const root = join(TEMPLATES_DIR, layer, 'files');
   return listFiles(root).map((rel) => {
     const segments = rel.split('/');
-    return { source: join(root, rel), path: segments.map((s, i) => outputSegment(s, i === segments.length - 1)).join('/') };
+    return {
+      source: join(root, rel),
+      path: segments.map((s, i) => outputSegment(s, i === segments.length - 1)).join('/'),
+    };
   });
 }
 
@@ -89,7 +92,11 @@ export interface GeneratedProjectOptions {
   /** What `create` installed: the test's title and its checks (a clean `git status` is always checked after them). */
   installed: { title: string; check(dir: string): void };
   /** The lint test's title, and what runs before and after `npm run lint`. */
-  lint: { title: string; before?(project: GeneratedProject): Promise<void>; after?(project: GeneratedProject): Promise<void> };
+  lint: {
+    title: string;
+    before?(project: GeneratedProject): Promise<void>;
+    after?(project: GeneratedProject): Promise<void>;
+  };
   /** How the first hardware class key starts, and the golden files a recording writes (one per case of src/cases.ts). */
   goldens: { classPrefix: string; files: string[] };
   /** More tests on the same project, registered after the common ones. */
@@ -114,7 +121,8 @@ export function generatedProjectSuite(id: string, options: GeneratedProjectOptio
     };
     const npm = project.npm;
     // What `npm run goldens:check|record` runs once an npm script has compiled dist/: later steps skip the tsc pass.
-    const cli = (args: string[], env: Record<string, string> = {}) => project.run('node', ['--env-file=detml.env', 'dist/src/detml/cli.js', ...args], { ...nodeEnv, ...env });
+    const cli = (args: string[], env: Record<string, string> = {}) =>
+      project.run('node', ['--env-file=detml.env', 'dist/src/detml/cli.js', ...args], { ...nodeEnv, ...env });
 
     beforeAll(async () => {
       const cwd = suiteTempDir(`detml-${id}-`);
@@ -141,17 +149,23 @@ export function generatedProjectSuite(id: string, options: GeneratedProjectOptio
       expect(fingerprint.stdout).toContain(`v${project.node}`);
     }, 120_000);
 
-    it(options.lint.title, async () => {
-      await options.lint.before?.(project);
-      const lint = await npm(['run', 'lint']);
-      expect(lint.status, lint.stdout + lint.stderr).toBe(0);
-      await options.lint.after?.(project);
-    }, 240_000);
+    it(
+      options.lint.title,
+      async () => {
+        await options.lint.before?.(project);
+        const lint = await npm(['run', 'lint']);
+        expect(lint.status, lint.stdout + lint.stderr).toBe(0);
+        await options.lint.after?.(project);
+      },
+      240_000,
+    );
 
     it('an unknown class fails `npm test` under CI=true, leaving goldens to upload, and warns locally with the record command', async () => {
       const strict = await npm(['test'], { CI: 'true' });
       expect(strict.status, strict.stdout + strict.stderr).not.toBe(0);
-      expect(strict.stdout + strict.stderr).toMatch(new RegExp(`no goldens for hardware class ${options.goldens.classPrefix}`));
+      expect(strict.stdout + strict.stderr).toMatch(
+        new RegExp(`no goldens for hardware class ${options.goldens.classPrefix}`),
+      );
       const candidates = readdirSync(join(project.dir, 'out', 'candidates'));
       expect(candidates, 'CI has goldens to upload').toHaveLength(1);
       expect(readdirSync(join(project.dir, 'out', 'candidates', candidates[0]!)).sort()).toEqual(options.goldens.files);
@@ -159,7 +173,9 @@ export function generatedProjectSuite(id: string, options: GeneratedProjectOptio
 
       const local = await cli(['goldens', 'check'], { CI: '' });
       expect(local.status, local.stdout + local.stderr).toBe(0);
-      expect(local.stdout + local.stderr).toMatch(new RegExp(`no goldens for hardware class ${options.goldens.classPrefix}`));
+      expect(local.stdout + local.stderr).toMatch(
+        new RegExp(`no goldens for hardware class ${options.goldens.classPrefix}`),
+      );
       expect(local.stdout + local.stderr).toMatch(/To record this class on this machine: npm run goldens:record/);
     }, 240_000);
 
@@ -179,7 +195,10 @@ export function generatedProjectSuite(id: string, options: GeneratedProjectOptio
 
       const golden = join(classDir, readdirSync(classDir)[0]!);
       const json = JSON.parse(readFileSync(golden, 'utf8'));
-      const tampered = JSON.stringify(json).replace(/"sha256":"([0-9a-f])/, (_, c: string) => `"sha256":"${c === '0' ? '1' : '0'}`);
+      const tampered = JSON.stringify(json).replace(
+        /"sha256":"([0-9a-f])/,
+        (_, c: string) => `"sha256":"${c === '0' ? '1' : '0'}`,
+      );
       expect(tampered).not.toBe(JSON.stringify(json));
       writeFileSync(golden, tampered);
       const broken = await cli(['goldens', 'check']);
@@ -199,11 +218,12 @@ export function generatedProjectSuite(id: string, options: GeneratedProjectOptio
       const { strict } = JSON.parse(fingerprint.stdout) as { strict: Record<string, unknown> };
       const readme = readFileSync(join(project.dir, 'README.md'), 'utf8');
       for (const key of Object.keys(strict).filter((k) => k !== 'template')) {
-        expect(readme, `README.md has no "- \`${key}\` …: why" line`).toMatch(new RegExp(`^- \`${key}\`[^:]*: \\S`, 'm'));
+        expect(readme, `README.md has no "- \`${key}\` …: why" line`).toMatch(
+          new RegExp(`^- \`${key}\`[^:]*: \\S`, 'm'),
+        );
       }
     }, 240_000);
 
     options.more?.(project);
   });
 }
-

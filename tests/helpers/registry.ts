@@ -43,13 +43,23 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts `docker-registry serve` with filesystem storage under `storage` (instances may share one storage). */
-export async function startRegistry(dir: string, storage: string, auth: RegistryAuth = { kind: 'none' }): Promise<TestRegistry> {
+export async function startRegistry(
+  dir: string,
+  storage: string,
+  auth: RegistryAuth = { kind: 'none' },
+): Promise<TestRegistry> {
   const port = await freePort();
-  const lines = ['version: 0.1', 'log: {level: warn}', `storage: {filesystem: {rootdirectory: "${storage}"}, delete: {enabled: true}}`];
+  const lines = [
+    'version: 0.1',
+    'log: {level: warn}',
+    `storage: {filesystem: {rootdirectory: "${storage}"}, delete: {enabled: true}}`,
+  ];
   lines.push(`http: {addr: "127.0.0.1:${port}", secret: detml-test}`);
   if (auth.kind === 'basic') lines.push(`auth: {htpasswd: {realm: detml-test, path: "${auth.htpasswdFile}"}}`);
   if (auth.kind === 'token') {
-    lines.push(`auth: {token: {realm: "${auth.realm}", service: ${auth.service}, issuer: ${auth.issuer}, rootcertbundle: "${auth.certFile}"}}`);
+    lines.push(
+      `auth: {token: {realm: "${auth.realm}", service: ${auth.service}, issuer: ${auth.issuer}, rootcertbundle: "${auth.certFile}"}}`,
+    );
   }
   const config = join(dir, `registry-${port}.yml`);
   writeFileSync(config, `${lines.join('\n')}\n`);
@@ -67,7 +77,10 @@ async function waitReady(url: string, child: ChildProcess, stderr: () => string)
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}: ${stderr()}`);
-    const status = await fetch(`${url}/v2/`).then((r) => r.status, () => 0);
+    const status = await fetch(`${url}/v2/`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200 || status === 401) return;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -110,7 +123,9 @@ export async function pushTestImage(url: string, repository: string, tag: string
   for (const arch of ['amd64', 'arm64']) {
     const tar = tarOneFile('hello.txt', `detml test image ${repository}:${tag} ${arch} ${salt}\n`);
     const layer = gzipSync(tar, { level: 9 });
-    const config = Buffer.from(JSON.stringify({ architecture: arch, os: 'linux', rootfs: { type: 'layers', diff_ids: [sha(tar)] }, config: {} }));
+    const config = Buffer.from(
+      JSON.stringify({ architecture: arch, os: 'linux', rootfs: { type: 'layers', diff_ids: [sha(tar)] }, config: {} }),
+    );
     await pushBlob(url, repository, layer);
     await pushBlob(url, repository, config);
     const manifest = Buffer.from(
@@ -121,9 +136,16 @@ export async function pushTestImage(url: string, repository: string, tag: string
         layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha(layer), size: layer.length }],
       }),
     );
-    manifests[arch] = await putManifest(url, repository, sha(manifest), manifest, 'application/vnd.oci.image.manifest.v1+json');
+    manifests[arch] = await putManifest(
+      url,
+      repository,
+      sha(manifest),
+      manifest,
+      'application/vnd.oci.image.manifest.v1+json',
+    );
     sizes[arch] = manifest.length;
-    if (arch === 'amd64') await putManifest(url, repository, `${tag}-amd64`, manifest, 'application/vnd.oci.image.manifest.v1+json');
+    if (arch === 'amd64')
+      await putManifest(url, repository, `${tag}-amd64`, manifest, 'application/vnd.oci.image.manifest.v1+json');
   }
   const index = Buffer.from(
     JSON.stringify({
@@ -146,13 +168,28 @@ async function pushBlob(url: string, repository: string, blob: Buffer): Promise<
   if (start.status !== 202) throw new Error(`blob upload start: HTTP ${start.status}`);
   const location = new URL(start.headers.get('location')!, url);
   location.searchParams.set('digest', sha(blob));
-  const put = await fetch(location, { method: 'PUT', body: blob, headers: { 'Content-Type': 'application/octet-stream' } });
+  const put = await fetch(location, {
+    method: 'PUT',
+    body: blob,
+    headers: { 'Content-Type': 'application/octet-stream' },
+  });
   if (put.status !== 201) throw new Error(`blob upload: HTTP ${put.status} ${await put.text()}`);
 }
 
-async function putManifest(url: string, repository: string, reference: string, body: Buffer, type: string): Promise<string> {
-  const res = await fetch(`${url}/v2/${repository}/manifests/${reference}`, { method: 'PUT', body, headers: { 'Content-Type': type } });
-  if (res.status !== 201) throw new Error(`manifest put ${repository}:${reference}: HTTP ${res.status} ${await res.text()}`);
+async function putManifest(
+  url: string,
+  repository: string,
+  reference: string,
+  body: Buffer,
+  type: string,
+): Promise<string> {
+  const res = await fetch(`${url}/v2/${repository}/manifests/${reference}`, {
+    method: 'PUT',
+    body,
+    headers: { 'Content-Type': type },
+  });
+  if (res.status !== 201)
+    throw new Error(`manifest put ${repository}:${reference}: HTTP ${res.status} ${await res.text()}`);
   const digest = res.headers.get('docker-content-digest');
   if (digest !== sha(body)) throw new Error(`registry digest ${digest} differs from ${sha(body)}`);
   return digest;

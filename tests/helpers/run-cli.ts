@@ -21,16 +21,27 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
  * Spawns the built bin with stdin closed, like CI or an agent would; fails loudly instead of hanging when the CLI
  * waits for input.
  */
-export function runCli(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number; bin?: string }): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number; bin?: string },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], { cwd: options.cwd, env: cliEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
+      cwd: options.cwd,
+      env: cliEnv(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`create-detml ${args.join(' ')} did not finish in ${options.timeoutMs ?? 30_000} ms (waiting for input?)\n${stdout}\n${stderr}`));
+      reject(
+        new Error(
+          `create-detml ${args.join(' ')} did not finish in ${options.timeoutMs ?? 30_000} ms (waiting for input?)\n${stdout}\n${stderr}`,
+        ),
+      );
     }, options.timeoutMs ?? 30_000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);

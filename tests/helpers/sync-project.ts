@@ -46,20 +46,33 @@ export interface ScenarioProject extends Project {
  * Creates a project from a one-off template `demo@1.0.0` (only that version exists at create time, as in the
  * peers' update tests); later versions are released with `release`.
  */
-export async function scenario(files: FileTree, options: { manifest?: Record<string, unknown>; at?: string; name?: string } = {}): Promise<ScenarioProject> {
+export async function scenario(
+  files: FileTree,
+  options: { manifest?: Record<string, unknown>; at?: string; name?: string } = {},
+): Promise<ScenarioProject> {
   const root = tempDir('detml-scn-');
   const templateRoot = join(root, 'templates');
   const release = (version: string, tree: FileTree, manifest: Record<string, unknown> = options.manifest ?? {}) => {
     const dir = join(templateRoot, `demo@${version}`);
     writeTree(join(dir, 'files'), tree);
-    const questions = [{ name: 'name', type: 'string', message: 'Project name', default: 'app', validate: 'npm-package-name' }];
-    writeFileSync(join(dir, 'template.json'), JSON.stringify({ id: 'demo', version, description: 'scenario', questions, ...manifest }, null, 2));
+    const questions = [
+      { name: 'name', type: 'string', message: 'Project name', default: 'app', validate: 'npm-package-name' },
+    ];
+    writeFileSync(
+      join(dir, 'template.json'),
+      JSON.stringify({ id: 'demo', version, description: 'scenario', questions, ...manifest }, null, 2),
+    );
   };
   release('1.0.0', files);
   return { ...(await projectFrom(root, templateRoot, '1.0.0', options)), release };
 }
 
-async function projectFrom(root: string, templateRoot: string, version: string, options: { name?: string; at?: string }): Promise<Project> {
+async function projectFrom(
+  root: string,
+  templateRoot: string,
+  version: string,
+  options: { name?: string; at?: string },
+): Promise<Project> {
   const template = resolveTemplate('demo', { templateRoot }, version);
   const repo = join(root, 'repo');
   const dir = options.at ? join(repo, options.at) : repo;
@@ -78,7 +91,8 @@ async function projectFrom(root: string, templateRoot: string, version: string, 
     install: false,
     force: false,
   });
-  const git = (...args: string[]) => execFileSync('git', [...IDENTITY, ...args], { cwd: dir, encoding: 'utf8' }).trimEnd();
+  const git = (...args: string[]) =>
+    execFileSync('git', [...IDENTITY, ...args], { cwd: dir, encoding: 'utf8' }).trimEnd();
   if (options.at) {
     git('add', '-A');
     git('commit', '-qm', 'add project');
@@ -97,8 +111,16 @@ async function projectFrom(root: string, templateRoot: string, version: string, 
       git('add', '-A');
       git('commit', '-qm', message);
     },
-    sync: (o = {}) => runSync({ cwd: dir, mode: o.mode ?? 'local', to: o.to, set: o.set ?? {}, source: { templateRoot } }),
-    snapshot: () => [git('rev-parse', 'HEAD'), git('branch', '--show-current'), git('status', '--porcelain=v1', '--untracked-files=all'), git('diff', '--cached', '--stat'), git('diff', '--stat')].join('\n--\n'),
+    sync: (o = {}) =>
+      runSync({ cwd: dir, mode: o.mode ?? 'local', to: o.to, set: o.set ?? {}, source: { templateRoot } }),
+    snapshot: () =>
+      [
+        git('rev-parse', 'HEAD'),
+        git('branch', '--show-current'),
+        git('status', '--porcelain=v1', '--untracked-files=all'),
+        git('diff', '--cached', '--stat'),
+        git('diff', '--stat'),
+      ].join('\n--\n'),
   };
 }
 

@@ -17,7 +17,9 @@ export function nonRootUser(): { uid: number; gid: number } {
     execFileSync('id', ['-u', USER], { stdio: 'ignore' });
   } catch {
     try {
-      execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', USER], { stdio: 'ignore' });
+      execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', USER], {
+        stdio: 'ignore',
+      });
     } catch {
       // Another test worker may have created it meanwhile; `id` below decides.
     }
@@ -71,11 +73,17 @@ export interface RunningCli {
 }
 
 /** Starts the built CLI with stdin closed; `uid`/`gid` run it as another user. */
-export function startCli(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; uid?: number; gid?: number }): RunningCli {
+export function startCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string | undefined>; uid?: number; gid?: number },
+): RunningCli {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
     // cliEnv drops npm_config_user_agent; a test that sets it (a pnpm or yarn run) gets it back.
-    env: { ...cliEnv(options.env), ...Object.fromEntries(Object.entries(options.env ?? {}).filter(([, v]) => v !== undefined)) },
+    env: {
+      ...cliEnv(options.env),
+      ...Object.fromEntries(Object.entries(options.env ?? {}).filter(([, v]) => v !== undefined)),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
   });

@@ -16,12 +16,34 @@ export interface Terminal {
 }
 
 /** Starts `command` (run by sh) in a fresh tmux server with the given env; the server is killed after the test. */
-export function startTerminal(command: string, cwd: string, env: Record<string, string | undefined>, scratch: string): Terminal {
+export function startTerminal(
+  command: string,
+  cwd: string,
+  env: Record<string, string | undefined>,
+  scratch: string,
+): Terminal {
   const socket = `detml-${process.pid}-${Math.random().toString(36).slice(2)}`;
   const exitFile = join(scratch, `${socket}.exit`);
-  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', env: { ...process.env, ...env } as NodeJS.ProcessEnv });
-  const unset = Object.entries(env).filter(([, v]) => v === undefined).map(([k]) => `-u ${k}`).join(' ');
-  tmux('new-session', '-d', '-x', '120', '-y', '40', '-c', cwd, `env ${unset} ${command}; echo $? > ${exitFile}; sleep 30`);
+  const tmux = (...args: string[]) =>
+    execFileSync('tmux', ['-L', socket, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env } as NodeJS.ProcessEnv,
+    });
+  const unset = Object.entries(env)
+    .filter(([, v]) => v === undefined)
+    .map(([k]) => `-u ${k}`)
+    .join(' ');
+  tmux(
+    'new-session',
+    '-d',
+    '-x',
+    '120',
+    '-y',
+    '40',
+    '-c',
+    cwd,
+    `env ${unset} ${command}; echo $? > ${exitFile}; sleep 30`,
+  );
   onTestFinished(() => {
     try {
       tmux('kill-server');

@@ -24,10 +24,16 @@ export async function workflowParserProblems(path: string, source: string): Prom
 }
 
 /** Every FROM of a Dockerfile with its image, tag and digest (undefined when not pinned). */
-export function dockerfileFroms(source: string): { image: string; tag?: string | undefined; digest?: string | undefined }[] {
+export function dockerfileFroms(
+  source: string,
+): { image: string; tag?: string | undefined; digest?: string | undefined }[] {
   const froms = DockerfileParser.parse(source).getFROMs();
   if (froms.length === 0) throw new Error('Dockerfile has no FROM');
-  return froms.map((f) => ({ image: f.getImageName() ?? '', tag: f.getImageTag() ?? undefined, digest: f.getImageDigest() ?? undefined }));
+  return froms.map((f) => ({
+    image: f.getImageName() ?? '',
+    tag: f.getImageTag() ?? undefined,
+    digest: f.getImageDigest() ?? undefined,
+  }));
 }
 
 /** Instruction keywords of a Dockerfile, to assert structure (e.g. a USER after the installs). */

@@ -17,14 +17,22 @@ const manifestPins = templateDirs.flatMap((dir) => {
   const m = loadManifest(dir);
   return m.questions
     .filter((q) => m.questions.some((d) => d.name === `${q.name}Digest`))
-    .map((q) => ({ where: `${m.id}: ${q.name}`, tag: String(q.default), digest: String(m.questions.find((d) => d.name === `${q.name}Digest`)!.default) }));
+    .map((q) => ({
+      where: `${m.id}: ${q.name}`,
+      tag: String(q.default),
+      digest: String(m.questions.find((d) => d.name === `${q.name}Digest`)!.default),
+    }));
 });
 
 /** `FROM image:tag@sha256:…` written literally in template Dockerfiles (not through an answer). */
 const literalFroms = [...templateDirs, join(TEMPLATES_DIR, '_node-common')].flatMap((dir) =>
   safeList(join(dir, 'files'))
     .filter((f) => /Dockerfile/.test(f))
-    .flatMap((f) => [...readFileSync(join(dir, 'files', f), 'utf8').matchAll(/^FROM\s+(?:--platform=\S+\s+)?([^\s{]+@sha256:[0-9a-f]{64})/gm)])
+    .flatMap((f) => [
+      ...readFileSync(join(dir, 'files', f), 'utf8').matchAll(
+        /^FROM\s+(?:--platform=\S+\s+)?([^\s{]+@sha256:[0-9a-f]{64})/gm,
+      ),
+    ])
     .map((m) => ({ where: dir, tag: m[1]!.split('@')[0]!, digest: m[1]!.split('@')[1]! })),
 );
 

@@ -8,12 +8,20 @@ import { readState } from '../../src/state/state-file.ts';
 import { renderPair } from '../../sync/render-pair.ts';
 import { resolveTemplate } from '../../src/templates/registry.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
-import { freePort, hasDockerRegistry, pushTestImage, startRegistry, type PushedImage, type TestRegistry } from '../helpers/registry.ts';
+import {
+  freePort,
+  hasDockerRegistry,
+  pushTestImage,
+  startRegistry,
+  type PushedImage,
+  type TestRegistry,
+} from '../helpers/registry.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { suiteTempDir, tempDir } from '../helpers/tmp.ts';
 import { renderProject, ruleResults } from '../verify/fixture.ts';
 
-const defaultOf = (id: string, name: string) => String(resolveTemplate(id).manifest.questions.find((q) => q.name === name)!.default);
+const defaultOf = (id: string, name: string) =>
+  String(resolveTemplate(id).manifest.questions.find((q) => q.name === name)!.default);
 const ONNX_DIGEST = defaultOf('onnx', 'cudaImageDigest');
 const TFJS_TAG = defaultOf('tfjs', 'cudaImage');
 const TFJS_DIGEST = defaultOf('tfjs', 'cudaImageDigest');
@@ -33,7 +41,12 @@ afterAll(() => registry?.stop());
 
 describe('create: an image tag never keeps another tag’s digest', () => {
   it('a tag from the default table gets the table’s digest, not the template default’s', async () => {
-    const r = await createIn((cwd) => runCli(['app', '--template', 'onnx', '--yes', '--no-install', '--no-git', '--set', `cudaImage=${TFJS_TAG}`], { cwd, timeoutMs: 60_000 }));
+    const r = await createIn((cwd) =>
+      runCli(['app', '--template', 'onnx', '--yes', '--no-install', '--no-git', '--set', `cudaImage=${TFJS_TAG}`], {
+        cwd,
+        timeoutMs: 60_000,
+      }),
+    );
     expect(r.result.stderr).toBe('');
     expect(r.result.code).toBe(0);
     expect(r.answers().cudaImageDigest).toBe(TFJS_DIGEST);
@@ -42,7 +55,12 @@ describe('create: an image tag never keeps another tag’s digest', () => {
 
   it('any other tag is resolved through the registry', async () => {
     const tag = `${registry.host}/nvidia/cuda:13.9.9-cudnn-runtime-test`;
-    const r = await createIn((cwd) => runCli(['app', '--template', 'onnx', '--yes', '--no-install', '--no-git', '--set', `cudaImage=${tag}`], { cwd, timeoutMs: 60_000 }));
+    const r = await createIn((cwd) =>
+      runCli(['app', '--template', 'onnx', '--yes', '--no-install', '--no-git', '--set', `cudaImage=${tag}`], {
+        cwd,
+        timeoutMs: 60_000,
+      }),
+    );
     expect(r.result.stderr).toBe('');
     expect(r.result.code).toBe(0);
     expect(r.answers()).toMatchObject({ cudaImage: tag, cudaImageDigest: pushed.index });
@@ -51,18 +69,64 @@ describe('create: an image tag never keeps another tag’s digest', () => {
 
   it('a tag the registry cannot resolve is refused in one line naming --set cudaImageDigest=…', async () => {
     const port = await freePort();
-    const r = await createIn((cwd) => runCli(['app', '--template', 'onnx', '--yes', '--no-install', '--no-git', '--set', `cudaImage=127.0.0.1:${port}/nvidia/cuda:1.0`], { cwd, timeoutMs: 60_000 }));
+    const r = await createIn((cwd) =>
+      runCli(
+        [
+          'app',
+          '--template',
+          'onnx',
+          '--yes',
+          '--no-install',
+          '--no-git',
+          '--set',
+          `cudaImage=127.0.0.1:${port}/nvidia/cuda:1.0`,
+        ],
+        { cwd, timeoutMs: 60_000 },
+      ),
+    );
     expect(r.result.code).toBe(2);
     expect(r.result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.result.stderr).toMatch(/^error: --set cudaImage=127\.0\.0\.1:\d+\/nvidia\/cuda:1\.0 needs its digest.*pass --set cudaImageDigest=sha256:/);
-    const missing = await createIn((cwd) => runCli(['app', '--template', 'onnx', '--yes', '--no-install', '--no-git', '--set', `cudaImage=${registry.host}/nvidia/cuda:no-such-tag`], { cwd, timeoutMs: 60_000 }));
+    expect(r.result.stderr).toMatch(
+      /^error: --set cudaImage=127\.0\.0\.1:\d+\/nvidia\/cuda:1\.0 needs its digest.*pass --set cudaImageDigest=sha256:/,
+    );
+    const missing = await createIn((cwd) =>
+      runCli(
+        [
+          'app',
+          '--template',
+          'onnx',
+          '--yes',
+          '--no-install',
+          '--no-git',
+          '--set',
+          `cudaImage=${registry.host}/nvidia/cuda:no-such-tag`,
+        ],
+        { cwd, timeoutMs: 60_000 },
+      ),
+    );
     expect(missing.result.code).toBe(2);
     expect(missing.result.stderr).toMatch(/--set cudaImageDigest=sha256:/);
   });
 
   it('a tag given with its digest is taken as given (no lookup)', async () => {
     const digest = `sha256:${'1'.repeat(64)}`;
-    const r = await createIn((cwd) => runCli(['app', '--template', 'onnx', '--yes', '--no-install', '--no-git', '--set', 'cudaImage=127.0.0.1:1/x/y:1', '--set', `cudaImageDigest=${digest}`], { cwd, timeoutMs: 60_000 }));
+    const r = await createIn((cwd) =>
+      runCli(
+        [
+          'app',
+          '--template',
+          'onnx',
+          '--yes',
+          '--no-install',
+          '--no-git',
+          '--set',
+          'cudaImage=127.0.0.1:1/x/y:1',
+          '--set',
+          `cudaImageDigest=${digest}`,
+        ],
+        { cwd, timeoutMs: 60_000 },
+      ),
+    );
     expect(r.result.code, r.result.stderr).toBe(0);
     expect(r.answers().cudaImageDigest).toBe(digest);
   });
@@ -73,8 +137,13 @@ describe('sync --set: the image’s digest follows it (offline: the default tabl
   const state = () => readState(renderProject('onnx'));
 
   it('a tag from the default table brings that digest; the recorded tag keeps the recorded digest', () => {
-    expect(renderPair(state(), onnx, onnx, { cudaImage: TFJS_TAG }, GENERATOR_VERSION).nextAnswers).toMatchObject({ cudaImage: TFJS_TAG, cudaImageDigest: TFJS_DIGEST });
-    expect(renderPair(state(), onnx, onnx, { seed: 7 }, GENERATOR_VERSION).nextAnswers.cudaImageDigest).toBe(ONNX_DIGEST);
+    expect(renderPair(state(), onnx, onnx, { cudaImage: TFJS_TAG }, GENERATOR_VERSION).nextAnswers).toMatchObject({
+      cudaImage: TFJS_TAG,
+      cudaImageDigest: TFJS_DIGEST,
+    });
+    expect(renderPair(state(), onnx, onnx, { seed: 7 }, GENERATOR_VERSION).nextAnswers.cudaImageDigest).toBe(
+      ONNX_DIGEST,
+    );
   });
 
   it('any other tag without its digest is refused in one line naming --set cudaImageDigest=…', () => {
@@ -82,7 +151,10 @@ describe('sync --set: the image’s digest follows it (offline: the default tabl
       /^--set cudaImage=nvidia\/cuda:13\.9\.9-x needs its digest: pass --set cudaImageDigest=sha256:<digest> as well \(create-detml pins resolve nvidia\/cuda:13\.9\.9-x prints it\)\.$/,
     );
     const digest = `sha256:${'3'.repeat(64)}`;
-    expect(renderPair(state(), onnx, onnx, { cudaImage: 'nvidia/cuda:13.9.9-x', cudaImageDigest: digest }, GENERATOR_VERSION).nextAnswers.cudaImageDigest).toBe(digest);
+    expect(
+      renderPair(state(), onnx, onnx, { cudaImage: 'nvidia/cuda:13.9.9-x', cudaImageDigest: digest }, GENERATOR_VERSION)
+        .nextAnswers.cudaImageDigest,
+    ).toBe(digest);
   });
 });
 
@@ -92,18 +164,34 @@ describe('verify DETML008 pin/digest-of-tag', () => {
     const { found } = await ruleResults(dir, 'DETML008');
     const fromFinding = `${TFJS_TAG} is pinned to the digest of ${defaultOf('onnx', 'cudaImage')}; resolve ${TFJS_TAG} (create-detml pins resolve ${TFJS_TAG}) and pin that.`;
     expect(found).toHaveLength(4);
-    expect(found.map((f) => [f.path, f.message])).toEqual(expect.arrayContaining([
-      ['Dockerfile', fromFinding],
-      ['Dockerfile', fromFinding],
-      ['.github/workflows/gpu.yml', fromFinding],
-      ['.detml/state.json', `Answer "cudaImageDigest" is ${ONNX_DIGEST}, the digest of ${defaultOf('onnx', 'cudaImage')}, not of "cudaImage" ${TFJS_TAG}; resolve ${TFJS_TAG} and set both answers.`],
-    ]));
+    expect(found.map((f) => [f.path, f.message])).toEqual(
+      expect.arrayContaining([
+        ['Dockerfile', fromFinding],
+        ['Dockerfile', fromFinding],
+        ['.github/workflows/gpu.yml', fromFinding],
+        [
+          '.detml/state.json',
+          `Answer "cudaImageDigest" is ${ONNX_DIGEST}, the digest of ${defaultOf('onnx', 'cudaImage')}, not of "cudaImage" ${TFJS_TAG}; resolve ${TFJS_TAG} and set both answers.`,
+        ],
+      ]),
+    );
   });
 
   it('passes the defaults, a matching pair, and digests it cannot know', async () => {
-    for (const id of ['onnx', 'tfjs', 'vllm']) expect((await ruleResults(renderProject(id), 'DETML008')).found).toEqual([]);
-    expect((await ruleResults(renderProject('onnx', { cudaImage: TFJS_TAG, cudaImageDigest: TFJS_DIGEST }), 'DETML008')).found).toEqual([]);
-    expect((await ruleResults(renderProject('onnx', { cudaImage: 'x/y:1', cudaImageDigest: `sha256:${'2'.repeat(64)}` }), 'DETML008')).found).toEqual([]);
+    for (const id of ['onnx', 'tfjs', 'vllm'])
+      expect((await ruleResults(renderProject(id), 'DETML008')).found).toEqual([]);
+    expect(
+      (await ruleResults(renderProject('onnx', { cudaImage: TFJS_TAG, cudaImageDigest: TFJS_DIGEST }), 'DETML008'))
+        .found,
+    ).toEqual([]);
+    expect(
+      (
+        await ruleResults(
+          renderProject('onnx', { cudaImage: 'x/y:1', cudaImageDigest: `sha256:${'2'.repeat(64)}` }),
+          'DETML008',
+        )
+      ).found,
+    ).toEqual([]);
   });
 });
 

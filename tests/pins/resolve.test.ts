@@ -3,7 +3,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveImage } from '../../src/pins/resolve.ts';
-import { freePort, hasDockerRegistry, pushTestImage, startRegistry, writeHtpasswd, type PushedImage, type TestRegistry } from '../helpers/registry.ts';
+import {
+  freePort,
+  hasDockerRegistry,
+  pushTestImage,
+  startRegistry,
+  writeHtpasswd,
+  type PushedImage,
+  type TestRegistry,
+} from '../helpers/registry.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { suiteTempDir } from '../helpers/tmp.ts';
 import { startTokenServer, type TokenServer } from './token-server.ts';
@@ -15,7 +23,8 @@ let image: PushedImage;
 let dir: string;
 
 beforeAll(async () => {
-  if (!hasDockerRegistry()) throw new Error('These tests need a real registry: apt-get install -y docker-registry apache2-utils');
+  if (!hasDockerRegistry())
+    throw new Error('These tests need a real registry: apt-get install -y docker-registry apache2-utils');
   dir = suiteTempDir('detml-registry-');
   const storage = join(dir, 'storage');
   mkdirSync(storage);
@@ -60,32 +69,49 @@ describe('pins resolve (registry HTTP API v2)', () => {
 
   it('a single-platform tag resolves to its manifest', async () => {
     const r = await resolveImage(`${plain.host}/detml/test-image:v1-amd64`, { env: {} });
-    expect(r).toMatchObject({ digest: image.amd64, kind: 'manifest', mediaType: 'application/vnd.oci.image.manifest.v1+json', platforms: [] });
+    expect(r).toMatchObject({
+      digest: image.amd64,
+      kind: 'manifest',
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      platforms: [],
+    });
   });
 
   it('gets an anonymous Bearer token from the challenge realm (the Docker Hub / nvcr.io flow)', async () => {
     const r = await resolveImage(`${bearer.host}/detml/test-image:v1`, { env: {} });
     expect(r.digest).toBe(image.index);
-    expect(tokens.requests.at(-1)).toEqual({ service: tokens.service, scope: 'repository:detml/test-image:pull', authorization: undefined });
+    expect(tokens.requests.at(-1)).toEqual({
+      service: tokens.service,
+      scope: 'repository:detml/test-image:pull',
+      authorization: undefined,
+    });
   });
 
   it('sends Basic credentials to a token server that requires them, and reports a refusal in one line', async () => {
     expect((await resolveImage(`${bearerAuth.host}/detml/test-image:v1`, { env: creds })).digest).toBe(image.index);
-    const wrong = resolveImage(`${bearerAuth.host}/detml/test-image:v1`, { env: { ...creds, DETML_REGISTRY_PASSWORD: 'nope' } });
-    await expect(wrong).rejects.toThrow(/^Token server 127\.0\.0\.1:\d+ refused access to detml\/test-image \(401\); check DETML_REGISTRY_USER and DETML_REGISTRY_PASSWORD\.$/);
+    const wrong = resolveImage(`${bearerAuth.host}/detml/test-image:v1`, {
+      env: { ...creds, DETML_REGISTRY_PASSWORD: 'nope' },
+    });
+    await expect(wrong).rejects.toThrow(
+      /^Token server 127\.0\.0\.1:\d+ refused access to detml\/test-image \(401\); check DETML_REGISTRY_USER and DETML_REGISTRY_PASSWORD\.$/,
+    );
   });
 
   it('uses Basic auth with credentials from the env (or a --credentials-env prefix)', async () => {
     expect((await resolveImage(`${basic.host}/detml/test-image:v1`, { env: creds })).digest).toBe(image.index);
     const env = { NGC_USER: 'tester', NGC_PASSWORD: SECRET };
-    expect((await resolveImage(`${basic.host}/detml/test-image:v1`, { env, credentialsEnv: 'NGC' })).digest).toBe(image.index);
+    expect((await resolveImage(`${basic.host}/detml/test-image:v1`, { env, credentialsEnv: 'NGC' })).digest).toBe(
+      image.index,
+    );
   });
 
   it('errors are one clear line: no credentials, wrong credentials, unknown tag, registry down', async () => {
     const down = await freePort();
     const errors = await Promise.all([
       resolveImage(`${basic.host}/detml/test-image:v1`, { env: {} }).catch((e: Error) => e.message),
-      resolveImage(`${basic.host}/detml/test-image:v1`, { env: { ...creds, DETML_REGISTRY_PASSWORD: 'nope' } }).catch((e: Error) => e.message),
+      resolveImage(`${basic.host}/detml/test-image:v1`, { env: { ...creds, DETML_REGISTRY_PASSWORD: 'nope' } }).catch(
+        (e: Error) => e.message,
+      ),
       resolveImage(`${plain.host}/detml/test-image:v9`, { env: {} }).catch((e: Error) => e.message),
       resolveImage(`127.0.0.1:${down}/detml/test-image:v1`, { env: {} }).catch((e: Error) => e.message),
     ]);
@@ -114,19 +140,28 @@ describe('pins resolve (registry HTTP API v2)', () => {
     );
     const json = await runCli(['pins', 'resolve', `${plain.host}/detml/test-image:v1`, '--json'], { cwd: dir });
     expect(JSON.parse(json.stdout)).toMatchObject({ digest: image.index, amd64Digest: image.amd64 });
-    const denied = await runCli(['pins', 'resolve', `${basic.host}/detml/test-image:v1`], { cwd: dir, env: { ...creds, DETML_REGISTRY_PASSWORD: `${SECRET}x` } });
+    const denied = await runCli(['pins', 'resolve', `${basic.host}/detml/test-image:v1`], {
+      cwd: dir,
+      env: { ...creds, DETML_REGISTRY_PASSWORD: `${SECRET}x` },
+    });
     expect(denied.code).toBe(1);
     expect(denied.stderr).toMatch(/^error: 127\.0\.0\.1:\d+: authentication failed \(401\)/);
     expect(denied.stdout + denied.stderr).not.toContain(SECRET);
   });
 
   it('CLI: --registry-url sends a Docker Hub reference to a mirror (library/ prefix kept); plain http only on loopback', async () => {
-    const r = await runCli(['pins', 'resolve', 'node:20.20.2-bookworm-slim', '--registry-url', plain.url, '--json'], { cwd: dir });
+    const r = await runCli(['pins', 'resolve', 'node:20.20.2-bookworm-slim', '--registry-url', plain.url, '--json'], {
+      cwd: dir,
+    });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toMatchObject({ ref: 'node:20.20.2-bookworm-slim', kind: 'index' });
-    const insecure = await runCli(['pins', 'resolve', 'node:20', '--registry-url', 'http://registry.example.com'], { cwd: dir });
+    const insecure = await runCli(['pins', 'resolve', 'node:20', '--registry-url', 'http://registry.example.com'], {
+      cwd: dir,
+    });
     expect(insecure.code).toBe(1);
-    expect(insecure.stderr).toBe('error: --registry-url http://registry.example.com: plain http is only allowed for 127.0.0.1/localhost; use https.\n');
+    expect(insecure.stderr).toBe(
+      'error: --registry-url http://registry.example.com: plain http is only allowed for 127.0.0.1/localhost; use https.\n',
+    );
     const usage = await runCli(['pins', 'resolve'], { cwd: dir });
     expect(usage.code).toBe(2);
   });

@@ -28,7 +28,25 @@ export interface TokenServerOptions {
 export async function startTokenServer(dir: string, options: TokenServerOptions = {}): Promise<TokenServer> {
   const keyFile = join(dir, 'token.key');
   const certFile = join(dir, 'token.crt');
-  const res = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=detml-test-token'], { encoding: 'utf8' });
+  const res = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=detml-test-token',
+    ],
+    { encoding: 'utf8' },
+  );
   if (res.status !== 0) throw new Error(`openssl failed: ${res.stderr}`);
   const key = readFileSync(keyFile, 'utf8');
   const certDer = new X509Certificate(readFileSync(certFile)).raw.toString('base64');
@@ -46,7 +64,9 @@ export async function startTokenServer(dir: string, options: TokenServerOptions 
     }
     const access = scope ? [parseScope(scope)] : [];
     const token = sign(key, certDer, { iss: issuer, aud: service, sub: options.user?.name ?? '', access });
-    resp.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: 300 }));
+    resp
+      .writeHead(200, { 'Content-Type': 'application/json' })
+      .end(JSON.stringify({ token, access_token: token, expires_in: 300 }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
@@ -71,7 +91,11 @@ function parseScope(scope: string): { type: string; name: string; actions: strin
   return { type, name: rest.join(':'), actions };
 }
 
-function sign(key: string, certDer: string, claims: { iss: string; aud: string; sub: string; access: unknown[] }): string {
+function sign(
+  key: string,
+  certDer: string,
+  claims: { iss: string; aud: string; sub: string; access: unknown[] },
+): string {
   const now = Math.floor(Date.now() / 1000);
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
   const header = b64({ typ: 'JWT', alg: 'RS256', x5c: [certDer] });

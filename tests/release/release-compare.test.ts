@@ -16,7 +16,10 @@ describe('answer sets', () => {
     );
     expect(answerSets(resolveTemplate('vllm').manifest).map((s) => s.label)).not.toContain('dtype=bfloat16');
     expect(answerSets(resolveTemplate('tfjs').manifest)).toEqual(
-      expect.arrayContaining([{ label: 'backend=cpu', answers: { backend: 'cpu' } }, { label: 'backend=tensorflow', answers: { backend: 'tensorflow' } }]),
+      expect.arrayContaining([
+        { label: 'backend=cpu', answers: { backend: 'cpu' } },
+        { label: 'backend=tensorflow', answers: { backend: 'tensorflow' } },
+      ]),
     );
   });
 });
@@ -34,7 +37,11 @@ describe('with nothing published (a first release)', () => {
     const changelog = join(root, 'templates', 'vllm', 'CHANGELOG.md');
     const version = resolveTemplate('vllm').manifest.version;
     writeFileSync(changelog, readFileSync(changelog, 'utf8').replace(`## ${version}`, '## unreleased'));
-    expect(compareTemplates({ root }).filter((v) => !v.ok).map((v) => v.line)).toEqual([
+    expect(
+      compareTemplates({ root })
+        .filter((v) => !v.ok)
+        .map((v) => v.line),
+    ).toEqual([
       `vllm ${version}: new template without a changelog entry; add a "## ${version}" entry to templates/vllm/CHANGELOG.md.`,
     ]);
   });

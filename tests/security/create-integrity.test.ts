@@ -19,14 +19,32 @@ describe('generator.integrity in the state file', () => {
     const r = await startNpmRegistry();
     const scratch = tempDir('detml-create-integrity-');
     // --ignore-scripts: dist/ is built already, and prepack's rebuild would pull dist/ from under parallel tests.
-    const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], { cwd: ROOT });
+    const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], {
+      cwd: ROOT,
+    });
     const [info] = JSON.parse(stdout) as { filename: string }[];
     const integrity = r.publish(GENERATOR_VERSION, readFileSync(join(scratch, info!.filename)));
     const work = join(scratch, 'work');
     mkdirSync(work);
     const env: NodeJS.ProcessEnv = { ...process.env, ...r.env, CI: '1', NO_COLOR: '1' };
     delete env.npm_config_user_agent;
-    await run('npm', ['exec', '--yes', `--package=create-detml@${GENERATOR_VERSION}`, '--', 'create-detml', 'proj', '--template', 'onnx', '--yes', '--no-install', '--no-git'], { cwd: work, env });
+    await run(
+      'npm',
+      [
+        'exec',
+        '--yes',
+        `--package=create-detml@${GENERATOR_VERSION}`,
+        '--',
+        'create-detml',
+        'proj',
+        '--template',
+        'onnx',
+        '--yes',
+        '--no-install',
+        '--no-git',
+      ],
+      { cwd: work, env },
+    );
     const state = JSON.parse(readFileSync(join(work, 'proj', '.detml', 'state.json'), 'utf8'));
     expect(state.generator).toEqual({ name: 'create-detml', version: GENERATOR_VERSION, integrity });
   }, 180_000);
@@ -36,7 +54,11 @@ describe('generator.integrity in the state file', () => {
     const root = join(dir, 'node_modules', 'create-detml');
     mkdirSync(root, { recursive: true });
     const integrity = sri(Buffer.from('tarball'));
-    const lock = (entry: object) => writeFileSync(join(dir, 'node_modules', '.package-lock.json'), JSON.stringify({ packages: { 'node_modules/create-detml': entry } }));
+    const lock = (entry: object) =>
+      writeFileSync(
+        join(dir, 'node_modules', '.package-lock.json'),
+        JSON.stringify({ packages: { 'node_modules/create-detml': entry } }),
+      );
     const resolved = `https://registry.npmjs.org/create-detml/-/create-detml-${GENERATOR_VERSION}.tgz`;
     lock({ version: GENERATOR_VERSION, resolved, integrity: `${integrity} sha1-abc=` });
     expect(ownIntegrity(root)).toBe(integrity);
@@ -53,10 +75,20 @@ describe('generator.integrity in the state file', () => {
 
   it('round-trips through the state file, and a malformed one is refused', () => {
     const integrity = sri(Buffer.from('tarball'));
-    const state = buildState({ generator: { name: 'create-detml', version: '0.1.0', integrity }, template: { id: 'onnx', version: '1.0.0' }, answers: {} }, [], () => 'merged');
+    const state = buildState(
+      {
+        generator: { name: 'create-detml', version: '0.1.0', integrity },
+        template: { id: 'onnx', version: '1.0.0' },
+        answers: {},
+      },
+      [],
+      () => 'merged',
+    );
     const text = serializeState(state);
     expect(JSON.parse(text).generator).toEqual({ name: 'create-detml', version: '0.1.0', integrity });
     expect(parseState(text, 'state.json').generator.integrity).toBe(integrity);
-    expect(() => parseState(text.replace(integrity, 'sha1-abc'), 'state.json')).toThrow('$.generator.integrity: must be an npm integrity value');
+    expect(() => parseState(text.replace(integrity, 'sha1-abc'), 'state.json')).toThrow(
+      '$.generator.integrity: must be an npm integrity value',
+    );
   });
 });

@@ -20,18 +20,21 @@ describe('git network commands use the sync token and nothing else', () => {
     expect(g.p.git('config', '--get', `http.${g.gh.url}/.extraheader`)).toBe(basic('ghs_expired_checkout_token'));
   });
 
-  it.each(['credential.helper', 'credential.{url}.helper'])('a failed push leaves the credentials stored in a credential helper (%s) untouched, and never uses them', async (key) => {
-    const g = await checkedGithubProject();
-    g.publish();
-    // The sync token may read but not push; the user's own stored token could push.
-    const readOnly = 'ghp_readonly000000000000000000000000';
-    g.gh.addToken(readOnly, { contents: 'read', pull_requests: 'write', issues: 'write', metadata: 'read' });
-    const store = join(tempDir(), 'git-credentials');
-    const stored = `${g.gh.url.replace('://', `://me:${g.token}@`)}\n`;
-    writeFileSync(store, stored);
-    g.p.git('config', key.replace('{url}', g.gh.url), `store --file=${store}`);
-    await expect(g.sync({ to: '1.1.0', env: { GITHUB_TOKEN: readOnly } })).rejects.toThrow(/token was refused/);
-    expect(existsSync(store) && readFileSync(store, 'utf8')).toBe(stored);
-    expect(g.remote('for-each-ref', '--format=%(refname:short)', 'refs/heads')).toBe('main');
-  });
+  it.each(['credential.helper', 'credential.{url}.helper'])(
+    'a failed push leaves the credentials stored in a credential helper (%s) untouched, and never uses them',
+    async (key) => {
+      const g = await checkedGithubProject();
+      g.publish();
+      // The sync token may read but not push; the user's own stored token could push.
+      const readOnly = 'ghp_readonly000000000000000000000000';
+      g.gh.addToken(readOnly, { contents: 'read', pull_requests: 'write', issues: 'write', metadata: 'read' });
+      const store = join(tempDir(), 'git-credentials');
+      const stored = `${g.gh.url.replace('://', `://me:${g.token}@`)}\n`;
+      writeFileSync(store, stored);
+      g.p.git('config', key.replace('{url}', g.gh.url), `store --file=${store}`);
+      await expect(g.sync({ to: '1.1.0', env: { GITHUB_TOKEN: readOnly } })).rejects.toThrow(/token was refused/);
+      expect(existsSync(store) && readFileSync(store, 'utf8')).toBe(stored);
+      expect(g.remote('for-each-ref', '--format=%(refname:short)', 'refs/heads')).toBe('main');
+    },
+  );
 });

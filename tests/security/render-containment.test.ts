@@ -29,7 +29,10 @@ function templateRoot(file = '{{dir}}/planted.txt'): string {
 }
 
 const create = (cwd: string, root: string, ...args: string[]) =>
-  runCli(['app', '--template', 'demo', '--template-root', root, '--yes', '--no-install', '--no-git', ...args], { cwd, env: { DETML_TEMPLATE_ROOT: undefined } });
+  runCli(['app', '--template', 'demo', '--template-root', root, '--yes', '--no-install', '--no-git', ...args], {
+    cwd,
+    env: { DETML_TEMPLATE_ROOT: undefined },
+  });
 
 describe('create writes only inside the project', () => {
   it.each([

@@ -6,7 +6,8 @@ import { BIN } from '../helpers/paths.ts';
 import { cliEnv, runCli } from '../helpers/run-cli.ts';
 import { createProject } from '../helpers/sync-project.ts';
 
-const editLine = (n: number, text: string) => Array.from({ length: 20 }, (_, i) => (i + 1 === n ? `${text}\n` : `line ${i + 1}\n`)).join('');
+const editLine = (n: number, text: string) =>
+  Array.from({ length: 20 }, (_, i) => (i + 1 === n ? `${text}\n` : `line ${i + 1}\n`)).join('');
 
 describe('create-detml sync (the built CLI)', () => {
   it('exits 0 on a clean --local sync and prints the plan', async () => {
@@ -36,7 +37,12 @@ describe('create-detml sync (the built CLI)', () => {
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout);
     expect(plan).toMatchObject({ status: 'clean', template: 'demo', from: '1.0.0', to: '1.2.0', mode: 'dry-run' });
-    expect(plan.plan).toContainEqual({ path: 'untouched.txt', status: 'applied', ownership: 'merged', reason: 'template change' });
+    expect(plan.plan).toContainEqual({
+      path: 'untouched.txt',
+      status: 'applied',
+      ownership: 'merged',
+      reason: 'template change',
+    });
     expect(p.snapshot()).toBe(before);
   });
 
@@ -45,7 +51,9 @@ describe('create-detml sync (the built CLI)', () => {
     p.write('config.txt', 'dirty\n');
     const r = await runCli(['sync', '--template-root', p.templateRoot], { cwd: p.dir });
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe('error: Uncommitted changes to tracked files (config.txt). Commit or stash them, then run sync again.');
+    expect(r.stderr.trim()).toBe(
+      'error: Uncommitted changes to tracked files (config.txt). Commit or stash them, then run sync again.',
+    );
   });
 
   it('says when already up to date', async () => {
@@ -62,7 +70,11 @@ describe('create-detml sync (the built CLI)', () => {
     const before = p.snapshot();
     const outcomes = new Set<string>();
     for (const delay of [20, 80, 160, 240, 320, 400, 500, 650, 800]) {
-      const child = spawn(process.execPath, [BIN, 'sync', '--local', '--to', '1.1.0', '--template-root', p.templateRoot], { cwd: p.dir, env: cliEnv(), stdio: 'ignore' });
+      const child = spawn(
+        process.execPath,
+        [BIN, 'sync', '--local', '--to', '1.1.0', '--template-root', p.templateRoot],
+        { cwd: p.dir, env: cliEnv(), stdio: 'ignore' },
+      );
       const closed = new Promise((r) => child.on('close', r));
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');

@@ -11,7 +11,8 @@ import { cliEnv } from '../helpers/run-cli.ts';
 import { scenario } from '../helpers/sync-project.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
-const lines = (n: number, edits: Record<number, string> = {}) => Array.from({ length: n }, (_, i) => `${edits[i + 1] ?? `line ${i + 1}`}\n`).join('');
+const lines = (n: number, edits: Record<number, string> = {}) =>
+  Array.from({ length: n }, (_, i) => `${edits[i + 1] ?? `line ${i + 1}`}\n`).join('');
 const REAL_GIT = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
 
 // A git on PATH that counts its calls and kills its caller (create-detml) right after call number KILL_AT.
@@ -27,7 +28,12 @@ function killingGit(dir: string): string {
   return bin;
 }
 
-function run(cwd: string, args: string[], env: Record<string, string>, signalAfterMs?: number): Promise<{ code: number | null; signal: string | null; pid: number; stdout: string; stderr: string }> {
+function run(
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+  signalAfterMs?: number,
+): Promise<{ code: number | null; signal: string | null; pid: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -43,7 +49,11 @@ function run(cwd: string, args: string[], env: Record<string, string>, signalAft
 function observe(dir: string): string {
   const git = (...a: string[]) => execFileSync(REAL_GIT, a, { cwd: dir, encoding: 'utf8' });
   const files = [...new Set(git('ls-files', '-z').split('\0').filter(Boolean))];
-  return [git('ls-files', '-s'), git('status', '--porcelain=v1', '--untracked-files=all'), ...files.map((f) => `${f}:${existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'base64') : '-'}`)].join('\n');
+  return [
+    git('ls-files', '-s'),
+    git('status', '--porcelain=v1', '--untracked-files=all'),
+    ...files.map((f) => `${f}:${existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'base64') : '-'}`),
+  ].join('\n');
 }
 
 describe('15.2.10 crash safety of sync --local', () => {
@@ -52,11 +62,20 @@ describe('15.2.10 crash safety of sync --local', () => {
     p.write('a.txt', lines(8, { 2: 'mine' }));
     p.write('b.txt', lines(8, { 7: 'mine' }));
     p.commit();
-    p.release('2.0.0', { 'a.txt': lines(8, { 2: 'theirs' }), 'b.txt': lines(8, { 1: 'theirs' }), 'new.txt': 'n\n', 'keep.txt': 'k\n' });
+    p.release('2.0.0', {
+      'a.txt': lines(8, { 2: 'theirs' }),
+      'b.txt': lines(8, { 1: 'theirs' }),
+      'new.txt': 'n\n',
+      'keep.txt': 'k\n',
+    });
     const work = tempDir('detml-kill-');
     const bin = killingGit(work);
     const args = ['sync', '--local', '--to', '2.0.0', '--template-root', p.templateRoot];
-    const env = (killAt: number) => ({ PATH: `${bin}:${process.env.PATH}`, COUNTER: join(work, 'counter'), KILL_AT: String(killAt) });
+    const env = (killAt: number) => ({
+      PATH: `${bin}:${process.env.PATH}`,
+      COUNTER: join(work, 'counter'),
+      KILL_AT: String(killAt),
+    });
 
     const reference = join(work, 'reference');
     cpSync(p.dir, reference, { recursive: true });
@@ -79,13 +98,19 @@ describe('15.2.10 crash safety of sync --local', () => {
       expect(killed.signal, `step ${k}`).toBe('SIGKILL');
       const staged = execFileSync(REAL_GIT, ['ls-files', '-s'], { cwd: copy, encoding: 'utf8' });
       if (/\t(a\.txt)$/m.test(staged) && / 0\ta\.txt$/m.test(staged)) {
-        expect(execFileSync(REAL_GIT, ['show', ':a.txt'], { cwd: copy, encoding: 'utf8' }), `stage 0 markers after step ${k}`).not.toContain('<<<<<<<');
+        expect(
+          execFileSync(REAL_GIT, ['show', ':a.txt'], { cwd: copy, encoding: 'utf8' }),
+          `stage 0 markers after step ${k}`,
+        ).not.toContain('<<<<<<<');
       }
       const again = await run(copy, args, env(0));
       expect([0, 3], `rerun after step ${k}: ${again.stderr}`).toContain(again.code);
       if (again.stdout.includes('finished a sync --local that was interrupted')) finished++;
       expect(observe(copy), `after a kill at step ${k}`).toBe(expected);
-      expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`detml-sync-${killed.pid}-`)), `scratch of the killed run ${k}`).toEqual([]);
+      expect(
+        readdirSync(tmpdir()).filter((n) => n.startsWith(`detml-sync-${killed.pid}-`)),
+        `scratch of the killed run ${k}`,
+      ).toEqual([]);
     }
     // The kills inside the apply step (after the journal, before the index rename) were finished from the journal.
     expect(finished).toBeGreaterThanOrEqual(2);
@@ -104,7 +129,12 @@ describe('15.2.11 interrupts leave nothing behind', () => {
     writeFileSync(join(bin, 'git'), `#!/bin/sh\ncase "$*" in *merge-tree*) sleep 3;; esac\nexec "${REAL_GIT}" "$@"\n`);
     chmodSync(join(bin, 'git'), 0o755);
     const before = p.snapshot();
-    const r = await run(p.dir, ['sync', '--local', '--to', '2.0.0', '--template-root', p.templateRoot], { PATH: `${bin}:${process.env.PATH}` }, 1500);
+    const r = await run(
+      p.dir,
+      ['sync', '--local', '--to', '2.0.0', '--template-root', p.templateRoot],
+      { PATH: `${bin}:${process.env.PATH}` },
+      1500,
+    );
     expect(r.code).toBe(130);
     expect(r.stderr).toMatch(/Interrupted \(SIGINT\)/);
     expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`detml-sync-${r.pid}-`))).toEqual([]);

@@ -41,9 +41,16 @@ describe('sync --local on real git: the merge cases', () => {
     expect(r.status).toBe('conflicts');
     expect(statusOf(r, 'config.txt')).toBe('conflicted');
     // All three diff3 sections carry human labels: never the synthetic commit ids.
-    expect(p.read('config.txt')).toContain('<<<<<<< your HEAD\nline 2 from the user\n||||||| demo@1.0.0\nline 2\n=======\nline 2 from template 1.1\n>>>>>>> demo@1.1.0\n');
+    expect(p.read('config.txt')).toContain(
+      '<<<<<<< your HEAD\nline 2 from the user\n||||||| demo@1.0.0\nline 2\n=======\nline 2 from template 1.1\n>>>>>>> demo@1.1.0\n',
+    );
     expect(p.git('status', '--porcelain')).toMatch(/^UU config\.txt$/m);
-    expect(p.git('ls-files', '-u', 'config.txt').split('\n').map((l) => l.split(/\s+/)[2])).toEqual(['1', '2', '3']);
+    expect(
+      p
+        .git('ls-files', '-u', 'config.txt')
+        .split('\n')
+        .map((l) => l.split(/\s+/)[2]),
+    ).toEqual(['1', '2', '3']);
     expect(p.git('status', '--porcelain', '--untracked-files=all')).not.toMatch(/\.rej|\.orig/);
   });
 
@@ -53,7 +60,10 @@ describe('sync --local on real git: the merge cases', () => {
     p.commit();
     const r = await p.sync({ to: '1.1.0' });
     expect(p.git('ls-files', 'userdeleted.txt')).toBe('');
-    expect(r.plan.find((e) => e.path === 'userdeleted.txt')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/you deleted it/) });
+    expect(r.plan.find((e) => e.path === 'userdeleted.txt')).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringMatching(/you deleted it/),
+    });
     expect(r.status).toBe('clean');
   });
 
@@ -81,7 +91,9 @@ describe('sync --local on real git: the merge cases', () => {
     const r = await p.sync({ to: '1.1.0' });
     expect(p.read('new-name.txt')).toBe(lines(30, { 25: 'edited by the user' }));
     expect(p.git('ls-files', 'old-name.txt')).toBe('');
-    expect(r.plan.find((e) => e.path === 'old-name.txt')?.reason).toMatch(/moved to new-name.txt by the template; your edits moved with it/);
+    expect(r.plan.find((e) => e.path === 'old-name.txt')?.reason).toMatch(
+      /moved to new-name.txt by the template; your edits moved with it/,
+    );
   });
 
   it('merges a path both added with an empty base: conflict only where they differ', async () => {
@@ -91,7 +103,9 @@ describe('sync --local on real git: the merge cases', () => {
     const r = await p.sync({ to: '1.1.0' });
     expect(statusOf(r, 'shared.txt')).toBe('conflicted');
     const text = p.read('shared.txt');
-    expect(text).toMatch(/^alpha\n<<<<<<< your HEAD\nBETA by user\n\|{7} demo@1\.0\.0\n=======\nbeta\n>>>>>>> demo@1\.1\.0\ngamma\n/);
+    expect(text).toMatch(
+      /^alpha\n<<<<<<< your HEAD\nBETA by user\n\|{7} demo@1\.0\.0\n=======\nbeta\n>>>>>>> demo@1\.1\.0\ngamma\n/,
+    );
   });
 
   it('merges cleanly when both added the same path with the same contents', async () => {
@@ -158,7 +172,9 @@ describe('sync --local on real git: the merge cases', () => {
     const p = await createProject();
     p.write('shared.txt', 'my untracked notes\n');
     const before = p.snapshot();
-    await expect(p.sync({ to: '1.1.0' })).rejects.toThrow(/^Blocked: the template writes shared\.txt, where untracked or ignored files of yours exist/);
+    await expect(p.sync({ to: '1.1.0' })).rejects.toThrow(
+      /^Blocked: the template writes shared\.txt, where untracked or ignored files of yours exist/,
+    );
     expect(p.snapshot()).toBe(before);
     expect(p.read('shared.txt')).toBe('my untracked notes\n');
   });
@@ -179,7 +195,9 @@ describe('sync --local on real git: the merge cases', () => {
     p.write('config.txt', lines(20, { 18: 'line 18 user' }));
     p.commit();
     const r = await p.sync({ to: '1.2.0' });
-    expect(p.read('config.txt')).toBe(lines(20, { 2: 'line 2 from template 1.1', 10: 'line 10 from 1.2', 18: 'line 18 user' }));
+    expect(p.read('config.txt')).toBe(
+      lines(20, { 2: 'line 2 from template 1.1', 10: 'line 10 from 1.2', 18: 'line 18 user' }),
+    );
     expect(p.read('README.md')).toContain('threads: 2');
     expect(r.notes).toContain('new question "threads" answered with its default 2');
     const state = JSON.parse(p.read('.detml/state.json'));
@@ -192,7 +210,9 @@ describe('sync --local on real git: the merge cases', () => {
     p.write('notes/todo.txt', 'todo item 1\nmy own todo\ntodo item 3\ntodo item 4\ntodo item 5\ntodo item 6\n');
     p.commit();
     const r = await p.sync({ to: '1.2.0' });
-    expect(p.read('docs/todo.txt')).toBe('todo item 1\nmy own todo\ntodo item 3\ntodo item 4\ntodo item 5\ntodo item 6 from 1.2\n');
+    expect(p.read('docs/todo.txt')).toBe(
+      'todo item 1\nmy own todo\ntodo item 3\ntodo item 4\ntodo item 5\ntodo item 6 from 1.2\n',
+    );
     expect(p.git('ls-files', 'notes')).toBe('');
     expect(r.status).toBe('clean');
   });
@@ -222,7 +242,10 @@ describe('sync --local on real git: the merge cases', () => {
     p.write('.detml/state.json', JSON.stringify({ ...state, fleet: { optOut: true, reason: 'frozen' } }, null, 2));
     p.commit('opt out');
     await p.sync({ to: '1.1.0' });
-    expect(JSON.parse(p.read('.detml/state.json'))).toMatchObject({ template: { version: '1.1.0' }, fleet: { optOut: true, reason: 'frozen' } });
+    expect(JSON.parse(p.read('.detml/state.json'))).toMatchObject({
+      template: { version: '1.1.0' },
+      fleet: { optOut: true, reason: 'frozen' },
+    });
   });
 
   it('says a project on the newest version is up to date', async () => {

@@ -16,8 +16,28 @@ function repoWith(files: Record<string, string>) {
   return { dir, git, tree: git('write-tree') };
 }
 
-async function input(dir: string, headTree: string, tree: string, old: Listing, next: Listing, extra: Partial<NoLossInput> = {}): Promise<NoLossInput> {
-  return { store: { dir, env: {} }, headTree, tree, old, next, conflicts: new Map(), renames: new Map(), extra: [], plan: [], prefix: '', workTree: undefined, ...extra };
+async function input(
+  dir: string,
+  headTree: string,
+  tree: string,
+  old: Listing,
+  next: Listing,
+  extra: Partial<NoLossInput> = {},
+): Promise<NoLossInput> {
+  return {
+    store: { dir, env: {} },
+    headTree,
+    tree,
+    old,
+    next,
+    conflicts: new Map(),
+    renames: new Map(),
+    extra: [],
+    plan: [],
+    prefix: '',
+    workTree: undefined,
+    ...extra,
+  };
 }
 
 describe('checkNoLoss', () => {
@@ -37,20 +57,26 @@ describe('checkNoLoss', () => {
     git('rm', '-q', '--cached', 'tpl.txt');
     const result = git('write-tree');
     const old: Listing = new Map([['tpl.txt', { mode: '100644', oid: pristine }]]);
-    await expect(checkNoLoss(await input(dir, head, result, old, new Map()))).rejects.toThrow(/lose your content in tpl\.txt/);
+    await expect(checkNoLoss(await input(dir, head, result, old, new Map()))).rejects.toThrow(
+      /lose your content in tpl\.txt/,
+    );
   });
 
   it('names a file outside the template’s paths that the result changes', async () => {
     const { dir, git, tree: head } = repoWith({ 'other.txt': 'a\n' });
     writeFileSync(join(dir, 'other.txt'), 'b\n');
     git('add', 'other.txt');
-    await expect(checkNoLoss(await input(dir, head, git('write-tree'), new Map(), new Map()))).rejects.toThrow(/in other\.txt/);
+    await expect(checkNoLoss(await input(dir, head, git('write-tree'), new Map(), new Map()))).rejects.toThrow(
+      /in other\.txt/,
+    );
   });
 
   it('names a kept plan line whose path is absent from the result', async () => {
     const { dir, tree } = repoWith({ 'a.txt': 'a\n' });
     const plan = [{ path: 'ghost.txt', status: 'kept' as const, ownership: 'merged' as const, reason: 'kept' }];
-    await expect(checkNoLoss(await input(dir, tree, tree, new Map(), new Map(), { plan }))).rejects.toThrow(/in ghost\.txt/);
+    await expect(checkNoLoss(await input(dir, tree, tree, new Map(), new Map(), { plan }))).rejects.toThrow(
+      /in ghost\.txt/,
+    );
   });
 
   it('accepts a template deletion of an untouched file and a move that carries the bytes', async () => {

@@ -6,12 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { BlockedError, DataLossError } from '../../sync/no-loss.ts';
 import { scenario, statusOf, type ScenarioProject } from '../helpers/sync-project.ts';
 
-const lines = (n: number, edits: Record<number, string> = {}) => Array.from({ length: n }, (_, i) => `${edits[i + 1] ?? `line ${i + 1}`}\n`).join('');
+const lines = (n: number, edits: Record<number, string> = {}) =>
+  Array.from({ length: n }, (_, i) => `${edits[i + 1] ?? `line ${i + 1}`}\n`).join('');
 const bytes = (p: ScenarioProject, path: string) => readFileSync(join(p.dir, path));
 
 // Every path a plan line promises (kept, applied, merged, conflicted) exists after a --local sync.
 function expectPlanTruthful(p: ScenarioProject, r: Awaited<ReturnType<ScenarioProject['sync']>>) {
-  for (const e of r.plan.filter((x) => ['kept', 'applied', 'merged', 'conflicted', 'needs-relock'].includes(x.status))) {
+  for (const e of r.plan.filter((x) =>
+    ['kept', 'applied', 'merged', 'conflicted', 'needs-relock'].includes(x.status),
+  )) {
     expect(existsSync(join(p.dir, e.path)), `${e.status} ${e.path}`).toBe(true);
   }
 }
@@ -25,7 +28,9 @@ describe('15.2.1 ignored and untracked files are never touched', () => {
     const error = await p.sync({ to: '2.0.0' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BlockedError);
     expect((error as BlockedError).exitCode).not.toBe(0);
-    expect((error as Error).message).toMatch(/^Blocked: the template writes \.env, where untracked or ignored files of yours exist/);
+    expect((error as Error).message).toMatch(
+      /^Blocked: the template writes \.env, where untracked or ignored files of yours exist/,
+    );
     expect(p.read('.env')).toBe('SECRET=mine\n');
     expect(p.snapshot()).toBe(before);
   });
@@ -101,8 +106,13 @@ describe('15.2.2 paths that move keep every user file', () => {
       expect(outcome).toBeInstanceOf(DataLossError);
       expect(p.read('config')).toBe(lines(6, { 3: 'my setting' }));
     } else {
-      const all = p.git('ls-files', '-s').split('\n').map((l) => l.split('\t')[1]!);
-      const mine = all.filter((f) => f.startsWith('config')).map((f) => p.git('cat-file', '-p', `:${f}`).includes('my setting') || p.read(f).includes('my setting'));
+      const all = p
+        .git('ls-files', '-s')
+        .split('\n')
+        .map((l) => l.split('\t')[1]!);
+      const mine = all
+        .filter((f) => f.startsWith('config'))
+        .map((f) => p.git('cat-file', '-p', `:${f}`).includes('my setting') || p.read(f).includes('my setting'));
       expect(mine).toContain(true);
     }
     expect(p.git('rev-parse', 'HEAD')).toBe(head);
@@ -113,7 +123,9 @@ describe('15.2.2 paths that move keep every user file', () => {
     const sub = join(p.dir, '..', 'sub');
     mkdirSync(sub);
     execFileSync('git', ['init', '-q'], { cwd: sub });
-    execFileSync('git', ['-c', 'user.name=u', '-c', 'user.email=u@e', 'commit', '-q', '--allow-empty', '-m', 's'], { cwd: sub });
+    execFileSync('git', ['-c', 'user.name=u', '-c', 'user.email=u@e', 'commit', '-q', '--allow-empty', '-m', 's'], {
+      cwd: sub,
+    });
     const subHead = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: sub, encoding: 'utf8' }).trim();
     p.git('update-index', '--add', '--cacheinfo', `160000,${subHead},vendor`);
     mkdirSync(join(p.dir, 'vendor')); // an unpopulated submodule, as after a clone without --recurse-submodules
@@ -121,7 +133,10 @@ describe('15.2.2 paths that move keep every user file', () => {
     p.release('2.0.0', { 'a.txt': 'a\n', vendor: 'vendored file\n' });
     const r = await p.sync({ to: '2.0.0' });
     expect(p.git('ls-files', '-s', 'vendor')).toMatch(/^160000 /);
-    expect(r.plan.find((e) => e.path === 'vendor')).toMatchObject({ status: 'kept', reason: expect.stringMatching(/your submodule stays/) });
+    expect(r.plan.find((e) => e.path === 'vendor')).toMatchObject({
+      status: 'kept',
+      reason: expect.stringMatching(/your submodule stays/),
+    });
     expectPlanTruthful(p, r);
   });
 
@@ -129,9 +144,15 @@ describe('15.2.2 paths that move keep every user file', () => {
     const p = await scenario({ 'notes/todo.txt': 'todo\n' });
     p.write('docs/todo.txt', 'my own docs\n');
     p.commit();
-    p.release('2.0.0', { 'docs/todo.txt': 'todo\n' }, { migrations: [{ version: '2.0.0', ops: [{ op: 'moveFile', from: 'notes/todo.txt', to: 'docs/todo.txt' }] }] });
+    p.release(
+      '2.0.0',
+      { 'docs/todo.txt': 'todo\n' },
+      { migrations: [{ version: '2.0.0', ops: [{ op: 'moveFile', from: 'notes/todo.txt', to: 'docs/todo.txt' }] }] },
+    );
     const before = p.snapshot();
-    await expect(p.sync({ to: '2.0.0' })).rejects.toThrow(/moves notes\/todo\.txt to docs\/todo\.txt, but docs\/todo\.txt already exists/);
+    await expect(p.sync({ to: '2.0.0' })).rejects.toThrow(
+      /moves notes\/todo\.txt to docs\/todo\.txt, but docs\/todo\.txt already exists/,
+    );
     expect(p.snapshot()).toBe(before);
     expect(p.read('docs/todo.txt')).toBe('my own docs\n');
   });
@@ -172,11 +193,16 @@ describe('15.2.4 projects in a subdirectory of a repository', () => {
     p.release('2.0.0', { 'config.txt': lines(8, { 2: 'theirs' }) });
     const r = await p.sync({ to: '2.0.0' });
     expect(r.status).toBe('conflicts');
-    const unmerged = p.git('ls-files', '-u', '--full-name', ':/').split('\n').map((l) => l.split('\t')[1]);
+    const unmerged = p
+      .git('ls-files', '-u', '--full-name', ':/')
+      .split('\n')
+      .map((l) => l.split('\t')[1]);
     expect(new Set(unmerged)).toEqual(new Set(['services/infer/config.txt']));
     expect(p.git('ls-files', '-s', '--full-name', ':/README.md')).toMatch(/^100644 [0-9a-f]+ 0\tREADME\.md$/);
     expect(p.read('../../README.md')).toBe('root readme\n');
-    expect(p.read('config.txt')).toContain('<<<<<<< your HEAD\nmine\n||||||| demo@1.0.0\nline 2\n=======\ntheirs\n>>>>>>> demo@2.0.0\n');
+    expect(p.read('config.txt')).toContain(
+      '<<<<<<< your HEAD\nmine\n||||||| demo@1.0.0\nline 2\n=======\ntheirs\n>>>>>>> demo@2.0.0\n',
+    );
   });
 });
 
@@ -200,11 +226,22 @@ describe('15.2.5 bytes are sacred', () => {
     await p.sync({ to: '2.0.0' });
     const out = bytes(p, 'notes.txt');
     expect(out.includes(Buffer.from('\uFFFD', 'utf8'))).toBe(false);
-    expect(out.equals(latin1('line 1\n<<<<<<< your HEAD\nà moi\n||||||| demo@1.0.0\nline 2\n=======\nà eux\n>>>>>>> demo@2.0.0\nline 3\nline 4\n'))).toBe(true);
+    expect(
+      out.equals(
+        latin1(
+          'line 1\n<<<<<<< your HEAD\nà moi\n||||||| demo@1.0.0\nline 2\n=======\nà eux\n>>>>>>> demo@2.0.0\nline 3\nline 4\n',
+        ),
+      ),
+    ).toBe(true);
   });
 
   it('never splices a binary without a NUL byte that both sides changed', async () => {
-    const blob = (b: number) => Buffer.from(Array.from({ length: 64 }, (_, i) => ((i * 7 + b) % 250) + 1).map((x) => (x === 10 ? 11 : x)).concat([10, 2, 3, 10]));
+    const blob = (b: number) =>
+      Buffer.from(
+        Array.from({ length: 64 }, (_, i) => ((i * 7 + b) % 250) + 1)
+          .map((x) => (x === 10 ? 11 : x))
+          .concat([10, 2, 3, 10]),
+      );
     const v1 = blob(1);
     const mine = Buffer.from(v1);
     mine[0] = 200;
@@ -241,7 +278,9 @@ describe('15.2.6 symlinks in templates', () => {
     p.release('2.0.0', { 'a.txt': 'a\n' });
     symlinkSync('a.txt', join(p.templateRoot, 'demo@2.0.0', 'files', 'link.txt'));
     const before = p.snapshot();
-    await expect(p.sync({ to: '2.0.0' })).rejects.toThrow(/files\/link\.txt is a symbolic link; templates cannot contain symlinks/);
+    await expect(p.sync({ to: '2.0.0' })).rejects.toThrow(
+      /files\/link\.txt is a symbolic link; templates cannot contain symlinks/,
+    );
     expect(p.snapshot()).toBe(before);
   });
 });
@@ -269,7 +308,11 @@ describe('15.2.8 --dry-run changes nothing', () => {
     p.write('a.txt', lines(5, { 4: 'mine' }));
     p.commit();
     p.release('2.0.0', { 'a.txt': lines(5, { 1: 'tpl' }), 'b.bin': Buffer.from([1, 2, 0, 3]) });
-    const objects = () => readdirSync(join(p.dir, '.git', 'objects'), { recursive: true }).map(String).sort().join('\n');
+    const objects = () =>
+      readdirSync(join(p.dir, '.git', 'objects'), { recursive: true })
+        .map(String)
+        .sort()
+        .join('\n');
     const before = [objects(), p.snapshot(), readFileSync(join(p.dir, '.git', 'index')).toString('base64')];
     const r = await p.sync({ to: '2.0.0', mode: 'dry-run' });
     expect(statusOf(r, 'a.txt')).toBe('merged');
@@ -309,14 +352,31 @@ describe('issue 20.6: the rename parser', () => {
   });
 });
 
-
 describe('15.2.10 a pending journal', () => {
   it('is finished only by --local; a dry run refuses and names the command', async () => {
     const p = await scenario({ 'a.txt': 'a\n' });
-    const result = { status: 'clean', template: 'demo', from: '1.0.0', to: '1.0.0', mode: 'local', plan: [], notes: [] };
+    const result = {
+      status: 'clean',
+      template: 'demo',
+      from: '1.0.0',
+      to: '1.0.0',
+      mode: 'local',
+      plan: [],
+      notes: [],
+    };
     const journal = join(p.dir, '.git', 'detml-sync-journal.json');
-    writeFileSync(journal, JSON.stringify({ head: p.git('rev-parse', 'HEAD'), tree: p.git('rev-parse', 'HEAD^{tree}'), conflicts: [], result }));
-    await expect(p.sync({ mode: 'dry-run' })).rejects.toThrow(/"sync --local" was interrupted .* run "create-detml sync --local" to finish it first/);
+    writeFileSync(
+      journal,
+      JSON.stringify({
+        head: p.git('rev-parse', 'HEAD'),
+        tree: p.git('rev-parse', 'HEAD^{tree}'),
+        conflicts: [],
+        result,
+      }),
+    );
+    await expect(p.sync({ mode: 'dry-run' })).rejects.toThrow(
+      /"sync --local" was interrupted .* run "create-detml sync --local" to finish it first/,
+    );
     const r = await p.sync({ mode: 'local' });
     expect(r.notes).toContain('finished a sync --local that was interrupted; review and commit it');
     expect(existsSync(journal)).toBe(false);

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { renderTemplate } from '../../src/templates/render.ts';
 import { scenario, statusOf, type ScenarioProject } from '../helpers/sync-project.ts';
 
-const lines = (n: number, edits: Record<number, string> = {}) => Array.from({ length: n }, (_, i) => `${edits[i + 1] ?? `line ${i + 1}`}\n`).join('');
+const lines = (n: number, edits: Record<number, string> = {}) =>
+  Array.from({ length: n }, (_, i) => `${edits[i + 1] ?? `line ${i + 1}`}\n`).join('');
 const exists = (p: ScenarioProject, path: string) => existsSync(join(p.dir, path));
 
 describe('copier tests/test_symlinks.py', () => {
@@ -66,9 +67,18 @@ describe('copier tests/test_dirty_local.py', () => {
 
 describe('copier tests/test_migrations.py', () => {
   it('test_basic_migration: renameAnswer carries the stored answer to its new name', async () => {
-    const q = (name: string) => [{ name, type: 'string', message: 'Project name', default: 'app', validate: 'npm-package-name' }];
+    const q = (name: string) => [
+      { name, type: 'string', message: 'Project name', default: 'app', validate: 'npm-package-name' },
+    ];
     const p = await scenario({ 'n.hbs': '{{name}}\n' }, { name: 'proj' });
-    p.release('2.0.0', { 'n.hbs': '{{project}}\n' }, { questions: q('project'), migrations: [{ version: '2.0.0', ops: [{ op: 'renameAnswer', from: 'name', to: 'project' }] }] });
+    p.release(
+      '2.0.0',
+      { 'n.hbs': '{{project}}\n' },
+      {
+        questions: q('project'),
+        migrations: [{ version: '2.0.0', ops: [{ op: 'renameAnswer', from: 'name', to: 'project' }] }],
+      },
+    );
     const r = await p.sync({ to: '2.0.0' });
     expect(p.read('n')).toBe('proj\n');
     expect(r.notes).toContain('2.0.0: answer "name" is now "project"');
@@ -92,7 +102,11 @@ describe('copier tests/test_migrations.py', () => {
 
   it('test_pretend_migration: a dry run with a moveFile migration moves nothing', async () => {
     const p = await scenario({ 'a.txt': 'a\n' });
-    p.release('2.0.0', { 'b.txt': 'a\n' }, { migrations: [{ version: '2.0.0', ops: [{ op: 'moveFile', from: 'a.txt', to: 'b.txt' }] }] });
+    p.release(
+      '2.0.0',
+      { 'b.txt': 'a\n' },
+      { migrations: [{ version: '2.0.0', ops: [{ op: 'moveFile', from: 'a.txt', to: 'b.txt' }] }] },
+    );
     const before = p.snapshot();
     const r = await p.sync({ to: '2.0.0', mode: 'dry-run' });
     expect(r.plan.length).toBeGreaterThan(0);
@@ -108,7 +122,14 @@ describe('copier tests/test_migrations.py', () => {
     const p = await scenario({ 'conf.hbs': 'threads={{threads}}\n' }, { manifest: { questions } });
     await p.sync({ to: '1.0.0', set: { threads: '6' } });
     p.commit('six threads');
-    p.release('2.0.0', { 'conf.hbs': 'threads={{threads}}\n' }, { questions, migrations: [{ version: '2.0.0', ops: [{ op: 'changeDefault', answer: 'threads', from: 4, to: 8 }] }] });
+    p.release(
+      '2.0.0',
+      { 'conf.hbs': 'threads={{threads}}\n' },
+      {
+        questions,
+        migrations: [{ version: '2.0.0', ops: [{ op: 'changeDefault', answer: 'threads', from: 4, to: 8 }] }],
+      },
+    );
     await p.sync({ to: '2.0.0' });
     expect(p.read('conf')).toBe('threads=6\n');
   });
@@ -119,7 +140,14 @@ describe('copier tests/test_migrations.py', () => {
       { name: 'threads', type: 'integer', message: 'Threads', default: 4 },
     ];
     const p = await scenario({ 'conf.hbs': 'threads={{threads}}\n' }, { manifest: { questions } });
-    p.release('2.0.0', { 'conf.hbs': 'threads={{threads}}\n' }, { questions, migrations: [{ version: '2.0.0', ops: [{ op: 'changeDefault', answer: 'threads', from: 4, to: 8 }] }] });
+    p.release(
+      '2.0.0',
+      { 'conf.hbs': 'threads={{threads}}\n' },
+      {
+        questions,
+        migrations: [{ version: '2.0.0', ops: [{ op: 'changeDefault', answer: 'threads', from: 4, to: 8 }] }],
+      },
+    );
     await p.sync({ to: '2.0.0' });
     expect(p.read('conf')).toBe('threads=8\n');
   });
@@ -162,7 +190,11 @@ describe('copier tests/test_updatediff.py (more)', () => {
     const p = await scenario({ 'a.txt': lines(4) });
     const parent = join(p.dir, '..', 'parent');
     mkdirSync(parent);
-    const git = (cwd: string, ...a: string[]) => execFileSync('git', ['-c', 'user.name=u', '-c', 'user.email=u@e', '-c', 'protocol.file.allow=always', ...a], { cwd, encoding: 'utf8' });
+    const git = (cwd: string, ...a: string[]) =>
+      execFileSync('git', ['-c', 'user.name=u', '-c', 'user.email=u@e', '-c', 'protocol.file.allow=always', ...a], {
+        cwd,
+        encoding: 'utf8',
+      });
     git(parent, 'init', '-q');
     git(parent, 'submodule', '--quiet', 'add', p.dir, 'project');
     git(parent, 'commit', '-qm', 'add project');
@@ -198,7 +230,10 @@ describe('copier tests/test_updatediff.py (more)', () => {
   });
 
   it('test_skip_if_exists_templated: a seeded glob matches a templated path', async () => {
-    const p = await scenario({ 'src/{{name}}/seed.txt': 'seed\n' }, { manifest: { ownership: { seeded: ['src/*/seed.txt'] } } });
+    const p = await scenario(
+      { 'src/{{name}}/seed.txt': 'seed\n' },
+      { manifest: { ownership: { seeded: ['src/*/seed.txt'] } } },
+    );
     p.write('src/proj/seed.txt', 'my seed\n');
     p.commit();
     p.release('2.0.0', { 'src/{{name}}/seed.txt': 'seed v2\n' }, { ownership: { seeded: ['src/*/seed.txt'] } });
@@ -212,19 +247,24 @@ describe('copier tests/test_copy.py (update parts)', () => {
   it('test_copy_symlink: a template with a symlinked file is refused at render', async () => {
     const p = await scenario({ 'a.txt': 'a\n' });
     symlinkSync('a.txt', join(p.templateRoot, 'demo@1.0.0', 'files', 'link.txt'));
-    expect(() => renderTemplate(join(p.templateRoot, 'demo@1.0.0'), { name: 'x' })).toThrow(/link\.txt is a symbolic link/);
+    expect(() => renderTemplate(join(p.templateRoot, 'demo@1.0.0'), { name: 'x' })).toThrow(
+      /link\.txt is a symbolic link/,
+    );
   });
 
   it('test_symlinked_dir_expanded: a symlinked folder in a template is refused too, never followed', async () => {
     const p = await scenario({ 'dir/a.txt': 'a\n' });
     symlinkSync('/etc', join(p.templateRoot, 'demo@1.0.0', 'files', 'outside'));
-    expect(() => renderTemplate(join(p.templateRoot, 'demo@1.0.0'), { name: 'x' })).toThrow(/outside is a symbolic link/);
+    expect(() => renderTemplate(join(p.templateRoot, 'demo@1.0.0'), { name: 'x' })).toThrow(
+      /outside is a symbolic link/,
+    );
   });
 
   it('test_update_subdirectory_from_root_path: sync outside the project folder says it is no detml project', async () => {
     const p = await scenario({ 'a.txt': 'a\n' }, { at: 'sub' });
     const { runSync } = await import('../../sync/run-sync.ts');
-    await expect(runSync({ cwd: join(p.dir, '..'), mode: 'dry-run', source: { templateRoot: p.templateRoot } })).rejects.toThrow(/state\.json|detml project/i);
+    await expect(
+      runSync({ cwd: join(p.dir, '..'), mode: 'dry-run', source: { templateRoot: p.templateRoot } }),
+    ).rejects.toThrow(/state\.json|detml project/i);
   });
-
 });

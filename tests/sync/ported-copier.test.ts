@@ -7,10 +7,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scenario, statusOf, type ScenarioProject } from '../helpers/sync-project.ts';
 
-const lines = (n: number, edits: Record<number, string> = {}) => Array.from({ length: n }, (_, i) => `${edits[i + 1] ?? `line ${i + 1}`}\n`).join('');
+const lines = (n: number, edits: Record<number, string> = {}) =>
+  Array.from({ length: n }, (_, i) => `${edits[i + 1] ?? `line ${i + 1}`}\n`).join('');
 const exists = (p: ScenarioProject, path: string) => existsSync(join(p.dir, path));
-const unmerged = (p: ScenarioProject) => p.git('status', '--porcelain=v1').split('\n').filter((l) => /^(UU|AA|DU|UD) /.test(l)).map((l) => l.slice(3));
-const state = (p: ScenarioProject) => JSON.parse(p.read('.detml/state.json')) as { template: { version: string }; answers: Record<string, unknown> };
+const unmerged = (p: ScenarioProject) =>
+  p
+    .git('status', '--porcelain=v1')
+    .split('\n')
+    .filter((l) => /^(UU|AA|DU|UD) /.test(l))
+    .map((l) => l.slice(3));
+const state = (p: ScenarioProject) =>
+  JSON.parse(p.read('.detml/state.json')) as { template: { version: string }; answers: Record<string, unknown> };
 
 describe('copier tests/test_updatediff.py', () => {
   it('test_updatediff: the template change and the user’s edit both land, and the state records the new version', async () => {
@@ -34,7 +41,10 @@ describe('copier tests/test_updatediff.py', () => {
   });
 
   it('test_skip_update: a seeded file the user changed is never updated', async () => {
-    const p = await scenario({ 'skip_me.txt': 'v1\n', 'b.txt': 'b\n' }, { manifest: { ownership: { seeded: ['skip_me.txt'] } } });
+    const p = await scenario(
+      { 'skip_me.txt': 'v1\n', 'b.txt': 'b\n' },
+      { manifest: { ownership: { seeded: ['skip_me.txt'] } } },
+    );
     p.write('skip_me.txt', 'mine\n');
     p.commit();
     p.release('2.0.0', { 'skip_me.txt': 'v2\n', 'b.txt': 'b2\n' });
@@ -46,7 +56,10 @@ describe('copier tests/test_updatediff.py', () => {
 
   // copier recreates a deleted skip_if_exists file; detml treats the deletion of a seeded file as the user's decision.
   it('test_skip_update_deleted: a seeded file the user deleted stays deleted (detml: deletion is the user’s choice)', async () => {
-    const p = await scenario({ 'skip_me.txt': '1\n', another_file: 'foobar\n' }, { manifest: { ownership: { seeded: ['skip_me.txt'] } } });
+    const p = await scenario(
+      { 'skip_me.txt': '1\n', another_file: 'foobar\n' },
+      { manifest: { ownership: { seeded: ['skip_me.txt'] } } },
+    );
     p.remove('skip_me.txt');
     p.commit();
     p.release('2.0.0', { 'skip_me.txt': '2\n', another_file: 'foobar\n' });
@@ -54,7 +67,16 @@ describe('copier tests/test_updatediff.py', () => {
     expect(exists(p, 'skip_me.txt')).toBe(false);
   });
 
-  for (const name of ['normal_file', 'unicode_âñ', 'file with whitespace', ' leading_whitespace', 'trailing_whitespace ', 'back\\slash', '!special', 'dont_wildmatch*']) {
+  for (const name of [
+    'normal_file',
+    'unicode_âñ',
+    'file with whitespace',
+    ' leading_whitespace',
+    'trailing_whitespace ',
+    'back\\slash',
+    '!special',
+    'dont_wildmatch*',
+  ]) {
     it(`test_update_deleted_path[${JSON.stringify(name)}]: a deleted path is not regenerated, and is no pattern`, async () => {
       const p = await scenario({ [name]: 'foo\n', another_file: 'foobar\n', dont_wildmatch: 'bar\n' });
       p.remove(name);
@@ -93,8 +115,17 @@ describe('copier tests/test_updatediff.py', () => {
     p.write('.gitignore', 'toignore.txt\n');
     p.commit('ignore file');
     await p.sync({ to: '2.0.0' });
-    for (const f of ['I.txt', 'dir II/II.txt', 'dir 3/subdir III/III.txt', 'dir 4/subdir 4/IV.txt', '6.txt', 'toignore.txt']) expect(exists(p, f), f).toBe(true);
-    for (const f of ['1.txt', 'dir 2', 'dir 3/subdir 3', 'dir 4/subdir 4/4.txt', 'dir 5']) expect(exists(p, f), f).toBe(false);
+    for (const f of [
+      'I.txt',
+      'dir II/II.txt',
+      'dir 3/subdir III/III.txt',
+      'dir 4/subdir 4/IV.txt',
+      '6.txt',
+      'toignore.txt',
+    ])
+      expect(exists(p, f), f).toBe(true);
+    for (const f of ['1.txt', 'dir 2', 'dir 3/subdir 3', 'dir 4/subdir 4/4.txt', 'dir 5'])
+      expect(exists(p, f), f).toBe(false);
   });
 
   it('test_update_inline_changed_answers_and_questions: an answer change and a template change in one sync', async () => {
@@ -139,13 +170,21 @@ describe('copier tests/test_updatediff.py', () => {
 
   it('test_update_with_new_file_in_template_and_project: both add a file; the differing part is a labelled conflict', async () => {
     const p = await scenario({ 'a.txt': 'a\n' });
-    p.write('.gitlab-ci.yml', 'tests:\n    stage: test\n    script:\n        - ./test.sh\npages:\n    stage: deploy\n    script:\n        - ./deploy.sh\n');
+    p.write(
+      '.gitlab-ci.yml',
+      'tests:\n    stage: test\n    script:\n        - ./test.sh\npages:\n    stage: deploy\n    script:\n        - ./deploy.sh\n',
+    );
     p.commit();
-    p.release('2.0.0', { 'a.txt': 'a\n', '.gitlab-ci.yml': 'tests:\n    stage: test\n    script:\n        - ./test.sh --slow\n' });
+    p.release('2.0.0', {
+      'a.txt': 'a\n',
+      '.gitlab-ci.yml': 'tests:\n    stage: test\n    script:\n        - ./test.sh --slow\n',
+    });
     const r = await p.sync({ to: '2.0.0' });
     expect(statusOf(r, '.gitlab-ci.yml')).toBe('conflicted');
     const text = p.read('.gitlab-ci.yml');
-    expect(text.startsWith('tests:\n    stage: test\n    script:\n<<<<<<< your HEAD\n        - ./test.sh\npages:\n')).toBe(true);
+    expect(
+      text.startsWith('tests:\n    stage: test\n    script:\n<<<<<<< your HEAD\n        - ./test.sh\npages:\n'),
+    ).toBe(true);
     expect(text).toContain('=======\n        - ./test.sh --slow\n>>>>>>> demo@2.0.0\n');
   });
 
@@ -154,7 +193,11 @@ describe('copier tests/test_updatediff.py', () => {
     const p = await scenario({ 'old.yml': 'x: 1\n' });
     p.write('new.yml', 'mine: 1\n');
     p.commit();
-    p.release('2.0.0', { 'new.yml': 'x: 1\n' }, { migrations: [{ version: '2.0.0', ops: [{ op: 'moveFile', from: 'old.yml', to: 'new.yml' }] }] });
+    p.release(
+      '2.0.0',
+      { 'new.yml': 'x: 1\n' },
+      { migrations: [{ version: '2.0.0', ops: [{ op: 'moveFile', from: 'old.yml', to: 'new.yml' }] }] },
+    );
     const before = p.snapshot();
     await expect(p.sync({ to: '2.0.0' })).rejects.toThrow(/new\.yml already exists in your project/);
     expect(p.snapshot()).toBe(before);
@@ -166,7 +209,11 @@ describe('copier tests/test_updatediff.py', () => {
     execFileSync('git', ['init', '-q', `--separate-git-dir=${gitDir}`], { cwd: p.dir }); // moves .git out, leaving a gitfile
     expect(readFileSync(join(p.dir, '.git'), 'utf8')).toMatch(/^gitdir: /);
     p.release('2.0.0', { 'a.txt': lines(4, { 1: 'v2' }) });
-    const objects = () => execFileSync('find', [join(gitDir, 'objects'), '-type', 'f'], { encoding: 'utf8' }).split('\n').sort().join('\n');
+    const objects = () =>
+      execFileSync('find', [join(gitDir, 'objects'), '-type', 'f'], { encoding: 'utf8' })
+        .split('\n')
+        .sort()
+        .join('\n');
     const before = objects();
     await p.sync({ to: '2.0.0', mode: 'dry-run' });
     expect(objects()).toBe(before);
@@ -197,10 +244,12 @@ describe('copier tests/test_updatediff.py', () => {
   });
 
   it('test_update_with_answers_with_umlaut: non-ASCII answers render and re-render byte-exact', async () => {
-    const manifest = { questions: [
-      { name: 'name', type: 'string', message: 'Project name', default: 'app', validate: 'npm-package-name' },
-      { name: 'author', type: 'string', message: 'Author', default: 'Jürgen Größe' },
-    ] };
+    const manifest = {
+      questions: [
+        { name: 'name', type: 'string', message: 'Project name', default: 'app', validate: 'npm-package-name' },
+        { name: 'author', type: 'string', message: 'Author', default: 'Jürgen Größe' },
+      ],
+    };
     const p = await scenario({ 'AUTHORS.hbs': 'by {{author}}\n' }, { manifest });
     p.release('2.0.0', { 'AUTHORS.hbs': 'by {{author}} ✓\n' }, manifest);
     await p.sync({ to: '2.0.0' });
@@ -213,7 +262,9 @@ describe('copier tests/test_updatediff.py', () => {
     p.commit();
     p.release('2.0.0', { 'text.txt': 'Àß∂ƒ\ntheirs ✗\n' });
     await p.sync({ to: '2.0.0' });
-    expect(p.read('text.txt')).toBe('Àß∂ƒ\n<<<<<<< your HEAD\nmine ✓\n||||||| demo@1.0.0\nline\n=======\ntheirs ✗\n>>>>>>> demo@2.0.0\n');
+    expect(p.read('text.txt')).toBe(
+      'Àß∂ƒ\n<<<<<<< your HEAD\nmine ✓\n||||||| demo@1.0.0\nline\n=======\ntheirs ✗\n>>>>>>> demo@2.0.0\n',
+    );
   });
 
   it('test_exclude_added_in_new_version: a file the new version no longer renders is removed when untouched', async () => {

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { formatCheck } from '../../sync/pr-report.ts';
 import { scenario, statusOf } from '../helpers/sync-project.ts';
 
-const lines = (n: number, edits: Record<number, string> = {}) => Array.from({ length: n }, (_, i) => `${edits[i + 1] ?? `line ${i + 1}`}\n`).join('');
+const lines = (n: number, edits: Record<number, string> = {}) =>
+  Array.from({ length: n }, (_, i) => `${edits[i + 1] ?? `line ${i + 1}`}\n`).join('');
 
 describe('cruft tests/test_cli.py', () => {
   it('test_update_noop: a project on the newest version is up to date and unchanged', async () => {
@@ -22,7 +23,9 @@ describe('cruft tests/test_cli.py', () => {
     const p = await scenario({ 'README.md': 'readme\n' });
     p.write('README.md', 'uncommitted\n');
     p.release('2.0.0', { 'README.md': 'readme 2\n' });
-    await expect(p.sync({ to: '2.0.0' })).rejects.toThrow(/^Uncommitted changes to tracked files \(README\.md\)\. Commit or stash them/);
+    await expect(p.sync({ to: '2.0.0' })).rejects.toThrow(
+      /^Uncommitted changes to tracked files \(README\.md\)\. Commit or stash them/,
+    );
   });
 
   // cruft refuses untracked files unless --allow-untracked-files; detml always allows them, since it never touches them.
@@ -52,7 +55,9 @@ describe('cruft tests/test_cli.py', () => {
     p.release('2.0.0', { 'README.md': 'updated\n' });
     const r = await p.sync({ to: '2.0.0' });
     expect(r.status).toBe('conflicts');
-    expect(p.read('README.md')).toBe('<<<<<<< your HEAD\nconflicts\n||||||| demo@1.0.0\nreadme\n=======\nupdated\n>>>>>>> demo@2.0.0\n');
+    expect(p.read('README.md')).toBe(
+      '<<<<<<< your HEAD\nconflicts\n||||||| demo@1.0.0\nreadme\n=======\nupdated\n>>>>>>> demo@2.0.0\n',
+    );
     expect(p.git('status', '--porcelain', '--untracked-files=all')).not.toMatch(/\.rej/);
   });
 
@@ -82,7 +87,9 @@ describe('cruft tests/test_cli.py', () => {
     const r = await p.sync({ to: '2.0.0' });
     expect(p.read('NEW-README.md')).toBe(lines(20, { 19: 'mine' }));
     expect(existsSync(join(p.dir, 'README.md'))).toBe(false);
-    expect(r.plan.find((e) => e.path === 'README.md')?.reason).toMatch(/moved to NEW-README\.md by the template; your edits moved with it/);
+    expect(r.plan.find((e) => e.path === 'README.md')?.reason).toMatch(
+      /moved to NEW-README\.md by the template; your edits moved with it/,
+    );
   });
 
   it('test_update_with_input_changes: --set re-renders with the new answer', async () => {
@@ -147,7 +154,9 @@ describe('cruft tests/test_cli.py', () => {
     const sub = join(p.dir, '..', 'sub');
     mkdirSync(sub);
     execFileSync('git', ['init', '-q'], { cwd: sub });
-    execFileSync('git', ['-c', 'user.name=u', '-c', 'user.email=u@e', 'commit', '-q', '--allow-empty', '-m', 's'], { cwd: sub });
+    execFileSync('git', ['-c', 'user.name=u', '-c', 'user.email=u@e', 'commit', '-q', '--allow-empty', '-m', 's'], {
+      cwd: sub,
+    });
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: sub, encoding: 'utf8' }).trim();
     p.git('update-index', '--add', '--cacheinfo', `160000,${head},submodule`);
     mkdirSync(join(p.dir, 'submodule'));

@@ -11,7 +11,9 @@ describe('sync refuses unsafe starts with one clear line and changes nothing', (
     const p = await createProject();
     p.write('config.txt', 'uncommitted\n');
     const before = p.snapshot();
-    await expect(p.sync({ to: '1.1.0' })).rejects.toThrow('Uncommitted changes to tracked files (config.txt). Commit or stash them, then run sync again.');
+    await expect(p.sync({ to: '1.1.0' })).rejects.toThrow(
+      'Uncommitted changes to tracked files (config.txt). Commit or stash them, then run sync again.',
+    );
     expect(p.snapshot()).toBe(before);
   });
 
@@ -27,14 +29,18 @@ describe('sync refuses unsafe starts with one clear line and changes nothing', (
     p.write('.detml/state.json', '{"schema": 1, "generator": {}}');
     p.commit('break state');
     const before = p.snapshot();
-    await expect(p.sync({ to: '1.1.0' })).rejects.toThrow(/\.detml\/state\.json is corrupt: \$\.template: is required; .*\$\.generator\.version: is required\. Restore it from git/);
+    await expect(p.sync({ to: '1.1.0' })).rejects.toThrow(
+      /\.detml\/state\.json is corrupt: \$\.template: is required; .*\$\.generator\.version: is required\. Restore it from git/,
+    );
     expect(p.snapshot()).toBe(before);
   });
 
   it('downgrade', async () => {
     const p = await createProject('1.1.0');
     const before = p.snapshot();
-    await expect(p.sync({ to: '1.0.0' })).rejects.toThrow('Cannot downgrade demo from 1.1.0 to 1.0.0; sync only moves forward.');
+    await expect(p.sync({ to: '1.0.0' })).rejects.toThrow(
+      'Cannot downgrade demo from 1.1.0 to 1.0.0; sync only moves forward.',
+    );
     expect(p.snapshot()).toBe(before);
   });
 
@@ -55,7 +61,9 @@ describe('sync refuses unsafe starts with one clear line and changes nothing', (
     writeFileSync(join(dir, '.detml', 'state.json'), '{}');
     await expect(runSync({ cwd: dir, mode: 'local' })).rejects.toThrow(/is not inside a git work tree/);
     execFileSync('git', ['init', '-q'], { cwd: dir });
-    await expect(runSync({ cwd: dir, mode: 'local' })).rejects.toThrow('The repository has no commits yet; commit the project first (git add -A && git commit).');
+    await expect(runSync({ cwd: dir, mode: 'local' })).rejects.toThrow(
+      'The repository has no commits yet; commit the project first (git add -A && git commit).',
+    );
   });
 
   it('a folder that is no detml project', async () => {
@@ -69,7 +77,10 @@ describe('sync refuses unsafe starts with one clear line and changes nothing', (
 describe('sync without --local: a commit on detml/sync/<branch>', () => {
   it('commits the merged tree and new state on the sync branch, leaving the checkout alone', async () => {
     const p = await createProject();
-    p.write('config.txt', Array.from({ length: 20 }, (_, i) => (i === 17 ? 'line 18 user\n' : `line ${i + 1}\n`)).join(''));
+    p.write(
+      'config.txt',
+      Array.from({ length: 20 }, (_, i) => (i === 17 ? 'line 18 user\n' : `line ${i + 1}\n`)).join(''),
+    );
     p.commit();
     p.write('untracked.txt', 'mine\n');
     const head = p.git('rev-parse', 'HEAD');
@@ -108,6 +119,8 @@ describe('sync without --local: a commit on detml/sync/<branch>', () => {
   it('refuses a detached HEAD', async () => {
     const p = await createProject();
     p.git('checkout', '-q', '--detach');
-    await expect(p.sync({ to: '1.1.0', mode: 'branch' })).rejects.toThrow('HEAD is detached; check out the branch to update, then run sync again.');
+    await expect(p.sync({ to: '1.1.0', mode: 'branch' })).rejects.toThrow(
+      'HEAD is detached; check out the branch to update, then run sync again.',
+    );
   });
 });

@@ -36,11 +36,18 @@ describe('a pull-request sync does each step once', () => {
     expect(g.p.git('reflog', 'show', '--format=%H', 'refs/heads/detml/sync/main').split('\n')).toEqual([result.commit]);
     expect(await isToolCommit(g.p.dir, result.commit!)).toBe(true);
     // The new state names the package whose templates were rendered, with the registry's integrity.
-    expect(JSON.parse(g.remote('show', 'detml/sync/main:.detml/state.json')).generator).toEqual({ name: 'create-detml', version: '0.1.0', integrity: latest });
+    expect(JSON.parse(g.remote('show', 'detml/sync/main:.detml/state.json')).generator).toEqual({
+      name: 'create-detml',
+      version: '0.1.0',
+      integrity: latest,
+    });
   }, 120_000);
 
   it('takes a token handed over as a value, without any environment variable', async () => {
-    const auth = await resolveAuth({ token: 'ghs_fleet', env: {} }, { apiUrl: 'http://127.0.0.1:9/api/v3', owner: 'o', repo: 'r' });
+    const auth = await resolveAuth(
+      { token: 'ghs_fleet', env: {} },
+      { apiUrl: 'http://127.0.0.1:9/api/v3', owner: 'o', repo: 'r' },
+    );
     expect(auth.token).toBe('ghs_fleet');
   });
 });

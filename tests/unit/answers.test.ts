@@ -58,11 +58,20 @@ describe('resolveAnswers', () => {
 
   it('fills defaults in question order', () => {
     expect(resolveAnswers(manifest, {})).toEqual({ name: 'demo-app', seed: 42, gpu: true, flavour: 'plain' });
-    expect(Object.keys(resolveAnswers(manifest, { flavour: 'fancy', name: 'x' }))).toEqual(['name', 'seed', 'gpu', 'flavour']);
+    expect(Object.keys(resolveAnswers(manifest, { flavour: 'fancy', name: 'x' }))).toEqual([
+      'name',
+      'seed',
+      'gpu',
+      'flavour',
+    ]);
   });
 
   it('coerces --set strings to the question type', () => {
-    expect(resolveAnswers(manifest, { seed: '-7', gpu: 'false', flavour: 'fancy' })).toMatchObject({ seed: -7, gpu: false, flavour: 'fancy' });
+    expect(resolveAnswers(manifest, { seed: '-7', gpu: 'false', flavour: 'fancy' })).toMatchObject({
+      seed: -7,
+      gpu: false,
+      flavour: 'fancy',
+    });
   });
 
   it('reports every problem at once, one line each', () => {
@@ -83,7 +92,9 @@ describe('resolveAnswers', () => {
 
   it('parses --set pairs and rejects malformed ones', () => {
     expect(parseSetFlags(['a=1', 'b=x=y', 'c='])).toEqual({ a: '1', b: 'x=y', c: '' });
-    expect(() => parseSetFlags(['noequals', '=v'])).toThrow(/--set noequals: expected key=value\n--set =v: expected key=value/);
+    expect(() => parseSetFlags(['noequals', '=v'])).toThrow(
+      /--set noequals: expected key=value\n--set =v: expected key=value/,
+    );
   });
 });
 
@@ -91,8 +102,14 @@ describe('parseManifest (schemas/template.schema.json)', () => {
   const base = JSON.parse(demoTemplate()['template.json'] as string);
   const q = (extra: object) => ({ ...base, questions: [{ name: 'a', type: 'string', default: 'x', ...extra }] });
   it.each([
-    [{ ...base, version: '1.0' }, '$.version: must be a semver version like 1.2.3 (no "v", nothing after it) (got "1.0")'],
-    [{ ...base, version: '1.2.3foo' }, '$.version: must be a semver version like 1.2.3 (no "v", nothing after it) (got "1.2.3foo")'],
+    [
+      { ...base, version: '1.0' },
+      '$.version: must be a semver version like 1.2.3 (no "v", nothing after it) (got "1.0")',
+    ],
+    [
+      { ...base, version: '1.2.3foo' },
+      '$.version: must be a semver version like 1.2.3 (no "v", nothing after it) (got "1.2.3foo")',
+    ],
     [{ ...base, version: 'v1.2.3' }, '$.version: must be a semver version'],
     [{ ...base, questions: 'x' }, '$.questions: must be an array (got "x")'],
     [q({ type: 'text' }), '$.questions[0].type: must be one of "string", "integer", "boolean", "select" (got "text")'],
@@ -101,16 +118,30 @@ describe('parseManifest (schemas/template.schema.json)', () => {
     [q({ default: undefined }), '$.questions[0].default: is required'],
     [q({ colour: 'red' }), '$.questions[0].colour: is not a known key'],
     [{ ...base, ownership: { owned: 'x' } }, '$.ownership.owned: must be an array (got "x")'],
-    [{ ...base, executable: ['ok/*', 'bin/{a,b'] }, '$.executable[1]: "bin/{a,b" is not a valid glob (an unclosed "{" or "(")'],
-    [{ ...base, migrations: [{ version: '1.0.0', ops: [{ op: 'explode' }] }] }, '$.migrations[0].ops[0].op: must be one of "renameAnswer", "changeDefault", "moveFile"'],
-    [{ ...base, migrations: [{ version: '1.0.0', ops: [{ op: 'moveFile', from: 'a' }] }] }, '$.migrations[0].ops[0].to: is required'],
+    [
+      { ...base, executable: ['ok/*', 'bin/{a,b'] },
+      '$.executable[1]: "bin/{a,b" is not a valid glob (an unclosed "{" or "(")',
+    ],
+    [
+      { ...base, migrations: [{ version: '1.0.0', ops: [{ op: 'explode' }] }] },
+      '$.migrations[0].ops[0].op: must be one of "renameAnswer", "changeDefault", "moveFile"',
+    ],
+    [
+      { ...base, migrations: [{ version: '1.0.0', ops: [{ op: 'moveFile', from: 'a' }] }] },
+      '$.migrations[0].ops[0].to: is required',
+    ],
   ])('rejects %j', (raw, message) => {
     expect(() => parseManifest(raw, 'm.json')).toThrow(UserError);
     expect(() => parseManifest(raw, 'm.json')).toThrow(`Invalid template manifest m.json: ${message}`);
   });
 
   it('reports every problem at once, each with its JSON path', () => {
-    const raw = { ...base, version: 'latest', questions: [{ name: '1x', type: 'select', default: 'x' }], lockfiles: { a: 1 } };
+    const raw = {
+      ...base,
+      version: 'latest',
+      questions: [{ name: '1x', type: 'select', default: 'x' }],
+      lockfiles: { a: 1 },
+    };
     expect(() => parseManifest(raw, 'm.json')).toThrow(
       [
         'Invalid template manifest m.json: $.version: must be a semver version like 1.2.3 (no "v", nothing after it) (got "latest")',
@@ -126,7 +157,12 @@ describe('parseManifest (schemas/template.schema.json)', () => {
   });
 
   it('accepts every shipped template and fills in defaults', () => {
-    expect(parseManifest({ id: 'x', version: '1.0.0+build.1', questions: [{ name: 'a', type: 'boolean', default: true }] }, 'm.json')).toEqual({
+    expect(
+      parseManifest(
+        { id: 'x', version: '1.0.0+build.1', questions: [{ name: 'a', type: 'boolean', default: true }] },
+        'm.json',
+      ),
+    ).toEqual({
       id: 'x',
       version: '1.0.0+build.1',
       description: '',

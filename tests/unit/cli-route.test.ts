@@ -6,7 +6,11 @@ import { ROOT } from '../helpers/paths.ts';
 
 describe('routing a command line to a bundle', () => {
   it('has one entry file in src/entries per bundle the CLI can route to', () => {
-    expect(readdirSync(join(ROOT, 'src', 'entries')).map((f) => f.replace(/\.ts$/, '')).sort()).toEqual([...BUNDLES].sort());
+    expect(
+      readdirSync(join(ROOT, 'src', 'entries'))
+        .map((f) => f.replace(/\.ts$/, ''))
+        .sort(),
+    ).toEqual([...BUNDLES].sort());
   });
 
   it('sends subcommands, their own --help included, to their bundle', () => {

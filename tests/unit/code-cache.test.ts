@@ -9,8 +9,13 @@ describe('loadBundle', () => {
   it('runs a CommonJS file with its own module, require, __filename and __dirname', () => {
     const dir = tempDir();
     const file = join(dir, 'bundle.cjs');
-    writeFileSync(file, "exports.answer = 6 * 7; module.exports.where = [__filename, __dirname]; exports.sep = require('node:path').sep;\n");
-    const loaded = loadBundle<{ answer: number; where: string[]; sep: string }>(file, { DETML_CODE_CACHE_DIR: join(dir, 'cache') });
+    writeFileSync(
+      file,
+      "exports.answer = 6 * 7; module.exports.where = [__filename, __dirname]; exports.sep = require('node:path').sep;\n",
+    );
+    const loaded = loadBundle<{ answer: number; where: string[]; sep: string }>(file, {
+      DETML_CODE_CACHE_DIR: join(dir, 'cache'),
+    });
     expect(loaded.exports).toEqual({ answer: 42, where: [file, dir], sep: '/' });
     expect(loaded.cache).toBe('miss');
     expect(loadBundle(file, { NODE_DISABLE_COMPILE_CACHE: '1' }).cache).toBe('off');
@@ -22,11 +27,18 @@ describe('loadBundle', () => {
     writeFileSync(file, 'exports.via = typeof module.require;\n');
     const asked: (string | undefined)[] = [];
     const enableCompileCache = (d?: string) => (asked.push(d), { status: 1 });
-    const loaded = loadBundle<{ via: string }>(file, { DETML_CODE_CACHE_DIR: join(dir, 'cache') }, { enableCompileCache });
+    const loaded = loadBundle<{ via: string }>(
+      file,
+      { DETML_CODE_CACHE_DIR: join(dir, 'cache') },
+      { enableCompileCache },
+    );
     expect(loaded).toEqual({ exports: { via: 'function' }, cache: 'node' });
     expect(asked).toEqual([join(dir, 'cache')]);
     // Node could not use the folder: the V8 code cache path takes over; switched off: Node's cache is not asked.
-    expect(loadBundle(file, { DETML_CODE_CACHE_DIR: join(dir, 'cache2') }, { enableCompileCache: () => ({ status: 0 }) }).cache).toBe('miss');
+    expect(
+      loadBundle(file, { DETML_CODE_CACHE_DIR: join(dir, 'cache2') }, { enableCompileCache: () => ({ status: 0 }) })
+        .cache,
+    ).toBe('miss');
     expect(loadBundle(file, { NODE_DISABLE_COMPILE_CACHE: '1' }, { enableCompileCache }).cache).toBe('off');
     expect(asked).toHaveLength(1);
   });

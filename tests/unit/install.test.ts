@@ -14,7 +14,8 @@ describe('package manager detection and install command', () => {
   });
 
   it('uses npm ci whenever the template ships an npm lockfile, whichever manager ran create', () => {
-    for (const pm of ['npm', 'pnpm', 'yarn', 'bun'] as const) expect(installCommand(pm, true)).toEqual(['npm', ['ci', '--no-audit', '--no-fund']]);
+    for (const pm of ['npm', 'pnpm', 'yarn', 'bun'] as const)
+      expect(installCommand(pm, true)).toEqual(['npm', ['ci', '--no-audit', '--no-fund']]);
     expect(installCommand('npm', false)).toEqual(['npm', ['install']]);
     expect(installCommand('pnpm', false)).toEqual(['pnpm', ['install']]);
     expect(installCommand('yarn', false)).toEqual(['yarn', []]);
@@ -23,6 +24,7 @@ describe('package manager detection and install command', () => {
   it('tells pnpm, yarn and bun users plainly that an npm-locked project uses npm', () => {
     expect(lockedManagerNote('npm', true)).toBeUndefined();
     expect(lockedManagerNote('pnpm', false)).toBeUndefined();
-    for (const pm of ['pnpm', 'yarn', 'bun'] as const) expect(lockedManagerNote(pm, true)).toMatch(new RegExp(`uses npm, not ${pm}.*do not add a ${pm} lockfile`));
+    for (const pm of ['pnpm', 'yarn', 'bun'] as const)
+      expect(lockedManagerNote(pm, true)).toMatch(new RegExp(`uses npm, not ${pm}.*do not add a ${pm} lockfile`));
   });
 });

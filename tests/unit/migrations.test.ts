@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { fileMoves, migrateAnswers, migrationsBetween, parseMigrations, type Migration } from '../../src/templates/migrations.ts';
+import {
+  fileMoves,
+  migrateAnswers,
+  migrationsBetween,
+  parseMigrations,
+  type Migration,
+} from '../../src/templates/migrations.ts';
 
 const migrations: Migration[] = [
   { version: '1.3.0', ops: [{ op: 'moveFile', from: 'b.txt', to: 'c.txt' }] },
-  { version: '1.1.0', ops: [{ op: 'renameAnswer', from: 'gpus', to: 'gpuCount' }, { op: 'moveFile', from: 'a.txt', to: 'b.txt' }] },
+  {
+    version: '1.1.0',
+    ops: [
+      { op: 'renameAnswer', from: 'gpus', to: 'gpuCount' },
+      { op: 'moveFile', from: 'a.txt', to: 'b.txt' },
+    ],
+  },
   { version: '1.2.0', ops: [{ op: 'changeDefault', answer: 'threads', from: 1, to: 2 }] },
 ];
 

@@ -5,9 +5,19 @@ import { applyPolicy, type PolicyInput } from '../../sync/policy.ts';
 
 const e = (oid: string, mode = '100644') => ({ mode, oid });
 const listing = (entries: Record<string, string | undefined>): Listing =>
-  new Map(Object.entries(entries).filter(([, v]) => v !== undefined).map(([k, v]) => [k, e(v as string)]));
+  new Map(
+    Object.entries(entries)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, e(v as string)]),
+  );
 
-function decide(o: string | undefined, n: string | undefined, u: string | undefined, m: string | undefined, extra: Partial<PolicyInput> = {}) {
+function decide(
+  o: string | undefined,
+  n: string | undefined,
+  u: string | undefined,
+  m: string | undefined,
+  extra: Partial<PolicyInput> = {},
+) {
   const result = applyPolicy({
     old: listing({ f: o }),
     next: listing({ f: n }),
@@ -39,25 +49,42 @@ describe('applyPolicy', () => {
   });
 
   it('keeps the user’s deletion when the template changed the file', () => {
-    expect(decide('a', 'b', undefined, 'b', { conflicts: new Map([['f', stages([1, 'a'], [3, 'b'])]]) })).toEqual({ status: 'skipped', override: null, conflicted: false });
+    expect(decide('a', 'b', undefined, 'b', { conflicts: new Map([['f', stages([1, 'a'], [3, 'b'])]]) })).toEqual({
+      status: 'skipped',
+      override: null,
+      conflicted: false,
+    });
   });
 
   it('keeps the user’s edit when the template deleted the file', () => {
-    expect(decide('a', undefined, 'c', 'c', { conflicts: new Map([['f', stages([1, 'a'], [2, 'c'])]]) })).toEqual({ status: 'kept', override: e('c'), conflicted: false });
+    expect(decide('a', undefined, 'c', 'c', { conflicts: new Map([['f', stages([1, 'a'], [2, 'c'])]]) })).toEqual({
+      status: 'kept',
+      override: e('c'),
+      conflicted: false,
+    });
   });
 
   it('keeps the user’s binary when both changed it', () => {
-    const r = decide('a', 'b', 'c', 'c', { conflicts: new Map([['f', stages([1, 'a'], [2, 'c'], [3, 'b'])]]), isBinary: (oid) => oid === 'b' });
+    const r = decide('a', 'b', 'c', 'c', {
+      conflicts: new Map([['f', stages([1, 'a'], [2, 'c'], [3, 'b'])]]),
+      isBinary: (oid) => oid === 'b',
+    });
     expect(r).toEqual({ status: 'kept', override: e('c'), conflicted: false });
   });
 
   it('leaves text conflicts to the user', () => {
-    expect(decide('a', 'b', 'c', 'x', { conflicts: new Map([['f', stages([1, 'a'], [2, 'c'], [3, 'b'])]]) })).toEqual({ status: 'conflicted', override: undefined, conflicted: true });
+    expect(decide('a', 'b', 'c', 'x', { conflicts: new Map([['f', stages([1, 'a'], [2, 'c'], [3, 'b'])]]) })).toEqual({
+      status: 'conflicted',
+      override: undefined,
+      conflicted: true,
+    });
   });
 
   it('owned files end as the new render, but an edited one the template removes is kept', () => {
     const owned = { ownership: () => 'owned' as const };
-    expect(decide('a', 'b', 'c', 'x', { ...owned, conflicts: new Map([['f', stages([1, 'a'], [2, 'c'], [3, 'b'])]]) })).toEqual({ status: 'applied', override: e('b'), conflicted: false });
+    expect(
+      decide('a', 'b', 'c', 'x', { ...owned, conflicts: new Map([['f', stages([1, 'a'], [2, 'c'], [3, 'b'])]]) }),
+    ).toEqual({ status: 'applied', override: e('b'), conflicted: false });
     expect(decide('a', undefined, 'c', 'c', owned)).toEqual({ status: 'kept', override: undefined, conflicted: false });
     expect(decide('a', undefined, 'a', undefined, owned)).toMatchObject({ status: 'deleted' });
     expect(decide('a', 'b', undefined, undefined, owned)).toMatchObject({ status: 'applied', override: e('b') });
@@ -72,7 +99,11 @@ describe('applyPolicy', () => {
 
   it('lockfiles: the template’s when untouched and the manifest matches, else needs-relock', () => {
     const lock = { lockfiles: new Map([['f', 'm.json']]) };
-    const userManifest = { ...lock, next: listing({ f: 'b', 'm.json': 'M' }), merged: listing({ f: 'b', 'm.json': 'user+M' }) };
+    const userManifest = {
+      ...lock,
+      next: listing({ f: 'b', 'm.json': 'M' }),
+      merged: listing({ f: 'b', 'm.json': 'user+M' }),
+    };
     expect(decide('a', 'b', 'a', 'b', userManifest)).toMatchObject({ status: 'needs-relock' });
     const same = { ...lock, next: listing({ f: 'b', 'm.json': 'M' }), merged: listing({ f: 'b', 'm.json': 'M' }) };
     expect(decide('a', 'b', 'a', 'b', same)).toMatchObject({ status: 'applied' });

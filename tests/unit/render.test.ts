@@ -55,11 +55,15 @@ describe('renderTemplate', () => {
   it('refuses a manifest whose layer folder is missing rather than rendering fewer files', () => {
     const dir = writeDemoTemplate(tempDir());
     const manifest = { ...loadManifest(dir), layers: ['../_missing-layer'] };
-    expect(() => renderTemplate(dir, resolveAnswers(manifest, {}), manifest)).toThrow(/layer .*_missing-layer not found/);
+    expect(() => renderTemplate(dir, resolveAnswers(manifest, {}), manifest)).toThrow(
+      /layer .*_missing-layer not found/,
+    );
   });
 
   it('fails with the file name when a template references a missing answer (strict mode)', () => {
-    expect(() => render({}, { 'files/bad.txt.hbs': '{{missing}}' })).toThrow(/cannot render bad.txt.hbs: "missing" not defined/);
+    expect(() => render({}, { 'files/bad.txt.hbs': '{{missing}}' })).toThrow(
+      /cannot render bad.txt.hbs: "missing" not defined/,
+    );
   });
 });
 

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { actionlintProblems, dockerfileFroms, workflowParserProblems } from '../helpers/validate.ts';
 
-const bad = 'on:\n  push:\n    branchez: [main]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    timeout-minutes: abc\n    steps:\n      - run: echo hi\n';
+const bad =
+  'on:\n  push:\n    branchez: [main]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    timeout-minutes: abc\n    steps:\n      - run: echo hi\n';
 const good = 'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.ref }}"\n';
 
 describe('validators used by template tests', () => {

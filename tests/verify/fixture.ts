@@ -19,7 +19,11 @@ export function renderProject(templateId: string, answers: Record<string, unknow
   const dir = tempDir('detml-verify-');
   for (const f of tree) write(dir, f.path, f.contents);
   const state = buildState(
-    { generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION }, template: { id: manifest.id, version: manifest.version }, answers: resolved },
+    {
+      generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION },
+      template: { id: manifest.id, version: manifest.version },
+      answers: resolved,
+    },
     tree,
     (p) => ownershipOf(p, manifest),
   );
@@ -59,12 +63,22 @@ export function remove(dir: string, path: string): void {
 }
 
 /** Runs verify and returns, for one rule, the findings that stand and those that were suppressed. */
-export async function ruleResults(dir: string, ruleId: string): Promise<{ found: Finding[]; suppressed: SuppressedFinding[] }> {
+export async function ruleResults(
+  dir: string,
+  ruleId: string,
+): Promise<{ found: Finding[]; suppressed: SuppressedFinding[] }> {
   const result = await runVerify(dir);
-  return { found: result.findings.filter((f) => f.ruleId === ruleId), suppressed: result.suppressed.filter((f) => f.ruleId === ruleId) };
+  return {
+    found: result.findings.filter((f) => f.ruleId === ruleId),
+    suppressed: result.suppressed.filter((f) => f.ruleId === ruleId),
+  };
 }
 
 /** Adds a project-wide suppression to .detml/verify.json (for findings in JSON files). */
 export function ignoreInFile(dir: string, rule: string, paths?: string[]): void {
-  write(dir, '.detml/verify.json', `${JSON.stringify({ ignore: [{ rule, ...(paths ? { paths } : {}), reason: 'accepted in a test' }] })}\n`);
+  write(
+    dir,
+    '.detml/verify.json',
+    `${JSON.stringify({ ignore: [{ rule, ...(paths ? { paths } : {}), reason: 'accepted in a test' }] })}\n`,
+  );
 }

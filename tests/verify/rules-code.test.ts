@@ -17,7 +17,7 @@ describe('DETML020 tfjs/random-seed', () => {
     'tf.multinomial(tf.zeros([1, 2]), 1, SEED);', // 9: ok
     'tf.initializers.glorotUniform({});', // 10: no seed
     'initializers.heNormal({ seed: SEED });', // 11: ok
-    "tf.dropout(tf.ones([2]), 0.5);", // 12: no seed
+    'tf.dropout(tf.ones([2]), 0.5);', // 12: no seed
     'const mine = { randomNormal: (..._a: unknown[]) => 0 };', // 13
     'mine.randomNormal([2]);', // 14: not tfjs
     '// the string tf.randomNormal([1]) in a comment is not a call', // 15
@@ -38,8 +38,12 @@ describe('DETML020 tfjs/random-seed', () => {
   });
 
   it('reads CommonJS require and .mjs files too', async () => {
-    const dir = writeTree({ 'scripts/gen.cjs': "const tf = require('@tensorflow/tfjs-node');\ntf.randomGamma([2], 1);\n" });
-    expect(lines((await ruleResults(dir, 'DETML020')).found)).toEqual(['2: tf.randomGamma(…) has no seed argument; pass a non-zero seed (the project seed).']);
+    const dir = writeTree({
+      'scripts/gen.cjs': "const tf = require('@tensorflow/tfjs-node');\ntf.randomGamma([2], 1);\n",
+    });
+    expect(lines((await ruleResults(dir, 'DETML020')).found)).toEqual([
+      '2: tf.randomGamma(…) has no seed argument; pass a non-zero seed (the project seed).',
+    ]);
   });
 });
 
@@ -47,7 +51,11 @@ describe('DETML021 ort/session-options', () => {
   it('the generated onnx session passes; breaking its options (through the local function and an import) is caught', async () => {
     const dir = renderProject('onnx');
     expect((await ruleResults(dir, 'DETML021')).found).toEqual([]);
-    edit(dir, 'src/detml/session.ts', (t) => t.replace("executionMode: 'sequential',", '').replace("use_deterministic_compute: '1',", "use_deterministic_compute: '0',"));
+    edit(dir, 'src/detml/session.ts', (t) =>
+      t
+        .replace("executionMode: 'sequential',", '')
+        .replace("use_deterministic_compute: '1',", "use_deterministic_compute: '0',"),
+    );
     const { found } = await ruleResults(dir, 'DETML021');
     expect(found.find((f) => f.path === 'src/detml/session.ts')?.message).toBe(
       'InferenceSession.create(…): executionMode is not set (must be "sequential"); extra.session.use_deterministic_compute is "0" (must be "1").',
@@ -58,17 +66,18 @@ describe('DETML021 ort/session-options', () => {
 
   it('no options, zero threads, options from another module, unresolvable options; suppression', async () => {
     const dir = writeTree({
-      'src/opts.ts': "export const base = { executionMode: 'sequential', intraOpNumThreads: 0, interOpNumThreads: 1 } as const;\nexport function good() { return { ...base, intraOpNumThreads: 2, extra: { session: { use_deterministic_compute: '1' } } }; }\n",
+      'src/opts.ts':
+        "export const base = { executionMode: 'sequential', intraOpNumThreads: 0, interOpNumThreads: 1 } as const;\nexport function good() { return { ...base, intraOpNumThreads: 2, extra: { session: { use_deterministic_compute: '1' } } }; }\n",
       'src/run.ts': [
         "import * as ort from 'onnxruntime-node';", // 1
         "import { InferenceSession } from 'onnxruntime-node';", // 2
         "import { base, good } from './opts.js';", // 3
-        "declare const bytes: Uint8Array; declare function load(): object;", // 4
+        'declare const bytes: Uint8Array; declare function load(): object;', // 4
         "await InferenceSession.create('m.onnx');", // 5: no options
         'await ort.InferenceSession.create(bytes, { ...base });', // 6: threads 0, no deterministic compute
         'await InferenceSession.create(bytes, good());', // 7: ok, across files
         'await InferenceSession.create(bytes, load() as never);', // 8: cannot resolve
-        "await InferenceSession.create(bytes, 0, 10, good()); // detml-ignore ort/session-options", // 9: ok anyway
+        'await InferenceSession.create(bytes, 0, 10, good()); // detml-ignore ort/session-options', // 9: ok anyway
         'await InferenceSession.create(bytes); // detml-ignore DETML021 -- smoke test', // 10: suppressed
         '', // 11
         "export async function main() { const local = { ...good(), executionMode: 'parallel' }; return InferenceSession.create(bytes, local); }", // 12: a local const in a function
@@ -122,10 +131,13 @@ describe('DETML022 vllm/llm-revision and DETML023 vllm/sampling-seed (Python ast
 
   it('a same-named class defined in the file (a test fake) is not vLLM; syntax errors are reported', async () => {
     const dir = writeTree({
-      'tests/fake/vllm.py': 'class SamplingParams:\n    pass\n\nclass LLM:\n    def generate(self):\n        return SamplingParams()\n',
+      'tests/fake/vllm.py':
+        'class SamplingParams:\n    pass\n\nclass LLM:\n    def generate(self):\n        return SamplingParams()\n',
       'broken.py': 'from vllm import LLM\nLLM(\n',
     });
     expect(lines((await ruleResults(dir, 'DETML023')).found)).toEqual([]);
-    expect((await ruleResults(dir, 'DETML022')).found.map((f) => `${f.path}: ${f.message.split(':')[0]}`)).toEqual(['broken.py: broken.py cannot be parsed']);
+    expect((await ruleResults(dir, 'DETML022')).found.map((f) => `${f.path}: ${f.message.split(':')[0]}`)).toEqual([
+      'broken.py: broken.py cannot be parsed',
+    ]);
   });
 });

@@ -19,11 +19,15 @@ describe('DETML001 pin/from-digest', () => {
       [6, 6, 'FROM $BASE'],
       [7, 6, 'FROM ubuntu'],
     ]);
-    expect(found[0]!.message).toMatch(/not pinned by digest; write node:20@sha256:<digest> \(create-detml pins resolve node:20\)\.$/);
+    expect(found[0]!.message).toMatch(
+      /not pinned by digest; write node:20@sha256:<digest> \(create-detml pins resolve node:20\)\.$/,
+    );
   });
 
   it('a "# detml-ignore" comment on the line above suppresses it, with the reason', async () => {
-    const dir = writeTree({ Dockerfile: '# detml-ignore DETML001 -- built in-house, digest set by CI\nFROM node:20\n' });
+    const dir = writeTree({
+      Dockerfile: '# detml-ignore DETML001 -- built in-house, digest set by CI\nFROM node:20\n',
+    });
     const { found, suppressed } = await ruleResults(dir, 'DETML001');
     expect(found).toEqual([]);
     expect(suppressed[0]?.suppression).toEqual({ kind: 'inSource', justification: 'built in-house, digest set by CI' });
@@ -42,7 +46,11 @@ describe('DETML002 pin/container-digest', () => {
   });
 
   it('suppressed by name on the same line', async () => {
-    const dir = writeTree({ '.github/workflows/a.yml': workflow(body.replace('image: postgres:16', 'image: postgres:16  # detml-ignore pin/container-digest')) });
+    const dir = writeTree({
+      '.github/workflows/a.yml': workflow(
+        body.replace('image: postgres:16', 'image: postgres:16  # detml-ignore pin/container-digest'),
+      ),
+    });
     const { found, suppressed } = await ruleResults(dir, 'DETML002');
     expect(found.map((f) => f.line)).toEqual([6]);
     expect(suppressed.map((f) => f.line)).toEqual([10]);
@@ -53,13 +61,22 @@ describe('DETML003 pin/action-sha', () => {
   const steps = `    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-node@${SHA} # v4\n      - uses: ./.github/actions/local\n      - uses: docker://alpine:3\n      - uses: docker://alpine@${D}\n      - uses: owner/repo/path@main\n`;
 
   it('flags tags and branches; allows 40-hex SHAs, local actions and docker digests', async () => {
-    const dir = writeTree({ '.github/workflows/a.yml': workflow(steps) + `  reuse:\n    uses: org/wf/.github/workflows/x.yml@v1\n` });
+    const dir = writeTree({
+      '.github/workflows/a.yml': workflow(steps) + `  reuse:\n    uses: org/wf/.github/workflows/x.yml@v1\n`,
+    });
     const { found } = await ruleResults(dir, 'DETML003');
-    expect(found.map((f) => f.message.split(' ')[0])).toEqual(['actions/checkout@v4', 'docker://alpine:3', 'owner/repo/path@main', 'org/wf/.github/workflows/x.yml@v1']);
+    expect(found.map((f) => f.message.split(' ')[0])).toEqual([
+      'actions/checkout@v4',
+      'docker://alpine:3',
+      'owner/repo/path@main',
+      'org/wf/.github/workflows/x.yml@v1',
+    ]);
   });
 
   it('suppressed by a comment on the line', async () => {
-    const dir = writeTree({ '.github/workflows/a.yml': workflow('    steps:\n      - uses: actions/checkout@v4 # detml-ignore DETML003\n') });
+    const dir = writeTree({
+      '.github/workflows/a.yml': workflow('    steps:\n      - uses: actions/checkout@v4 # detml-ignore DETML003\n'),
+    });
     expect(await ruleResults(dir, 'DETML003')).toMatchObject({ found: [], suppressed: [{ line: 6 }] });
   });
 });
@@ -67,14 +84,21 @@ describe('DETML003 pin/action-sha', () => {
 describe('npm rules on a generated onnx project', () => {
   it('DETML004 lock/npm-exact: ranges and tags in package.json; suppressed through .detml/verify.json', async () => {
     const dir = renderProject('onnx');
-    edit(dir, 'package.json', (t) => t.replace('"onnxruntime-node": "1.30.0"', '"onnxruntime-node": "^1.30.0"').replace('"typescript": "5.9.3"', '"typescript": "latest"'));
+    edit(dir, 'package.json', (t) =>
+      t
+        .replace('"onnxruntime-node": "1.30.0"', '"onnxruntime-node": "^1.30.0"')
+        .replace('"typescript": "5.9.3"', '"typescript": "latest"'),
+    );
     const { found } = await ruleResults(dir, 'DETML004');
     expect(found.map((f) => f.message)).toEqual([
       'dependencies: onnxruntime-node is "^1.30.0", not an exact version; write the version package-lock.json has.',
       'devDependencies: typescript is "latest", not an exact version; write the version package-lock.json has.',
     ]);
     ignoreInFile(dir, 'lock/npm-exact', ['package.json']);
-    expect(await ruleResults(dir, 'DETML004')).toMatchObject({ found: [], suppressed: [{ suppression: { kind: 'external', justification: 'accepted in a test' } }, {}] });
+    expect(await ruleResults(dir, 'DETML004')).toMatchObject({
+      found: [],
+      suppressed: [{ suppression: { kind: 'external', justification: 'accepted in a test' } }, {}],
+    });
   });
 
   it('DETML005 lock/npm-lockfile: version mismatch, missing integrity, missing lockfile', async () => {
@@ -93,7 +117,9 @@ describe('npm rules on a generated onnx project', () => {
     write(dir, 'package-lock.json', 'not json');
     expect((await ruleResults(dir, 'DETML005')).found[0]!.message).toMatch(/^package-lock.json is not valid JSON/);
     remove(dir, 'package-lock.json');
-    expect((await ruleResults(dir, 'DETML005')).found.map((f) => `${f.path}: ${f.message}`)).toEqual(['package.json: package-lock.json is missing; run npm install and commit it.']);
+    expect((await ruleResults(dir, 'DETML005')).found.map((f) => `${f.path}: ${f.message}`)).toEqual([
+      'package.json: package-lock.json is missing; run npm install and commit it.',
+    ]);
     ignoreInFile(dir, 'DETML005');
     expect(await ruleResults(dir, 'DETML005')).toMatchObject({ found: [], suppressed: [{ path: 'package.json' }] });
   });
@@ -101,11 +127,17 @@ describe('npm rules on a generated onnx project', () => {
   it('DETML006 lock/node-version: missing engines, .nvmrc not exact or outside engines', async () => {
     const dir = renderProject('onnx');
     edit(dir, '.nvmrc', () => '20\n');
-    expect((await ruleResults(dir, 'DETML006')).found.map((f) => f.message)).toEqual(['.nvmrc says "20", not an exact version like 20.20.2.']);
+    expect((await ruleResults(dir, 'DETML006')).found.map((f) => f.message)).toEqual([
+      '.nvmrc says "20", not an exact version like 20.20.2.',
+    ]);
     edit(dir, '.nvmrc', () => '18.20.0\n');
-    expect((await ruleResults(dir, 'DETML006')).found.map((f) => f.message)).toEqual(['.nvmrc\'s 18.20.0 does not satisfy engines.node ">=26.12.1 <27"; make them agree.']);
+    expect((await ruleResults(dir, 'DETML006')).found.map((f) => f.message)).toEqual([
+      '.nvmrc\'s 18.20.0 does not satisfy engines.node ">=26.12.1 <27"; make them agree.',
+    ]);
     edit(dir, 'package.json', (t) => t.replace(/"engines": \{[^}]*\},/, ''));
-    expect((await ruleResults(dir, 'DETML006')).found.map((f) => f.message)).toEqual(['package.json has no "engines": {"node": …}; add the Node versions the project supports.']);
+    expect((await ruleResults(dir, 'DETML006')).found.map((f) => f.message)).toEqual([
+      'package.json has no "engines": {"node": …}; add the Node versions the project supports.',
+    ]);
     ignoreInFile(dir, 'DETML006');
     expect((await ruleResults(dir, 'DETML006')).suppressed).toHaveLength(1);
   });
@@ -115,13 +147,17 @@ describe('npm rules on a generated onnx project', () => {
     expect(readFileSync(join(dir, '.nvmrc'), 'utf8')).toMatch(/^20\./);
     for (const range of ['20.x', '~20', '20 - 22', '>=20.6.0 <21']) {
       edit(dir, 'package.json', (t) => t.replace(/"node": "[^"]*"/, `"node": "${range}"`));
-      expect((await ruleResults(dir, 'DETML006')).found.map((f) => f.message), range).toEqual([]);
+      expect(
+        (await ruleResults(dir, 'DETML006')).found.map((f) => f.message),
+        range,
+      ).toEqual([]);
     }
   });
 });
 
 describe('DETML007 lock/model-lock', () => {
-  const lock = (revision: string, digest = D) => JSON.stringify({ image: { digest }, model: { revision, tokenizerRevision: SHA } }, null, 2);
+  const lock = (revision: string, digest = D) =>
+    JSON.stringify({ image: { digest }, model: { revision, tokenizerRevision: SHA } }, null, 2);
 
   it('flags a branch revision, a bad digest and a digest that differs from the Dockerfile', async () => {
     const dir = writeTree({ 'detml.lock.json': lock('main', 'sha256:short'), Dockerfile: `FROM x:1@${D}\n` });
@@ -130,7 +166,9 @@ describe('DETML007 lock/model-lock', () => {
       'model.revision is "main"',
     ]);
     write(dir, 'detml.lock.json', lock(SHA, `sha256:${'c'.repeat(64)}`));
-    expect((await ruleResults(dir, 'DETML007')).found[0]!.message).toMatch(/differs from Dockerfile's FROM digest sha256:b+; update both together/);
+    expect((await ruleResults(dir, 'DETML007')).found[0]!.message).toMatch(
+      /differs from Dockerfile's FROM digest sha256:b+; update both together/,
+    );
     ignoreInFile(dir, 'DETML007', ['detml.lock.json']);
     expect(await ruleResults(dir, 'DETML007')).toMatchObject({ found: [], suppressed: [{ path: 'detml.lock.json' }] });
   });

@@ -57,16 +57,24 @@ describe('engines ranges', () => {
 
 describe('parsers', () => {
   it('Dockerfile stages: FROM details and the final stage env through stage inheritance', () => {
-    const stages = parseDockerfile('ARG X=1\nFROM a:1@sha256:' + 'c'.repeat(64) + ' AS base\nENV A=1 B="two words"\nFROM base\nENV A=3\n');
+    const stages = parseDockerfile(
+      'ARG X=1\nFROM a:1@sha256:' + 'c'.repeat(64) + ' AS base\nENV A=1 B="two words"\nFROM base\nENV A=3\n',
+    );
     expect(stages.map((s) => [s.from.image.value, s.from.stageName, s.from.refersToStage])).toEqual([
       [`a:1@sha256:${'c'.repeat(64)}`, 'base', false],
       ['base', undefined, true],
     ]);
-    expect(Object.fromEntries([...finalStageEnv(stages)].map(([k, v]) => [k, v.value]))).toEqual({ A: '3', B: 'two words' });
+    expect(Object.fromEntries([...finalStageEnv(stages)].map(([k, v]) => [k, v.value]))).toEqual({
+      A: '3',
+      B: 'two words',
+    });
   });
 
   it('workflows: env values as strings, container string or map, uses of steps and jobs, errors located', () => {
-    const wf = parseWorkflow('w.yml', 'env: {A: 0}\njobs:\n  a:\n    container: img:1\n    steps: [{uses: x/y@v1}]\n  b:\n    uses: o/r/.github/workflows/w.yml@v2\n');
+    const wf = parseWorkflow(
+      'w.yml',
+      'env: {A: 0}\njobs:\n  a:\n    container: img:1\n    steps: [{uses: x/y@v1}]\n  b:\n    uses: o/r/.github/workflows/w.yml@v2\n',
+    );
     expect(wf.env.get('A')).toEqual({ value: '0', line: 1, column: 10 });
     expect(wf.jobs.map((j) => [j.id, j.container?.value, j.uses.map((u) => u.value)])).toEqual([
       ['a', 'img:1', ['x/y@v1']],

@@ -25,7 +25,15 @@ export const dockerfileEnv: Rule = {
       for (const r of required) {
         const set = env.get(r.name);
         const problem = varProblem(r, set?.value);
-        if (problem) out.push(finding(this, path, `${problem} in the final stage; add ENV ${r.name}=… after the last FROM.`, set ?? last.from.image));
+        if (problem)
+          out.push(
+            finding(
+              this,
+              path,
+              `${problem} in the final stage; add ENV ${r.name}=… after the last FROM.`,
+              set ?? last.from.image,
+            ),
+          );
       }
     }
     return out;
@@ -57,14 +65,30 @@ export const workflowEnv: Rule = {
         containerJobs++;
         for (const r of required) {
           const problem = varProblem(r, env.get(r.name)?.value);
-          if (problem) out.push(finding(this, wf.path, `Job "${job.id}" runs in ${job.container.value.split('@')[0]} but ${problem}; add it to the job's env:.`, env.get(r.name) ?? job.container));
+          if (problem)
+            out.push(
+              finding(
+                this,
+                wf.path,
+                `Job "${job.id}" runs in ${job.container.value.split('@')[0]} but ${problem}; add it to the job's env:.`,
+                env.get(r.name) ?? job.container,
+              ),
+            );
         }
       }
     }
     if (containerJobs === 0) {
       for (const r of required) {
         const problem = varProblem(r, everywhere.get(r.name)?.value);
-        if (problem) out.push(finding(this, workflows[0]!.path, `No workflow sets ${r.name} as required (${problem}); add it to the env: of the job that runs the model.`, everywhere.get(r.name) ?? {}));
+        if (problem)
+          out.push(
+            finding(
+              this,
+              workflows[0]!.path,
+              `No workflow sets ${r.name} as required (${problem}); add it to the env: of the job that runs the model.`,
+              everywhere.get(r.name) ?? {},
+            ),
+          );
       }
     }
     return out;

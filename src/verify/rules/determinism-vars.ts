@@ -6,8 +6,16 @@ export interface RequiredVar {
   ok(value: string): boolean;
 }
 
-const equals = (name: string, expected: string): RequiredVar => ({ name, expect: `"${expected}"`, ok: (v) => v === expected });
-const cublas: RequiredVar = { name: 'CUBLAS_WORKSPACE_CONFIG', expect: '":4096:8" or ":16:8"', ok: (v) => /^:(4096|16):8$/.test(v) };
+const equals = (name: string, expected: string): RequiredVar => ({
+  name,
+  expect: `"${expected}"`,
+  ok: (v) => v === expected,
+});
+const cublas: RequiredVar = {
+  name: 'CUBLAS_WORKSPACE_CONFIG',
+  expect: '":4096:8" or ":16:8"',
+  ok: (v) => /^:(4096|16):8$/.test(v),
+};
 const hashSeed: RequiredVar = { name: 'PYTHONHASHSEED', expect: 'a fixed integer', ok: (v) => /^\d+$/.test(v) };
 
 /**
@@ -16,7 +24,11 @@ const hashSeed: RequiredVar = { name: 'PYTHONHASHSEED', expect: 'a fixed integer
  */
 export const DETERMINISM_ENV: Record<string, RequiredVar[]> = {
   onnx: [equals('NVIDIA_TF32_OVERRIDE', '0'), cublas],
-  tfjs: [equals('TF_DETERMINISTIC_OPS', '1'), equals('TF_ENABLE_ONEDNN_OPTS', '0'), equals('NVIDIA_TF32_OVERRIDE', '0')],
+  tfjs: [
+    equals('TF_DETERMINISTIC_OPS', '1'),
+    equals('TF_ENABLE_ONEDNN_OPTS', '0'),
+    equals('NVIDIA_TF32_OVERRIDE', '0'),
+  ],
   vllm: [hashSeed, cublas, equals('VLLM_ENABLE_V1_MULTIPROCESSING', '0')],
 };
 

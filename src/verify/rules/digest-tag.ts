@@ -22,14 +22,25 @@ export const digestOfTag: Rule = {
     const out: Finding[] = [];
     // The images as written, `name:tag@sha256:…`: Dockerfile FROM lines and workflow job containers.
     const written: Array<{ path: string; ref: { value: string; line: number; column: number } }> = [];
-    for (const path of project.dockerfiles()) for (const { from } of project.dockerStages(path)) if (!from.refersToStage) written.push({ path, ref: from.image });
-    for (const wf of project.workflows()) for (const job of wf.jobs) if (job.container) written.push({ path: wf.path, ref: job.container });
+    for (const path of project.dockerfiles())
+      for (const { from } of project.dockerStages(path))
+        if (!from.refersToStage) written.push({ path, ref: from.image });
+    for (const wf of project.workflows())
+      for (const job of wf.jobs) if (job.container) written.push({ path: wf.path, ref: job.container });
     for (const { path, ref } of written) {
       const at = ref.value.lastIndexOf('@');
       if (at < 0) continue;
       const tag = ref.value.slice(0, at);
       const other = digestOfOtherTag(tag, ref.value.slice(at + 1));
-      if (other) out.push(finding(this, path, `${tag} is pinned to the digest of ${other}; resolve ${tag} (create-detml pins resolve ${tag}) and pin that.`, ref));
+      if (other)
+        out.push(
+          finding(
+            this,
+            path,
+            `${tag} is pinned to the digest of ${other}; resolve ${tag} (create-detml pins resolve ${tag}) and pin that.`,
+            ref,
+          ),
+        );
     }
     for (const { image, digest } of pairs) {
       const tag = answers[image];
@@ -38,9 +49,14 @@ export const digestOfTag: Rule = {
       const other = digestOfOtherTag(tag, value);
       if (other) {
         out.push(
-          finding(this, STATE_PATH, `Answer "${digest}" is ${value}, the digest of ${other}, not of "${image}" ${tag}; resolve ${tag} and set both answers.`, {
-            line: project.lineOf(STATE_PATH, `"${digest}"`),
-          }),
+          finding(
+            this,
+            STATE_PATH,
+            `Answer "${digest}" is ${value}, the digest of ${other}, not of "${image}" ${tag}; resolve ${tag} and set both answers.`,
+            {
+              line: project.lineOf(STATE_PATH, `"${digest}"`),
+            },
+          ),
         );
       }
     }

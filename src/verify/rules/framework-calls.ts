@@ -5,7 +5,9 @@ import { ObjectResolver } from '../ts-objects.ts';
 
 /** JavaScript and TypeScript sources (declaration files excluded). */
 export function scriptFiles(project: Project): string[] {
-  return project.filesWithExtension('.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs').filter((f) => !/\.d\.[cm]?ts$/.test(f));
+  return project
+    .filesWithExtension('.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs')
+    .filter((f) => !/\.d\.[cm]?ts$/.test(f));
 }
 
 /** What a framework rule's check sees for each call: the compiler, the resolver and the file's framework imports. */

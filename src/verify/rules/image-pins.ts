@@ -16,9 +16,23 @@ export const fromDigest: Rule = {
         if (from.refersToStage) continue;
         const where = { line: from.image.line, column: from.image.column };
         if (from.hasVariable) {
-          out.push(finding(this, path, `FROM ${from.image.value} uses a build variable, so its digest cannot be checked; write the pinned image literally.`, where));
+          out.push(
+            finding(
+              this,
+              path,
+              `FROM ${from.image.value} uses a build variable, so its digest cannot be checked; write the pinned image literally.`,
+              where,
+            ),
+          );
         } else if (!from.digest || !DIGEST.test(from.digest)) {
-          out.push(finding(this, path, `FROM ${from.image.value} is not pinned by digest; write ${from.image.value}@sha256:<digest> (create-detml pins resolve ${from.image.value}).`, where));
+          out.push(
+            finding(
+              this,
+              path,
+              `FROM ${from.image.value} is not pinned by digest; write ${from.image.value}@sha256:<digest> (create-detml pins resolve ${from.image.value}).`,
+              where,
+            ),
+          );
         }
       }
     }
@@ -41,9 +55,23 @@ export const containerDigest: Rule = {
         for (const s of job.services) images.push(['service', s]);
         for (const [kind, image] of images) {
           if (image.value.includes('${{')) {
-            out.push(finding(this, wf.path, `Job "${job.id}": the ${kind} image "${image.value}" is an expression, so its digest cannot be checked; write the pinned image literally.`, image));
+            out.push(
+              finding(
+                this,
+                wf.path,
+                `Job "${job.id}": the ${kind} image "${image.value}" is an expression, so its digest cannot be checked; write the pinned image literally.`,
+                image,
+              ),
+            );
           } else if (!/@sha256:[0-9a-f]{64}$/.test(image.value)) {
-            out.push(finding(this, wf.path, `Job "${job.id}": the ${kind} image ${image.value} is not pinned by digest; write ${image.value}@sha256:<digest>.`, image));
+            out.push(
+              finding(
+                this,
+                wf.path,
+                `Job "${job.id}": the ${kind} image ${image.value} is not pinned by digest; write ${image.value}@sha256:<digest>.`,
+                image,
+              ),
+            );
           }
         }
       }
@@ -66,11 +94,21 @@ export const actionSha: Rule = {
           const v = uses.value;
           if (v.startsWith('./')) continue;
           if (v.startsWith('docker://')) {
-            if (!/@sha256:[0-9a-f]{64}$/.test(v)) out.push(finding(this, wf.path, `${v} is not pinned by digest; write docker://image@sha256:<digest>.`, uses));
+            if (!/@sha256:[0-9a-f]{64}$/.test(v))
+              out.push(
+                finding(this, wf.path, `${v} is not pinned by digest; write docker://image@sha256:<digest>.`, uses),
+              );
             continue;
           }
           if (!/^[^@\s]+@[0-9a-f]{40}$/.test(v)) {
-            out.push(finding(this, wf.path, `${v} is not pinned by a full commit SHA; write ${v.split('@')[0]}@<40-hex commit> # <tag>.`, uses));
+            out.push(
+              finding(
+                this,
+                wf.path,
+                `${v} is not pinned by a full commit SHA; write ${v.split('@')[0]}@<40-hex commit> # <tag>.`,
+                uses,
+              ),
+            );
           }
         }
       }

@@ -21,7 +21,16 @@ export const modelLock: Rule = {
   run(project: Project): Finding[] {
     const needsLock = project.templateId() === 'vllm';
     const text = project.text(MODEL_LOCK);
-    if (text === undefined) return needsLock ? [finding(this, MODEL_LOCK, `${MODEL_LOCK} is missing; restore it (git checkout -- ${MODEL_LOCK}) or re-create it with the lock command.`)] : [];
+    if (text === undefined)
+      return needsLock
+        ? [
+            finding(
+              this,
+              MODEL_LOCK,
+              `${MODEL_LOCK} is missing; restore it (git checkout -- ${MODEL_LOCK}) or re-create it with the lock command.`,
+            ),
+          ]
+        : [];
     let lock: ModelLock;
     try {
       lock = JSON.parse(text) as ModelLock;
@@ -32,13 +41,30 @@ export const modelLock: Rule = {
     const at = (key: string) => ({ line: project.lineOf(MODEL_LOCK, `"${key}"`) });
     const digest = lock.image?.digest;
     if (typeof digest !== 'string' || !DIGEST.test(digest)) {
-      out.push(finding(this, MODEL_LOCK, `image.digest is ${JSON.stringify(digest)}, not sha256:<64 hex>; pin the image by digest.`, at('digest')));
+      out.push(
+        finding(
+          this,
+          MODEL_LOCK,
+          `image.digest is ${JSON.stringify(digest)}, not sha256:<64 hex>; pin the image by digest.`,
+          at('digest'),
+        ),
+      );
     } else {
       for (const path of project.dockerfiles()) {
-        const froms = project.dockerStages(path).map((s) => s.from).filter((f) => !f.refersToStage);
+        const froms = project
+          .dockerStages(path)
+          .map((s) => s.from)
+          .filter((f) => !f.refersToStage);
         const last = froms[froms.length - 1];
         if (last?.digest && last.digest !== digest) {
-          out.push(finding(this, MODEL_LOCK, `image.digest ${digest} differs from ${path}'s FROM digest ${last.digest}; update both together (create-detml pins update).`, at('digest')));
+          out.push(
+            finding(
+              this,
+              MODEL_LOCK,
+              `image.digest ${digest} differs from ${path}'s FROM digest ${last.digest}; update both together (create-detml pins update).`,
+              at('digest'),
+            ),
+          );
         }
       }
     }
@@ -46,7 +72,14 @@ export const modelLock: Rule = {
       const value = lock.model?.[key];
       if (key === 'tokenizerRevision' && value === undefined) continue;
       if (typeof value !== 'string' || !REVISION.test(value)) {
-        out.push(finding(this, MODEL_LOCK, `model.${key} is ${JSON.stringify(value)}, not a 40-hex commit; use the model repository's full commit id, never a branch or tag.`, at(key)));
+        out.push(
+          finding(
+            this,
+            MODEL_LOCK,
+            `model.${key} is ${JSON.stringify(value)}, not a 40-hex commit; use the model repository's full commit id, never a branch or tag.`,
+            at(key),
+          ),
+        );
       }
     }
     return out;

@@ -32,7 +32,14 @@ export const npmExact: Rule = {
     for (const section of SECTIONS) {
       for (const [name, spec] of Object.entries(manifest?.[section] ?? {})) {
         if (EXACT.test(spec) || spec.startsWith('file:')) continue;
-        out.push(finding(this, 'package.json', `${section}: ${name} is "${spec}", not an exact version; write the version package-lock.json has.`, { line: project.lineOf('package.json', `"${name}"`) }));
+        out.push(
+          finding(
+            this,
+            'package.json',
+            `${section}: ${name} is "${spec}", not an exact version; write the version package-lock.json has.`,
+            { line: project.lineOf('package.json', `"${name}"`) },
+          ),
+        );
       }
     }
     return out;
@@ -51,15 +58,28 @@ export const npmLockfile: Rule = {
     if (!manifest) return out;
     const lockPath = project.has('npm-shrinkwrap.json') ? 'npm-shrinkwrap.json' : 'package-lock.json';
     const text = project.text(lockPath);
-    if (text === undefined) return [finding(this, 'package.json', 'package-lock.json is missing; run npm install and commit it.')];
-    let lock: { lockfileVersion?: number; packages?: Record<string, { version?: string; integrity?: string; link?: boolean; inBundle?: boolean } & Manifest> };
+    if (text === undefined)
+      return [finding(this, 'package.json', 'package-lock.json is missing; run npm install and commit it.')];
+    let lock: {
+      lockfileVersion?: number;
+      packages?: Record<
+        string,
+        { version?: string; integrity?: string; link?: boolean; inBundle?: boolean } & Manifest
+      >;
+    };
     try {
       lock = JSON.parse(text);
     } catch (error) {
       return [finding(this, lockPath, `${lockPath} is not valid JSON (${(error as Error).message}); run npm install.`)];
     }
     if (!lock.packages || (lock.lockfileVersion ?? 0) < 2) {
-      return [finding(this, lockPath, `${lockPath} has lockfileVersion ${lock.lockfileVersion}; regenerate it with npm 7 or newer (version 3).`)];
+      return [
+        finding(
+          this,
+          lockPath,
+          `${lockPath} has lockfileVersion ${lock.lockfileVersion}; regenerate it with npm 7 or newer (version 3).`,
+        ),
+      ];
     }
     const rootEntry = lock.packages[''] ?? {};
     for (const section of SECTIONS) {
@@ -67,20 +87,38 @@ export const npmLockfile: Rule = {
       const have = rootEntry[section] ?? {};
       for (const name of new Set([...Object.keys(want), ...Object.keys(have)])) {
         if (want[name] !== have[name]) {
-          out.push(finding(this, lockPath, `${section}: package.json has ${name}@${want[name] ?? '(none)'} but ${lockPath} records ${have[name] ?? '(none)'}; run npm install.`, { line: project.lineOf(lockPath, `"${name}"`) }));
+          out.push(
+            finding(
+              this,
+              lockPath,
+              `${section}: package.json has ${name}@${want[name] ?? '(none)'} but ${lockPath} records ${have[name] ?? '(none)'}; run npm install.`,
+              { line: project.lineOf(lockPath, `"${name}"`) },
+            ),
+          );
         }
       }
       for (const [name, version] of Object.entries(want)) {
         const locked = lock.packages[`node_modules/${name}`];
         if (EXACT.test(version) && locked?.version !== version) {
-          out.push(finding(this, lockPath, `${name} is locked at ${locked?.version ?? '(absent)'} but package.json wants ${version}; run npm install.`, { line: project.lineOf(lockPath, `"node_modules/${name}"`) }));
+          out.push(
+            finding(
+              this,
+              lockPath,
+              `${name} is locked at ${locked?.version ?? '(absent)'} but package.json wants ${version}; run npm install.`,
+              { line: project.lineOf(lockPath, `"node_modules/${name}"`) },
+            ),
+          );
         }
       }
     }
     for (const [key, entry] of Object.entries(lock.packages)) {
       if (!key.includes('node_modules/') || entry.link || entry.inBundle) continue;
       if (!entry.integrity) {
-        out.push(finding(this, lockPath, `${key} has no "integrity" hash; delete it from the lockfile and run npm install.`, { line: project.lineOf(lockPath, `"${key}"`) }));
+        out.push(
+          finding(this, lockPath, `${key} has no "integrity" hash; delete it from the lockfile and run npm install.`, {
+            line: project.lineOf(lockPath, `"${key}"`),
+          }),
+        );
       }
     }
     return out;
@@ -98,12 +136,29 @@ export const nodeVersion: Rule = {
     const manifest = readManifest(project, this, out);
     if (!manifest) return out;
     const engines = manifest.engines?.node;
-    if (typeof engines !== 'string' || engines.trim() === '') out.push(finding(this, 'package.json', 'package.json has no "engines": {"node": …}; add the Node versions the project supports.'));
+    if (typeof engines !== 'string' || engines.trim() === '')
+      out.push(
+        finding(
+          this,
+          'package.json',
+          'package.json has no "engines": {"node": …}; add the Node versions the project supports.',
+        ),
+      );
     const nvmrc = project.text('.nvmrc')?.trim();
-    if (nvmrc === undefined) out.push(finding(this, 'package.json', '.nvmrc is missing; write the exact Node version CI and Docker use (e.g. 20.20.2).'));
-    else if (!/^v?\d+\.\d+\.\d+$/.test(nvmrc)) out.push(finding(this, '.nvmrc', `.nvmrc says "${nvmrc}", not an exact version like 20.20.2.`));
+    if (nvmrc === undefined)
+      out.push(
+        finding(
+          this,
+          'package.json',
+          '.nvmrc is missing; write the exact Node version CI and Docker use (e.g. 20.20.2).',
+        ),
+      );
+    else if (!/^v?\d+\.\d+\.\d+$/.test(nvmrc))
+      out.push(finding(this, '.nvmrc', `.nvmrc says "${nvmrc}", not an exact version like 20.20.2.`));
     else if (typeof engines === 'string' && satisfies(nvmrc.replace(/^v/, ''), engines) === false) {
-      out.push(finding(this, '.nvmrc', `.nvmrc's ${nvmrc} does not satisfy engines.node "${engines}"; make them agree.`));
+      out.push(
+        finding(this, '.nvmrc', `.nvmrc's ${nvmrc} does not satisfy engines.node "${engines}"; make them agree.`),
+      );
     }
     return out;
   },

@@ -28,7 +28,12 @@ function isCreate(ts: TypeScript, callee: TS.Expression, b: ReturnType<typeof im
   if (!ts.isPropertyAccessExpression(e) || e.name.text !== 'create') return false;
   const target = unwrap(ts, e.expression);
   if (ts.isIdentifier(target)) return b.named.get(target.text) === 'InferenceSession';
-  return ts.isPropertyAccessExpression(target) && target.name.text === 'InferenceSession' && ts.isIdentifier(target.expression) && b.namespaces.has(target.expression.text);
+  return (
+    ts.isPropertyAccessExpression(target) &&
+    target.name.text === 'InferenceSession' &&
+    ts.isIdentifier(target.expression) &&
+    b.namespaces.has(target.expression.text)
+  );
 }
 
 /** create(pathOrBuffer, options) or create(buffer, byteOffset, byteLength, options). */
@@ -37,11 +42,19 @@ function optionsArgument(call: TS.CallExpression): TS.Expression | undefined {
   return n === 2 ? call.arguments[1] : n >= 4 ? call.arguments[3] : undefined;
 }
 
-function optionProblems(ts: TypeScript, resolver: ObjectResolver, call: TS.CallExpression, file: TS.SourceFile): string[] {
+function optionProblems(
+  ts: TypeScript,
+  resolver: ObjectResolver,
+  call: TS.CallExpression,
+  file: TS.SourceFile,
+): string[] {
   const arg = optionsArgument(call);
   if (!arg) return ['no session options (ORT then picks thread counts and execution mode from the machine)'];
   const objects = resolver.objects(arg, file);
-  if (!objects) return ['the session options cannot be checked statically (build them in an object literal or a local function that returns one)'];
+  if (!objects)
+    return [
+      'the session options cannot be checked statically (build them in an object literal or a local function that returns one)',
+    ];
   const problems = new Set<string>();
   for (const obj of objects) {
     const src = obj.getSourceFile();
@@ -50,21 +63,31 @@ function optionProblems(ts: TypeScript, resolver: ObjectResolver, call: TS.CallE
       return v === undefined ? undefined : v === 'unknown' ? NOT_LITERAL : literalValue(ts, v, src);
     };
     const mode = literal('executionMode');
-    if (mode !== 'sequential' && mode !== NOT_LITERAL) problems.add(`executionMode is ${mode === undefined ? 'not set' : JSON.stringify(mode)} (must be "sequential")`);
+    if (mode !== 'sequential' && mode !== NOT_LITERAL)
+      problems.add(`executionMode is ${mode === undefined ? 'not set' : JSON.stringify(mode)} (must be "sequential")`);
     for (const threads of ['intraOpNumThreads', 'interOpNumThreads']) {
       const v = literal(threads);
       if (v === undefined) problems.add(`${threads} is not set (0/unset means "all cores")`);
-      else if (v !== NOT_LITERAL && !(typeof v === 'number' && Number.isInteger(v) && v > 0)) problems.add(`${threads} is ${JSON.stringify(v)} (must be a positive integer)`);
+      else if (v !== NOT_LITERAL && !(typeof v === 'number' && Number.isInteger(v) && v > 0))
+        problems.add(`${threads} is ${JSON.stringify(v)} (must be a positive integer)`);
     }
     const deterministic = nested(ts, resolver, obj, ['extra', 'session'], 'use_deterministic_compute');
     if (deterministic !== NOT_LITERAL && deterministic !== '1') {
-      problems.add(`extra.session.use_deterministic_compute is ${deterministic === undefined ? 'not set' : JSON.stringify(deterministic)} (must be "1")`);
+      problems.add(
+        `extra.session.use_deterministic_compute is ${deterministic === undefined ? 'not set' : JSON.stringify(deterministic)} (must be "1")`,
+      );
     }
   }
   return [...problems];
 }
 
-function nested(ts: TypeScript, resolver: ObjectResolver, obj: TS.ObjectLiteralExpression, path: string[], key: string): unknown {
+function nested(
+  ts: TypeScript,
+  resolver: ObjectResolver,
+  obj: TS.ObjectLiteralExpression,
+  path: string[],
+  key: string,
+): unknown {
   let current: TS.ObjectLiteralExpression[] = [obj];
   for (const step of [...path, key]) {
     const values = current.map((o) => resolver.property(o, step, o.getSourceFile()));

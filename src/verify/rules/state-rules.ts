@@ -14,7 +14,11 @@ export const seedNonZero: Rule = {
     return Object.entries(answers)
       .filter(([name]) => /seed/i.test(name))
       .filter(([, value]) => typeof value !== 'number' || !Number.isInteger(value) || value === 0)
-      .map(([name, value]) => finding(this, STATE_PATH, `Answer "${name}" is ${JSON.stringify(value)}; it must be a non-zero integer.`, { line: project.lineOf(STATE_PATH, `"${name}"`) }));
+      .map(([name, value]) =>
+        finding(this, STATE_PATH, `Answer "${name}" is ${JSON.stringify(value)}; it must be a non-zero integer.`, {
+          line: project.lineOf(STATE_PATH, `"${name}"`),
+        }),
+      );
   },
 };
 
@@ -30,8 +34,19 @@ export const ownedUnchanged: Rule = {
     for (const [path, entry] of Object.entries(files)) {
       if (entry.ownership !== 'owned') continue;
       const bytes = project.bytes(path);
-      if (!bytes) out.push(finding(this, STATE_PATH, `${path} is owned by the template but missing; restore it (git checkout -- ${path}).`, { line: project.lineOf(STATE_PATH, `"${path}"`) }));
-      else if (sha256(bytes) !== entry.sha256) out.push(finding(this, path, `${path} is owned by the template but was edited (sha256 differs from ${STATE_PATH}).`));
+      if (!bytes)
+        out.push(
+          finding(
+            this,
+            STATE_PATH,
+            `${path} is owned by the template but missing; restore it (git checkout -- ${path}).`,
+            { line: project.lineOf(STATE_PATH, `"${path}"`) },
+          ),
+        );
+      else if (sha256(bytes) !== entry.sha256)
+        out.push(
+          finding(this, path, `${path} is owned by the template but was edited (sha256 differs from ${STATE_PATH}).`),
+        );
     }
     return out;
   },
@@ -49,7 +64,10 @@ export const mergeMarkers: Rule = {
       const text = project.text(path);
       if (!text || !/^(<{7} |>{7} )/m.test(text)) continue;
       text.split('\n').forEach((line, i) => {
-        if (/^(<{7}|>{7}) /.test(line)) out.push(finding(this, path, `Merge conflict marker "${line.slice(0, 7)}" left in ${path}.`, { line: i + 1 }));
+        if (/^(<{7}|>{7}) /.test(line))
+          out.push(
+            finding(this, path, `Merge conflict marker "${line.slice(0, 7)}" left in ${path}.`, { line: i + 1 }),
+          );
       });
     }
     return out;

@@ -18,7 +18,19 @@ const SEED_INDEX: Record<string, number> = {
 };
 
 /** tf.initializers.* factories that take `{ seed }` in their config object. */
-const INITIALIZERS = new Set(['randomNormal', 'randomUniform', 'truncatedNormal', 'glorotNormal', 'glorotUniform', 'heNormal', 'heUniform', 'leCunNormal', 'leCunUniform', 'varianceScaling', 'orthogonal']);
+const INITIALIZERS = new Set([
+  'randomNormal',
+  'randomUniform',
+  'truncatedNormal',
+  'glorotNormal',
+  'glorotUniform',
+  'heNormal',
+  'heUniform',
+  'leCunNormal',
+  'leCunUniform',
+  'varianceScaling',
+  'orthogonal',
+]);
 
 const TFJS = /^@tensorflow\/tfjs(-[a-z-]+)?$/;
 
@@ -29,12 +41,18 @@ export const tfjsSeed: Rule = {
   summary: 'tfjs random ops and initializers have a non-zero seed',
   help: 'tfjs replaces a missing or 0 seed with Math.random(). Pass the project seed (never 0): tf.randomNormal(shape, 0, 1, "float32", SEED), tf.initializers.glorotUniform({ seed: SEED }).',
   async run(project: Project): Promise<Finding[]> {
-    const problems = await findCallProblems(project, '@tensorflow/tfjs', TFJS, (call, { ts, resolver, file, bindings }) => {
-      const op = randomOp(ts, call.expression, bindings);
-      if (!op) return undefined;
-      const problem = op.kind === 'op' ? seedArgProblem(ts, call, op.name, file) : initializerProblem(ts, resolver, call, file);
-      return problem ? `${op.display}(…) ${problem}; pass a non-zero seed (the project seed).` : undefined;
-    });
+    const problems = await findCallProblems(
+      project,
+      '@tensorflow/tfjs',
+      TFJS,
+      (call, { ts, resolver, file, bindings }) => {
+        const op = randomOp(ts, call.expression, bindings);
+        if (!op) return undefined;
+        const problem =
+          op.kind === 'op' ? seedArgProblem(ts, call, op.name, file) : initializerProblem(ts, resolver, call, file);
+        return problem ? `${op.display}(…) ${problem}; pass a non-zero seed (the project seed).` : undefined;
+      },
+    );
     return problems.map((p) => finding(this, p.path, p.message, p.position));
   },
 };
@@ -50,11 +68,16 @@ function randomOp(ts: TypeScript, callee: TS.Expression, b: ReturnType<typeof im
   if (!ts.isPropertyAccessExpression(e)) return undefined;
   const name = e.name.text;
   const target = unwrap(ts, e.expression);
-  if (ts.isIdentifier(target) && b.namespaces.has(target.text) && name in SEED_INDEX) return { kind: 'op', name, display: `${target.text}.${name}` };
+  if (ts.isIdentifier(target) && b.namespaces.has(target.text) && name in SEED_INDEX)
+    return { kind: 'op', name, display: `${target.text}.${name}` };
   const isInitializers =
     (ts.isIdentifier(target) && b.named.get(target.text) === 'initializers') ||
-    (ts.isPropertyAccessExpression(target) && target.name.text === 'initializers' && ts.isIdentifier(target.expression) && b.namespaces.has(target.expression.text));
-  if (isInitializers && INITIALIZERS.has(name)) return { kind: 'initializer', name, display: `${target.getText()}.${name}` };
+    (ts.isPropertyAccessExpression(target) &&
+      target.name.text === 'initializers' &&
+      ts.isIdentifier(target.expression) &&
+      b.namespaces.has(target.expression.text));
+  if (isInitializers && INITIALIZERS.has(name))
+    return { kind: 'initializer', name, display: `${target.getText()}.${name}` };
   return undefined;
 }
 
@@ -64,7 +87,12 @@ function seedArgProblem(ts: TypeScript, call: TS.CallExpression, op: string, fil
   return falsySeed(ts, arg, file);
 }
 
-function initializerProblem(ts: TypeScript, resolver: ObjectResolver, call: TS.CallExpression, file: TS.SourceFile): string | undefined {
+function initializerProblem(
+  ts: TypeScript,
+  resolver: ObjectResolver,
+  call: TS.CallExpression,
+  file: TS.SourceFile,
+): string | undefined {
   const config = call.arguments[0];
   if (!config) return 'has no config, so no seed';
   const objects = resolver.objects(config, file);
@@ -83,6 +111,7 @@ function initializerProblem(ts: TypeScript, resolver: ObjectResolver, call: TS.C
 function falsySeed(ts: TypeScript, arg: TS.Expression, file: TS.SourceFile): string | undefined {
   const value = literalValue(ts, arg, file);
   if (value === NOT_LITERAL) return undefined;
-  if (value === null || value === 0 || value === false || value === '') return `has seed ${arg.getText(file)}, which tfjs treats as unseeded`;
+  if (value === null || value === 0 || value === false || value === '')
+    return `has seed ${arg.getText(file)}, which tfjs treats as unseeded`;
   return undefined;
 }

@@ -23,10 +23,15 @@ function pythonProblems(project: Project): PyProblem[] {
   let problems: PyProblem[] = [];
   if (files.length > 0) {
     const python = process.env.DETML_PYTHON || 'python3';
-    const res = spawnSync(python, ['-c', VLLM_AST_SCRIPT], { input: JSON.stringify(files.map((f) => join(project.root, f))), encoding: 'utf8' });
+    const res = spawnSync(python, ['-c', VLLM_AST_SCRIPT], {
+      input: JSON.stringify(files.map((f) => join(project.root, f))),
+      encoding: 'utf8',
+    });
     if (res.error || res.status !== 0) {
       const why = res.error ? (res.error as NodeJS.ErrnoException).code : res.stderr.trim().split('\n').pop();
-      throw new UserError(`verify needs ${python} (3.8+) to check the vLLM calls in ${files.length} Python file(s): ${why}. Install python3 or set DETML_PYTHON.`);
+      throw new UserError(
+        `verify needs ${python} (3.8+) to check the vLLM calls in ${files.length} Python file(s): ${why}. Install python3 or set DETML_PYTHON.`,
+      );
     }
     problems = res.stdout
       .split('\n')
@@ -41,7 +46,9 @@ function pythonProblems(project: Project): PyProblem[] {
 function fromPython(rule: Rule, project: Project, kinds: PyProblem['kind'][]): Finding[] {
   return pythonProblems(project)
     .filter((p) => kinds.includes(p.kind))
-    .map((p) => finding(rule, p.path, `${p.kind === 'syntax' ? `${p.path} ` : ''}${p.message}.`, { line: p.line, column: p.col }));
+    .map((p) =>
+      finding(rule, p.path, `${p.kind === 'syntax' ? `${p.path} ` : ''}${p.message}.`, { line: p.line, column: p.col }),
+    );
 }
 
 /** DETML022: vLLM's `LLM(...)` pins the model by a 40-hex `revision` (Python files that do not parse are reported here). */

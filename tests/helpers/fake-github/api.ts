@@ -53,7 +53,8 @@ const NEEDS: Record<string, [keyof Permissions, 'read' | 'write'] | undefined> =
   'repos/create-fork': ['contents', 'read'],
 };
 
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: unknown) => void;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as unknown as (ajv: unknown) => void;
 
 let loaded: Promise<OpenAPIBackend> | undefined;
 
@@ -88,14 +89,33 @@ export interface ApiServer {
 }
 
 /** Creates the request handler; violations of GitHub's description are pushed to `violations`, calls to `calls`. */
-export function createApi(spec: OpenAPIBackend, state: FakeState, urls: Urls, faults: Fault[], calls: ApiCall[], violations: string[], verifyJwt: (jwt: string) => boolean): ApiServer {
+export function createApi(
+  spec: OpenAPIBackend,
+  state: FakeState,
+  urls: Urls,
+  faults: Fault[],
+  calls: ApiCall[],
+  violations: string[],
+  verifyJwt: (jwt: string) => boolean,
+): ApiServer {
   return {
     async handle(req, res, raw) {
       const url = new URL(req.url ?? '/', 'http://fake');
       const at = Date.now();
       const send = (operation: string, reply: Reply) => {
-        calls.push({ operation, method: req.method ?? '', path: url.pathname, status: reply.status, body: reply.body, at });
-        res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'x-github-media-type': 'github.v3', ...reply.headers });
+        calls.push({
+          operation,
+          method: req.method ?? '',
+          path: url.pathname,
+          status: reply.status,
+          body: reply.body,
+          at,
+        });
+        res.writeHead(reply.status, {
+          'content-type': 'application/json; charset=utf-8',
+          'x-github-media-type': 'github.v3',
+          ...reply.headers,
+        });
         res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
       };
       let body: unknown;
@@ -104,14 +124,25 @@ export function createApi(spec: OpenAPIBackend, state: FakeState, urls: Urls, fa
       } catch {
         return send('?', { status: 400, body: error('Problems parsing JSON') });
       }
-      const request: OpenApiRequest = { method: req.method ?? 'GET', path: url.pathname, headers: req.headers as Record<string, string>, query: Object.fromEntries(url.searchParams), body };
+      const request: OpenApiRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        headers: req.headers as Record<string, string>,
+        query: Object.fromEntries(url.searchParams),
+        body,
+      };
       const operation = spec.matchOperation(request);
       if (!operation) return send('?', { status: 404, body: error('Not Found') });
       const id = operation.operationId as string;
       const checked = spec.validateRequest(request, operation);
       if (!checked.valid) {
         violations.push(`request ${id}: ${JSON.stringify(checked.errors)}`);
-        return send(id, { status: 422, body: error('Invalid request.\n\n' + (checked.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join('\n')) });
+        return send(id, {
+          status: 422,
+          body: error(
+            'Invalid request.\n\n' + (checked.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join('\n'),
+          ),
+        });
       }
       const limit = state.rateLimit;
       if (limit && at < limit.until) return send(id, { status: 403, body: limit.body, headers: limit.headers });
@@ -123,12 +154,26 @@ export function createApi(spec: OpenAPIBackend, state: FakeState, urls: Urls, fa
       }
       if (fault?.window) {
         const { headers, body: limitBody } = primaryRateLimit(id, fault.window);
-        state.rateLimit = { until: Number(headers?.['x-ratelimit-reset']) * 1000, headers: headers ?? {}, body: limitBody };
+        state.rateLimit = {
+          until: Number(headers?.['x-ratelimit-reset']) * 1000,
+          headers: headers ?? {},
+          body: limitBody,
+        };
         return send(id, { status: 403, body: limitBody, headers: headers ?? {} });
       }
-      if (fault?.status) return send(id, { status: fault.status, body: fault.body ?? error('Server Error'), headers: fault.headers ?? {} });
+      if (fault?.status)
+        return send(id, {
+          status: fault.status,
+          body: fault.body ?? error('Server Error'),
+          headers: fault.headers ?? {},
+        });
 
-      const params = Object.fromEntries(Object.entries(spec.router.parseRequest(request, operation).params ?? {}).map(([k, v]) => [k, decodeURIComponent(String(v))]));
+      const params = Object.fromEntries(
+        Object.entries(spec.router.parseRequest(request, operation).params ?? {}).map(([k, v]) => [
+          k,
+          decodeURIComponent(String(v)),
+        ]),
+      );
       const auth = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
       const token = auth ? state.tokens.get(auth) : undefined;
       const isApp = id.startsWith('apps/');
@@ -136,15 +181,33 @@ export function createApi(spec: OpenAPIBackend, state: FakeState, urls: Urls, fa
       const repo = params.owner ? state.repo(params.owner, params.repo ?? '') : undefined;
       if (params.owner && !repo) return send(id, { status: 404, body: error('Not Found') });
       const need = NEEDS[id];
-      if (need && token && !allows(repo ? permissionsOn(token, `${repo.owner}/${repo.name}`) : token.permissions, need)) {
+      if (
+        need &&
+        token &&
+        !allows(repo ? permissionsOn(token, `${repo.owner}/${repo.name}`) : token.permissions, need)
+      ) {
         const accepted = `${need[0]}=${need[1]}`;
-        return send(id, { status: 403, body: error(`Resource not accessible by personal access token`), headers: { 'x-accepted-github-permissions': accepted } });
+        return send(id, {
+          status: 403,
+          body: error(`Resource not accessible by personal access token`),
+          headers: { 'x-accepted-github-permissions': accepted },
+        });
       }
       const tooLong = bodyTooLong(id, body);
       if (tooLong) return send(id, tooLong);
       const handler = HANDLERS[id];
       if (!handler) return send(id, { status: 500, body: error(`fake GitHub has no handler for ${id}`) });
-      const reply = handler({ state, urls, params, query: request.query as Record<string, string>, body, token, bearer: auth, repo, verifyJwt });
+      const reply = handler({
+        state,
+        urls,
+        params,
+        query: request.query as Record<string, string>,
+        body,
+        token,
+        bearer: auth,
+        repo,
+        verifyJwt,
+      });
       const valid = spec.validateResponse(reply.body, operation, reply.status);
       if (!valid.valid) {
         violations.push(`response ${id} ${reply.status}: ${JSON.stringify(valid.errors).slice(0, 2000)}`);
@@ -167,7 +230,14 @@ function bodyTooLong(operation: string, body: unknown): Reply | undefined {
   const text = (body as { body?: unknown } | undefined)?.body;
   if (!HAS_BODY.has(operation) || typeof text !== 'string' || [...text].length <= BODY_LIMIT) return undefined;
   const resource = operation.startsWith('pulls/') ? 'PullRequest' : 'IssueComment';
-  return { status: 422, body: error('Validation Failed', { errors: [{ resource, code: 'custom', field: 'body', message: `body is too long (maximum is ${BODY_LIMIT} characters)` }] }) };
+  return {
+    status: 422,
+    body: error('Validation Failed', {
+      errors: [
+        { resource, code: 'custom', field: 'body', message: `body is too long (maximum is ${BODY_LIMIT} characters)` },
+      ],
+    }),
+  };
 }
 
 // GitHub's description has `nullable: true` next to `anyOf` without `type` (e.g. installation.account), which ajv
@@ -175,7 +245,14 @@ function bodyTooLong(operation: string, body: unknown): Reply | undefined {
 function typelessNullable(node: any): any {
   if (Array.isArray(node)) return node.map(typelessNullable);
   if (!node || typeof node !== 'object') return node;
-  const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, typelessNullable(s)])) : typelessNullable(v)]));
+  const out = Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [
+      k,
+      k === 'properties'
+        ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, typelessNullable(s)]))
+        : typelessNullable(v),
+    ]),
+  );
   if (out.nullable === true && out.type === undefined) {
     delete out.nullable;
     return { anyOf: [out, { type: 'null' }] };

@@ -28,7 +28,12 @@ const HISTORY = join(ROOT, 'tests', 'fixtures', 'history');
 const GIT = ['-c', 'user.name=Fleet Owner', '-c', 'user.email=owner@example.com', '-c', 'commit.gpgsign=false'];
 
 /** Publishes the specs as `owner/<name>` on the fake; returns the template root to sync with. */
-export async function buildFleet(gh: FakeGitHub, owner: string, specs: readonly FleetRepoSpec[], scratch: string): Promise<{ templateRoot: string }> {
+export async function buildFleet(
+  gh: FakeGitHub,
+  owner: string,
+  specs: readonly FleetRepoSpec[],
+  scratch: string,
+): Promise<{ templateRoot: string }> {
   const templateRoot = join(scratch, 'templates');
   cpSync(HISTORY, templateRoot, { recursive: true });
   const bases = new Map<string, string>();
@@ -57,7 +62,14 @@ async function baseRepo(dir: string, templateRoot: string, spec: FleetRepoSpec):
     return dir;
   }
   const template = resolveTemplate('demo', { templateRoot }, spec.version ?? '1.0.0');
-  await runCreate({ target: dir, template, answers: resolveAnswers(template.manifest, { name: 'proj' }), git: true, install: false, force: false });
+  await runCreate({
+    target: dir,
+    template,
+    answers: resolveAnswers(template.manifest, { name: 'proj' }),
+    git: true,
+    install: false,
+    force: false,
+  });
   if (spec.kind === 'optout' || spec.kind === 'corrupt') {
     const file = join(dir, '.detml', 'state.json');
     const state = JSON.parse(readFileSync(file, 'utf8'));

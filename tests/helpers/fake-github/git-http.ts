@@ -16,7 +16,14 @@ export interface GitCall {
 }
 
 /** Serves one smart-HTTP request for the bare repositories under `root`. */
-export function serveGit(req: IncomingMessage, res: ServerResponse, body: Buffer, root: string, authorize: GitAuthorizer, calls: GitCall[]): void {
+export function serveGit(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+  root: string,
+  authorize: GitAuthorizer,
+  calls: GitCall[],
+): void {
   const url = new URL(req.url ?? '/', 'http://fake');
   const write = url.searchParams.get('service') === 'git-receive-pack' || url.pathname.endsWith('/git-receive-pack');
   const token = basicPassword(req.headers.authorization);
@@ -25,7 +32,11 @@ export function serveGit(req: IncomingMessage, res: ServerResponse, body: Buffer
   calls.push({ path: url.pathname, write, authorized });
   if (!authorized) {
     res.writeHead(401, { 'www-authenticate': 'Basic realm="GitHub"', 'content-type': 'text/plain' });
-    res.end(token === undefined ? 'Authentication required\n' : 'Invalid username or token. Password authentication is not supported for Git operations.\n');
+    res.end(
+      token === undefined
+        ? 'Authentication required\n'
+        : 'Invalid username or token. Password authentication is not supported for Git operations.\n',
+    );
     return;
   }
   const child = spawn(BACKEND, [], {

@@ -20,22 +20,45 @@ export function paginate<T>(c: ApiContext, path: string, items: T[]): { page: T[
     const query = new URLSearchParams({ ...c.query, per_page: String(perPage), page: String(n) });
     return `<${c.urls.api}${path}?${query}>; rel="${rel}"`;
   };
-  const links = [...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []), ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : [])];
-  return { page: items.slice((page - 1) * perPage, page * perPage), headers: links.length ? { link: links.join(', ') } : {} };
+  const links = [
+    ...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []),
+    ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : []),
+  ];
+  return {
+    page: items.slice((page - 1) * perPage, page * perPage),
+    headers: links.length ? { link: links.join(', ') } : {},
+  };
 }
 
 // A `public-user`: GET /users/{username} answers this for users and organisations alike, with `type` telling them apart.
 function publicUser(u: ApiContext['urls'], login: string, type: 'User' | 'Organization'): Record<string, unknown> {
   return {
-    ...user(u, login, 100), type, user_view_type: 'public', name: null, company: null, blog: null, location: null, email: null, hireable: null, bio: null,
-    public_repos: 0, public_gists: 0, followers: 0, following: 0, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
+    ...user(u, login, 100),
+    type,
+    user_view_type: 'public',
+    name: null,
+    company: null,
+    blog: null,
+    location: null,
+    email: null,
+    hireable: null,
+    bio: null,
+    public_repos: 0,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
   };
 }
 
 // The repository JSON as the caller sees it: push access from its token, and the parent of a fork.
 function repoJson(c: ApiContext, r: FakeRepo): Record<string, unknown> {
   const push = !c.token || permissionsOn(c.token, `${r.owner}/${r.name}`).contents === 'write';
-  return repository(c.urls, r, { push, parent: r.parent ? c.state.repo(...(r.parent.split('/') as [string, string])) : undefined });
+  return repository(c.urls, r, {
+    push,
+    parent: r.parent ? c.state.repo(...(r.parent.split('/') as [string, string])) : undefined,
+  });
 }
 
 /** Every fleet operation the fake implements. */
@@ -63,8 +86,17 @@ export const FLEET_HANDLERS: Record<string, Handler> = {
     const html = `${c.urls.web}/${repo.owner}/${repo.name}/blob/${ref}/${path}`;
     const git = `${c.urls.api}/repos/${repo.owner}/${repo.name}/git/blobs/${sha}`;
     const body = {
-      type: 'file', encoding: 'base64', size: content.length, name: path.split('/').pop(), path, sha, url: api, git_url: git, html_url: html,
-      download_url: `${c.urls.web}/${repo.owner}/${repo.name}/raw/${ref}/${path}`, content: content.toString('base64').replace(/(.{60})/g, '$1\n'),
+      type: 'file',
+      encoding: 'base64',
+      size: content.length,
+      name: path.split('/').pop(),
+      path,
+      sha,
+      url: api,
+      git_url: git,
+      html_url: html,
+      download_url: `${c.urls.web}/${repo.owner}/${repo.name}/raw/${ref}/${path}`,
+      content: content.toString('base64').replace(/(.{60})/g, '$1\n'),
       _links: { self: api, git, html },
     };
     return { status: 200, body };
@@ -80,15 +112,29 @@ export const FLEET_HANDLERS: Record<string, Handler> = {
     for (let n = 1; c.state.repo(owner, name); n++) name = `${c.body?.name ?? repo.name}-${n}`;
     const fork = c.state.createRepo(owner, name, repo.dir, { parent: `${repo.owner}/${repo.name}` });
     // The fork belongs to the caller, who may push to it.
-    if (c.token) c.token.repos = { ...c.token.repos, [`${owner}/${name}`.toLowerCase()]: { contents: 'write', pull_requests: 'write', issues: 'write', metadata: 'read' } };
+    if (c.token)
+      c.token.repos = {
+        ...c.token.repos,
+        [`${owner}/${name}`.toLowerCase()]: {
+          contents: 'write',
+          pull_requests: 'write',
+          issues: 'write',
+          metadata: 'read',
+        },
+      };
     return { status: 202, body: repoJson(c, fork) };
   },
 
   'apps/list-repos-accessible-to-installation': (c) => {
-    if (!c.token?.installation) return { status: 403, body: error('This endpoint requires an installation access token') };
+    if (!c.token?.installation)
+      return { status: 403, body: error('This endpoint requires an installation access token') };
     const repos = [...c.state.repos.values()].filter((r) => !r.parent);
     const { page, headers } = paginate(c, '/installation/repositories', repos);
-    return { status: 200, body: { total_count: repos.length, repositories: page.map((r) => repoJson(c, r)), repository_selection: 'all' }, headers };
+    return {
+      status: 200,
+      body: { total_count: repos.length, repositories: page.map((r) => repoJson(c, r)), repository_selection: 'all' },
+      headers,
+    };
   },
 
   'users/get-by-username': (c) => {

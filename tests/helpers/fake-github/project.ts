@@ -59,12 +59,19 @@ export async function githubProject(version = '1.0.0'): Promise<GitHubProject> {
         ...options,
       }),
     cli: (args, env = {}) =>
-      runCli(['sync', '--template-root', p.templateRoot, '--api-url', gh.apiUrl, ...args], { cwd: p.dir, env: { GITHUB_TOKEN: token, GITHUB_API_URL: undefined, GITHUB_REPOSITORY: undefined, ...env } }),
+      runCli(['sync', '--template-root', p.templateRoot, '--api-url', gh.apiUrl, ...args], {
+        cwd: p.dir,
+        env: { GITHUB_TOKEN: token, GITHUB_API_URL: undefined, GITHUB_REPOSITORY: undefined, ...env },
+      }),
     publish: () => void p.git('push', '--quiet', bare, 'HEAD:refs/heads/main'),
     remote: (...args) => execFileSync('git', args, { cwd: bare, encoding: 'utf8' }).trim(),
     maintainerCommit(branch, path, contents) {
       const clone = join(tempDir('detml-maintainer-'), 'clone');
-      const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Maintainer', '-c', 'user.email=maintainer@example.com', ...args], { cwd: clone, encoding: 'utf8' }).trim();
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.name=Maintainer', '-c', 'user.email=maintainer@example.com', ...args], {
+          cwd: clone,
+          encoding: 'utf8',
+        }).trim();
       execFileSync('git', ['clone', '--quiet', '--branch', branch, bare, clone]);
       writeFileSync(join(clone, path), contents);
       git('commit', '--quiet', '-am', `maintainer: edit ${path}`);

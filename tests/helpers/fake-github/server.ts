@@ -28,7 +28,12 @@ export interface FakeGitHub {
   violations: string[];
   gitUrl(owner: string, name: string): string;
   /** Publishes a local repository as `owner/name` (a bare clone), with pushes enabled. */
-  addRepo(owner: string, name: string, source: string, extra?: Partial<Pick<FakeRepo, 'parent' | 'archived'>>): FakeRepo;
+  addRepo(
+    owner: string,
+    name: string,
+    source: string,
+    extra?: Partial<Pick<FakeRepo, 'parent' | 'archived'>>,
+  ): FakeRepo;
   /** Registers a token; `repos` gives per-repository permissions (`owner/name` lower case) replacing `permissions` there. */
   addToken(token: string, permissions?: Permissions, login?: string, repos?: Record<string, Permissions>): void;
   /** Registers a GitHub App installed on every repository; returns its id, installation and private key. */
@@ -117,8 +122,16 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     },
     addApp() {
       const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      state.app = { id: 4242, installationId: 777, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
-      return { appId: 4242, installationId: 777, privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+      state.app = {
+        id: 4242,
+        installationId: 777,
+        publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      };
+      return {
+        appId: 4242,
+        installationId: 777,
+        privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      };
     },
     pulls: (owner, name) => state.pulls.filter((p) => p.repo === `${owner}/${name}`),
     closePull(owner, name, number) {
@@ -130,11 +143,25 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const p = state.pulls.find((x) => x.repo === `${owner}/${name}` && x.number === number);
       const repo = state.repo(owner, name);
       if (!p || !repo || p.state !== 'open') throw new Error(`no open PR #${number}`);
-      const identity = { GIT_AUTHOR_NAME: 'Maintainer', GIT_AUTHOR_EMAIL: 'maintainer@example.com', GIT_COMMITTER_NAME: 'GitHub', GIT_COMMITTER_EMAIL: 'noreply@github.com' };
-      const git = (...args: string[]) => execFileSync('git', args, { cwd: repo.dir, encoding: 'utf8', env: { ...process.env, ...identity } }).trim();
+      const identity = {
+        GIT_AUTHOR_NAME: 'Maintainer',
+        GIT_AUTHOR_EMAIL: 'maintainer@example.com',
+        GIT_COMMITTER_NAME: 'GitHub',
+        GIT_COMMITTER_EMAIL: 'noreply@github.com',
+      };
+      const git = (...args: string[]) =>
+        execFileSync('git', args, { cwd: repo.dir, encoding: 'utf8', env: { ...process.env, ...identity } }).trim();
       const [base, head] = [git('rev-parse', `refs/heads/${p.base}`), git('rev-parse', `refs/heads/${p.head}`)];
       const tree = git('merge-tree', '--write-tree', base, head).split('\n')[0] as string;
-      const merged = git('commit-tree', tree, '-p', base, ...(method === 'merge' ? ['-p', head] : []), '-m', `${p.title} (#${p.number})`);
+      const merged = git(
+        'commit-tree',
+        tree,
+        '-p',
+        base,
+        ...(method === 'merge' ? ['-p', head] : []),
+        '-m',
+        `${p.title} (#${p.number})`,
+      );
       git('update-ref', `refs/heads/${p.base}`, merged, base);
       if (deleteBranch) git('update-ref', '-d', `refs/heads/${p.head}`);
       const now = state.now();
@@ -164,8 +191,17 @@ function verifyJwt(state: FakeState, jwt: string): boolean {
   const app = state.app;
   const [header, payload, signature] = jwt.split('.');
   if (!app || !header || !payload || !signature) return false;
-  const ok = verify('sha256', Buffer.from(`${header}.${payload}`), app.publicKeyPem, Buffer.from(signature, 'base64url'));
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: string | number; exp?: number; iat?: number };
+  const ok = verify(
+    'sha256',
+    Buffer.from(`${header}.${payload}`),
+    app.publicKeyPem,
+    Buffer.from(signature, 'base64url'),
+  );
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+    iss?: string | number;
+    exp?: number;
+    iat?: number;
+  };
   const now = Date.now() / 1000;
   return ok && String(claims.iss) === String(app.id) && (claims.exp ?? 0) > now && (claims.iat ?? Infinity) <= now;
 }

@@ -112,11 +112,19 @@ export class FakeState {
   }
 
   /** Publishes a git repository as `owner/name`: a bare clone under `root` with pushes enabled. */
-  createRepo(owner: string, name: string, source: string, extra: Partial<Pick<FakeRepo, 'parent' | 'archived'>> = {}): FakeRepo {
+  createRepo(
+    owner: string,
+    name: string,
+    source: string,
+    extra: Partial<Pick<FakeRepo, 'parent' | 'archived'>> = {},
+  ): FakeRepo {
     const dir = join(this.root, owner, `${name}.git`);
     execFileSync('git', ['clone', '--quiet', '--bare', source, dir]);
     execFileSync('git', ['config', 'http.receivepack', 'true'], { cwd: dir });
-    const defaultBranch = execFileSync('git', ['symbolic-ref', '--short', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
+    const defaultBranch = execFileSync('git', ['symbolic-ref', '--short', 'HEAD'], {
+      cwd: dir,
+      encoding: 'utf8',
+    }).trim();
     const repo: FakeRepo = { id: this.nextId(), owner, name, defaultBranch, dir, labels: new Map(), ...extra };
     this.repos.set(`${owner}/${name}`.toLowerCase(), repo);
     return repo;
@@ -130,7 +138,10 @@ export class FakeState {
   /** The commit a branch points to in the bare repository (`git rev-parse`), or undefined when it does not exist. */
   branchSha(repo: FakeRepo, branch: string): string | undefined {
     try {
-      return execFileSync('git', ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], { cwd: repo.dir, encoding: 'utf8' }).trim();
+      return execFileSync('git', ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], {
+        cwd: repo.dir,
+        encoding: 'utf8',
+      }).trim();
     } catch {
       return undefined;
     }
@@ -155,7 +166,9 @@ export class FakeState {
   /** The fork of `repo` owned by `owner`, or undefined. */
   forkOf(repo: FakeRepo, owner: string): FakeRepo | undefined {
     const parent = `${repo.owner}/${repo.name}`.toLowerCase();
-    return [...this.repos.values()].find((r) => r.owner.toLowerCase() === owner.toLowerCase() && r.parent?.toLowerCase() === parent);
+    return [...this.repos.values()].find(
+      (r) => r.owner.toLowerCase() === owner.toLowerCase() && r.parent?.toLowerCase() === parent,
+    );
   }
 
   /** The pull requests of one repository. */
