@@ -73,7 +73,8 @@ describe('copier tests/test_updatediff.py', () => {
     'file with whitespace',
     ' leading_whitespace',
     'trailing_whitespace ',
-    'back\\slash',
+    // copier's 'back\\slash' case is left out on purpose: a template path with a backslash (Windows' separator) is
+    // refused at render (tests/security/render-containment.test.ts), so no project can hold one from its template.
     '!special',
     'dont_wildmatch*',
   ]) {

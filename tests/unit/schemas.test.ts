@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { buildState, serializeState } from '../../src/state/state-file.ts';
-import { VALIDATORS } from '../../src/templates/validators.ts';
 import { ROOT, TEMPLATES_DIR } from '../helpers/paths.ts';
 
 const schema = (name: string) =>
@@ -58,12 +57,5 @@ describe('published JSON Schemas', () => {
         false,
       ]);
     }
-  });
-});
-
-describe('template.schema.json and the validators', () => {
-  it('names exactly the validators create-detml has, so a template can use each and no other', () => {
-    const schema = JSON.parse(readFileSync(join(ROOT, 'schemas', 'template.schema.json'), 'utf8'));
-    expect([...schema.definitions.question.properties.validate.enum].sort()).toEqual(Object.keys(VALIDATORS).sort());
   });
 });
