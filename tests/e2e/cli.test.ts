@@ -3,19 +3,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readState } from '../../src/state/state-file.ts';
-import { writeDemoTemplate } from '../helpers/fixture-template.ts';
+import { demoWorkspace } from '../helpers/fixture-template.ts';
 import { BIN } from '../helpers/paths.ts';
 import { cliEnv, runCli } from '../helpers/run-cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { execFileSync } from 'node:child_process';
 
 function setup() {
-  const root = tempDir();
-  const templates = join(root, 'templates');
-  writeDemoTemplate(templates);
-  const cwd = join(root, 'work');
-  mkdirSync(cwd);
-  return { cwd, templates, args: ['--template', 'demo', '--template-root', templates, '--no-install'] };
+  return demoWorkspace();
 }
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();

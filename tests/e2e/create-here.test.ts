@@ -1,26 +1,16 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readState } from '../../src/state/state-file.ts';
-import { writeDemoTemplate } from '../helpers/fixture-template.ts';
+import { demoWorkspace } from '../helpers/fixture-template.ts';
 import { BIN } from '../helpers/paths.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { oneLineError, snapshot } from '../helpers/system.ts';
 import { startTerminal } from '../helpers/tmux.ts';
-import { tempDir } from '../helpers/tmp.ts';
 
 function setup(folder = 'here-app') {
-  const root = tempDir();
-  const templates = join(root, 'templates');
-  writeDemoTemplate(templates);
-  const cwd = join(root, 'work', folder);
-  mkdirSync(cwd, { recursive: true });
-  return {
-    root,
-    cwd,
-    parent: join(root, 'work'),
-    args: ['--template', 'demo', '--template-root', templates, '--no-install'],
-  };
+  const { root, cwd, args } = demoWorkspace({ at: join('work', folder) });
+  return { root, cwd, parent: join(root, 'work'), args };
 }
 
 describe('create-detml . means "here"', () => {

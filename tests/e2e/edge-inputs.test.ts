@@ -1,22 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readState } from '../../src/state/state-file.ts';
-import { writeDemoTemplate, writeTree } from '../helpers/fixture-template.ts';
+import { demoWorkspace, writeTree } from '../helpers/fixture-template.ts';
 import { BIN, ROOT } from '../helpers/paths.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { oneLineError, snapshot } from '../helpers/system.ts';
 import { startTerminal } from '../helpers/tmux.ts';
-import { tempDir } from '../helpers/tmp.ts';
 
 function setup() {
-  const root = tempDir();
-  const templates = join(root, 'templates');
-  writeDemoTemplate(templates);
-  const cwd = join(root, 'work');
-  mkdirSync(cwd);
-  return { root, cwd, templates, args: ['--template', 'demo', '--template-root', templates, '--no-install'] };
+  return demoWorkspace();
 }
 
 describe('smaller edge inputs', () => {

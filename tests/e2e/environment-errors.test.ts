@@ -1,18 +1,12 @@
 import { chmodSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeDemoTemplate } from '../helpers/fixture-template.ts';
+import { demoWorkspace } from '../helpers/fixture-template.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { homeFor, isRoot, nonRootUser, oneLineError, smallDisk, startCli } from '../helpers/system.ts';
-import { tempDir } from '../helpers/tmp.ts';
 
 function setup(cwd?: string) {
-  const root = tempDir();
-  const templates = join(root, 'templates');
-  writeDemoTemplate(templates);
-  const work = cwd ?? join(root, 'work');
-  mkdirSync(work, { recursive: true });
-  return { root, cwd: work, templates, args: ['--template', 'demo', '--template-root', templates, '--no-install'] };
+  return demoWorkspace(cwd ? { at: cwd } : {});
 }
 
 // Ordinary environment problems are the user's to fix: one line saying what and how, never a stack or "bug".

@@ -3,21 +3,16 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readState } from '../../src/state/state-file.ts';
-import { writeDemoTemplate } from '../helpers/fixture-template.ts';
+import { demoWorkspace } from '../helpers/fixture-template.ts';
 import { BIN } from '../helpers/paths.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { isRoot, oneLineError, smallDisk, snapshot } from '../helpers/system.ts';
 import { startTerminal } from '../helpers/tmux.ts';
-import { tempDir } from '../helpers/tmp.ts';
 
 const MODEL = Buffer.from([0, 255, 1, 254, 123, 10, 13, 0]); // the demo template's model.bin
 
 function setup(cwd?: string) {
-  const root = tempDir();
-  const templates = join(root, 'templates');
-  writeDemoTemplate(templates);
-  const work = cwd ?? join(root, 'work');
-  mkdirSync(work, { recursive: true });
+  const { root, cwd: work, templates, args } = demoWorkspace(cwd ? { at: cwd } : {});
   const taken = join(work, 'taken');
   mkdirSync(join(taken, 'goldens'), { recursive: true });
   writeFileSync(join(taken, 'README.md'), 'mine\n');
@@ -30,7 +25,7 @@ function setup(cwd?: string) {
     cwd: work,
     taken,
     templates,
-    args: ['--template', 'demo', '--template-root', templates, '--no-install'],
+    args,
   };
 }
 

@@ -3,20 +3,14 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readState } from '../../src/state/state-file.ts';
-import { writeDemoTemplate } from '../helpers/fixture-template.ts';
+import { demoWorkspace } from '../helpers/fixture-template.ts';
 import { BIN } from '../helpers/paths.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { startCli } from '../helpers/system.ts';
 import { startTerminal } from '../helpers/tmux.ts';
-import { tempDir } from '../helpers/tmp.ts';
 
 function setup() {
-  const root = tempDir();
-  const templates = join(root, 'templates');
-  writeDemoTemplate(templates);
-  const cwd = join(root, 'work');
-  mkdirSync(cwd);
-  return { root, cwd, templates, args: ['--template', 'demo', '--template-root', templates] };
+  return demoWorkspace({ install: true });
 }
 
 const hasStaging = (dir: string) => existsSync(dir) && readdirSync(dir).some((n) => n.includes('detml-staging'));

@@ -1,5 +1,6 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { tempDir } from './tmp.ts';
 
 /** A file tree: relative path -> text or bytes. */
 export type FileTree = Record<string, string | Buffer>;
@@ -59,4 +60,24 @@ export function writeDemoTemplate(root: string, version = '1.0.0', extra: FileTr
   writeTree(dir, demoTemplate(version, extra));
   chmodSync(join(dir, 'files/scripts/run.sh'), 0o644); // modes come from the manifest, not the file system
   return dir;
+}
+
+/** A create end-to-end workspace: the demo template in a template root, and the folder create runs in. */
+export interface DemoWorkspace {
+  root: string;
+  cwd: string;
+  templates: string;
+  /** Flags that select the demo template from that root (and skip the install unless asked for). */
+  args: string[];
+}
+
+/** Makes a DemoWorkspace; `at` is the working folder, absolute or relative to the workspace (default `work`). */
+export function demoWorkspace(options: { at?: string; install?: boolean } = {}): DemoWorkspace {
+  const root = tempDir();
+  const templates = join(root, 'templates');
+  writeDemoTemplate(templates);
+  const cwd = resolve(root, options.at ?? 'work');
+  mkdirSync(cwd, { recursive: true });
+  const args = ['--template', 'demo', '--template-root', templates, ...(options.install ? [] : ['--no-install'])];
+  return { root, cwd, templates, args };
 }

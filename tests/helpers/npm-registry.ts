@@ -6,7 +6,8 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { onTestFinished } from 'vitest';
+import { afterEach, onTestFinished } from 'vitest';
+import { forgetResolvedPackages } from '../../sync/template-source.ts';
 import { HISTORY } from './sync-project.ts';
 import { tempDir } from './tmp.ts';
 
@@ -117,4 +118,17 @@ export async function startNpmRegistry(): Promise<FakeNpmRegistry> {
       return integrity;
     },
   };
+}
+
+/**
+ * Runs each test of the calling file as a new process would: the environment (registry, caches) is restored and
+ * the packages and dist-tags sync resolved are forgotten after every test.
+ */
+export function isolateRegistryRuns(): void {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+    forgetResolvedPackages();
+  });
 }

@@ -3,21 +3,16 @@
 // sync and the next sync finds the recorded template version in that version's tarball.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readState } from '../../src/state/state-file.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 import { runSync } from '../../sync/run-sync.ts';
 import { forgetResolvedPackages } from '../../sync/template-source.ts';
-import { packageTarball, startNpmRegistry } from '../helpers/npm-registry.ts';
+import { isolateRegistryRuns, packageTarball, startNpmRegistry } from '../helpers/npm-registry.ts';
 import { createProject } from '../helpers/sync-project.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
-const saved = { ...process.env };
-afterEach(() => {
-  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-  Object.assign(process.env, saved);
-  forgetResolvedPackages();
-});
+isolateRegistryRuns();
 
 /** A published create-detml whose demo template pins its generator version in pin.txt. */
 const pinning = (version: string, templateVersion: string) =>

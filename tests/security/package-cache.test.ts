@@ -1,20 +1,15 @@
 // No cache poisoning: what sits in ~/.cache/create-detml is never rendered unless its bytes are the registry's.
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cacheDir, indexedIntegrity } from '../../sync/package-cache.ts';
 import { runSync } from '../../sync/run-sync.ts';
 import { forgetResolvedPackages } from '../../sync/template-source.ts';
-import { packageTarball, sri, startNpmRegistry } from '../helpers/npm-registry.ts';
+import { isolateRegistryRuns, packageTarball, sri, startNpmRegistry } from '../helpers/npm-registry.ts';
 import { createProject, type Project } from '../helpers/sync-project.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
-const saved = { ...process.env };
-afterEach(() => {
-  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-  Object.assign(process.env, saved);
-  forgetResolvedPackages();
-});
+isolateRegistryRuns();
 
 // The attacker's variant of a release: same name and version, plus a file that would end up in every project.
 const poisoned = (version: string, templateVersion: string) =>

@@ -1,16 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { forgetResolvedPackages, resolveRecordedTemplate, resolveTargetTemplate } from '../../sync/template-source.ts';
-import { packageTarball, sri, startNpmRegistry, type FakeNpmRegistry } from '../helpers/npm-registry.ts';
+import {
+  type FakeNpmRegistry,
+  isolateRegistryRuns,
+  packageTarball,
+  sri,
+  startNpmRegistry,
+} from '../helpers/npm-registry.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
-const saved = { ...process.env };
-afterEach(() => {
-  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-  Object.assign(process.env, saved);
-  forgetResolvedPackages();
-});
+isolateRegistryRuns();
 
 // Each test gets its own registry, npm cache and create-detml cache.
 async function registry(): Promise<FakeNpmRegistry> {

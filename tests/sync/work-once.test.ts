@@ -1,18 +1,12 @@
 // Work done once: a PR-mode sync resolves and downloads its target once, commits once, and takes a token by value.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveAuth } from '../../sync/auth.ts';
 import { isToolCommit } from '../../sync/pr-marker.ts';
-import { forgetResolvedPackages } from '../../sync/template-source.ts';
 import { checkedGithubProject } from '../helpers/fake-github/checked.ts';
-import { packageTarball, startNpmRegistry } from '../helpers/npm-registry.ts';
+import { isolateRegistryRuns, packageTarball, startNpmRegistry } from '../helpers/npm-registry.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
-const saved = { ...process.env };
-afterEach(() => {
-  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-  Object.assign(process.env, saved);
-  forgetResolvedPackages();
-});
+isolateRegistryRuns();
 
 describe('a pull-request sync does each step once', () => {
   it('with --templates-from latest: one tarball download per package and one commit, made with its trailer', async () => {
