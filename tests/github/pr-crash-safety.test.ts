@@ -104,11 +104,11 @@ describe('15.2.10 crash safety of sync in pull-request mode', () => {
   it('leaves the checkout and secrets alone after a SIGKILL at every git step; a rerun ends as one uninterrupted run', async () => {
     const work = tempDir('detml-pr-kill-');
     const bin = killingGit(work);
-    const counter = join(work, 'counter');
-    const env = (killAt: number) => ({ PATH: `${bin}:${process.env.PATH}`, COUNTER: counter, KILL_AT: String(killAt) });
-    const resetCounter = () => {
+    // Each run counts its git calls in its own folder, so the killed runs can go three at a time.
+    const env = (counter: string, killAt: number) => {
       rmSync(counter, { recursive: true, force: true });
-      mkdirSync(counter);
+      mkdirSync(counter, { recursive: true });
+      return { PATH: `${bin}:${process.env.PATH}`, COUNTER: counter, KILL_AT: String(killAt) };
     };
 
     // One project and one fake GitHub; each run gets its own copy of the project, published as its own repository.
@@ -123,8 +123,8 @@ describe('15.2.10 crash safety of sync in pull-request mode', () => {
     const needles = [token, Buffer.from(`x-access-token:${token}`).toString('base64')];
 
     const reference = publish('reference');
-    resetCounter();
-    const whole = await sync(gh, reference, p.templateRoot, token, env(0));
+    const counter = join(work, 'counter-reference');
+    const whole = await sync(gh, reference, p.templateRoot, token, env(counter, 0));
     expect(whole.code, whole.stderr).toBe(0);
     expect(whole.stdout).toMatch(/^Opened pull request #1 \(detml\/sync\/main\)/m);
     const steps = readdirSync(counter).length;
@@ -133,18 +133,17 @@ describe('15.2.10 crash safety of sync in pull-request mode', () => {
     expect(gh.pulls('acme', reference.name)).toHaveLength(1);
 
     let pushedWithoutPr = 0;
-    for (let k = 1; k <= steps; k++) {
+    const killAt = async (k: number) => {
       const copy = publish(`kill-${k}`);
       const before = checkout(copy.dir);
-      resetCounter();
-      const killed = await sync(gh, copy, p.templateRoot, token, env(k));
+      const killed = await sync(gh, copy, p.templateRoot, token, env(join(work, `counter-${k}`), k));
       expect(killed.signal, `step ${k}: ${killed.stderr}`).toBe('SIGKILL');
       expect(checkout(copy.dir), `checkout after a kill at step ${k}`).toBe(before);
       expect(filesContaining(copy.dir, needles), `token after a kill at step ${k}`).toEqual([]);
       if (remoteResult(gh, copy.name).startsWith('refs/heads/detml/sync/main') && !gh.pulls('acme', copy.name).length)
         pushedWithoutPr++;
 
-      const again = await sync(gh, copy, p.templateRoot, token, env(0));
+      const again = await sync(gh, copy, p.templateRoot, token, env(join(work, `counter-${k}`), 0));
       expect(again.code, `rerun after step ${k}: ${again.stderr}`).toBe(0);
       expect(remoteResult(gh, copy.name), `remote after a kill at step ${k}`).toBe(expected);
       expect(checkout(copy.dir), `checkout after the rerun of step ${k}`).toBe(before);
@@ -156,8 +155,13 @@ describe('15.2.10 crash safety of sync in pull-request mode', () => {
         readdirSync(tmpdir()).filter((n) => n.startsWith(`detml-sync-${killed.pid}-`)),
         `scratch of the killed run ${k}`,
       ).toEqual([]);
-    }
+    };
+    const queue = Array.from({ length: steps }, (_, i) => i + 1);
+    const worker = async () => {
+      for (let k = queue.shift(); k !== undefined; k = queue.shift()) await killAt(k);
+    };
+    await Promise.all([worker(), worker(), worker()]);
     // Kills after the push (the branch is on GitHub, the pull request not yet) were finished by the rerun.
     expect(pushedWithoutPr).toBeGreaterThanOrEqual(1);
-  }, 600_000); // two CLI runs per git step (about 20 steps): slow on a loaded machine, not a hang
+  }, 600_000); // two CLI runs per git step (36 steps, three at a time): slow on a loaded machine, not a hang
 });
