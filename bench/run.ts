@@ -1,6 +1,7 @@
 // `npm run bench` runs every benchmark and writes bench/RESULTS.md; `npm run bench -- --quick` is a small setting
 // that only prints. `npm run bench -- sync [files] [commits] [runs]` runs sync alone, and
-// `npm run bench -- fleet [repos] [concurrency]` the fleet benchmark against the local fake GitHub.
+// `npm run bench -- fleet [repos] [concurrency]` the fleet benchmark against the local fake GitHub, and
+// `npm run bench -- binary [runs]` the large-binary one (DETML_BENCH_BINARY_MB sets the size, 256 by default).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { installPacked, measureInstalled } from './size.ts';
 import { benchStartup } from './startup.ts';
 import { formatFleetBench, runFleetBench } from './fleet.ts';
 import { runSyncBench } from './sync.ts';
+import { binarySizeMb, formatBinaryBench, runBinaryBench } from './large-binary.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2).filter((a) => a !== '--');
@@ -19,6 +21,9 @@ const quick = args.includes('--quick');
 if (args[0] === 'fleet') {
   const [repos = 200, concurrency = 8] = args.slice(1).map(Number);
   console.log(formatFleetBench(await runFleetBench(repos, concurrency)));
+} else if (args[0] === 'binary') {
+  const [runs = 3] = args.slice(1).map(Number);
+  console.log(formatBinaryBench(runBinaryBench(binarySizeMb(), runs)).join('\n'));
 } else if (args[0] === 'sync') {
   const [files = 5000, commits = 300, runs = 5] = args.slice(1).map(Number);
   for (const r of runSyncBench(files, commits, runs))
@@ -46,6 +51,7 @@ function runAll(scratch: string): string {
   const ours = installPacked(ROOT, join(scratch, 'packed'));
   const t = Object.fromEntries(benchStartup(ours.bin, scratch, quick ? 3 : 15).map((x) => [x.name, x.medianMs]));
   const [small, large] = runSyncBench(quick ? 200 : 5000, quick ? 10 : 300, quick ? 2 : 5);
+  const binary = runBinaryBench(quick ? 16 : binarySizeMb(), quick ? 1 : 3);
   const vite = measureInstalled(`create-vite@${PEERS['create-vite']}`);
   const ms = (v: number) => `${v.toFixed(0)} ms`;
   const mb = (v: number) => `${(v / 1e6).toFixed(1)} MB`;
@@ -103,6 +109,7 @@ function runAll(scratch: string): string {
       1.2,
       'the small project',
     ),
+    ...formatBinaryBench(binary),
     row('installed size (packed tarball, with dependencies)', mb(ours.installed), ours.installed / 10e6, 1, '10 MB'),
     row(
       'first install from an empty npm cache',

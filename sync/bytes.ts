@@ -23,9 +23,17 @@ export function looksBinary(data: Buffer): boolean {
   return false;
 }
 
-/** The git blob id (SHA-1) of some bytes, computed without a git call. */
+// A sync asks for the id of the same render buffers more than once; a model-sized one costs seconds to hash.
+const ids = new WeakMap<Buffer, string>();
+
+/** The git blob id (SHA-1) of some bytes, computed without a git call (remembered per buffer, never mutated). */
 export function blobId(data: Buffer): string {
-  return createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex');
+  let id = ids.get(data);
+  if (id === undefined) {
+    id = createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex');
+    ids.set(data, id);
+  }
+  return id;
 }
 
 /** True when every line ends in CRLF (and there is at least one line end). */

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGit } from '../src/git.ts';
+import { blobId } from './bytes.ts';
 
 /** A tree entry: git file mode ("100644", "100755", "120000") and object id. */
 export interface Entry {
@@ -44,8 +45,67 @@ const SYNTHETIC = {
   GIT_COMMITTER_DATE: '1970-01-01T00:00:00Z',
 };
 
-/** Writes many blobs with one `git fast-import` and returns their object ids, in order. */
+// From this size on a blob is written on its own: `git fast-import` packs it, then unpacks and recompresses it
+// (several times `git hash-object -w`), and one fast-import process holding every large blob grows with all of them.
+const LARGE_BLOB = 1 << 20;
+
+/**
+ * Writes many blobs and returns their object ids, in order: small ones with one `git fast-import`; large ones (model
+ * files) only when the repository lacks them (one `cat-file --batch-check` asks), each with `git hash-object -w`, so
+ * an unchanged model costs a hash and a replaced one git's own write.
+ */
 export async function writeBlobs(repo: Repo, contents: readonly Buffer[]): Promise<string[]> {
+  const small = [...contents.keys()].filter((i) => contents[i]!.length < LARGE_BLOB);
+  const large = [...contents.keys()].filter((i) => contents[i]!.length >= LARGE_BLOB);
+  const [smallOids, largeOids] = await Promise.all([
+    fastImport(
+      repo,
+      small.map((i) => contents[i]!),
+    ),
+    writeLarge(
+      repo,
+      large.map((i) => contents[i]!),
+    ),
+  ]);
+  const oids = new Array<string>(contents.length);
+  small.forEach((i, k) => (oids[i] = smallOids[k]!));
+  large.forEach((i, k) => (oids[i] = largeOids[k]!));
+  return oids;
+}
+
+async function writeLarge(repo: Repo, contents: readonly Buffer[]): Promise<string[]> {
+  if (contents.length === 0) return [];
+  const { dir, env } = storeOf(repo);
+  // The SHA-1 id is only a question to git: an answer names an object that exists (in a SHA-256 repository none
+  // does, and the blob is simply written), so a wrong guess can never reach a tree.
+  const guesses = contents.map(blobId);
+  const out = (
+    await runGit(dir, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
+      env,
+      input: guesses.join('\n') + '\n',
+    })
+  ).stdout.toString('utf8');
+  const present = new Set(
+    out
+      .split('\n')
+      .filter((l) => l.endsWith(' blob'))
+      .map((l) => l.split(' ')[0]),
+  );
+  const written = new Map<string, string>();
+  const oids: string[] = [];
+  for (const [i, data] of contents.entries()) {
+    const guess = guesses[i]!;
+    if (present.has(guess)) oids.push(guess);
+    else {
+      // The same model in both renders is written once.
+      if (!written.has(guess)) written.set(guess, await writeBlob(repo, data));
+      oids.push(written.get(guess)!);
+    }
+  }
+  return oids;
+}
+
+async function fastImport(repo: Repo, contents: readonly Buffer[]): Promise<string[]> {
   if (contents.length === 0) return [];
   const store = storeOf(repo);
   const scratch = scratchDir(store, 'detml-marks-');

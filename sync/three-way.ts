@@ -65,10 +65,18 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
   const yoursTree = moved.size ? await writeTree(store, moved, input.headTree) : input.headTree;
   const yoursAtTemplate = await listTree(store, yoursTree, templatePaths);
   const renderIds = new Set([...input.old, ...input.next].map((f) => blobId(f.contents)));
-  const edited = [...yoursAtTemplate.values()].filter((e) => e.mode !== GITLINK && !renderIds.has(e.oid));
+  // The user's bytes only serve to follow their line endings in text renders and to tell binaries apart, so where
+  // every render is binary (a model they replaced) they are never loaded: their file counts as binary like the
+  // template's there, which is all the policy asks.
+  const textAt = new Set([
+    ...input.old.filter((f) => !looksBinary(f.contents)).map((f) => oldPath(f.path)),
+    ...input.next.filter((f) => !looksBinary(f.contents)).map((f) => prefix + f.path),
+  ]);
+  const edited = [...yoursAtTemplate].filter(([, e]) => e.mode !== GITLINK && !renderIds.has(e.oid));
+  const binary = new Set(edited.filter(([path]) => !textAt.has(path)).map(([, e]) => e.oid));
   const yoursBlobs = await readBlobs(
     store,
-    edited.map((e) => e.oid),
+    edited.filter(([path]) => textAt.has(path)).map(([, e]) => e.oid),
   );
   const yoursBytes = (path: string) => yoursBlobs.get(yoursAtTemplate.get(path)?.oid ?? '');
   const old = input.old.map((f) => ({
@@ -89,7 +97,6 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
   const entryOf = (i: number): Entry => ({ mode: all[i]!.mode === 0o755 ? '100755' : '100644', oid: oids[i]! });
   const oldEntries = new Map(old.map((f, i) => [f.path, entryOf(i)]));
   const nextEntries = new Map(next.map((f, i) => [f.path, entryOf(old.length + i)]));
-  const binary = new Set<string>();
   all.forEach((f, i) => looksBinary(f.contents) && binary.add(oids[i]!));
   for (const [oid, data] of yoursBlobs) if (looksBinary(data)) binary.add(oid);
 

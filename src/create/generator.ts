@@ -1,3 +1,4 @@
+import { setModifiedFileState } from 'mem-fs-editor/state';
 import Generator from 'yeoman-generator';
 import type { BaseOptions } from 'yeoman-generator';
 import type { RenderedTree } from '../templates/render.ts';
@@ -14,10 +15,19 @@ export type DetmlGeneratorOptions = BaseOptions & {
  */
 export class DetmlGenerator extends Generator<Record<string, never>, DetmlGeneratorOptions> {
   writing(): void {
-    for (const file of this.options.files) {
-      this.fs.write(this.destinationPath(file.path), file.contents, { stat: { mode: file.mode } as never });
-    }
+    for (const file of this.options.files) put(this.fs, this.destinationPath(file.path), file.contents, file.mode);
     const { path, contents } = this.options.stateFile;
-    this.fs.write(this.destinationPath(path), contents, { stat: { mode: 0o644 } as never });
+    put(this.fs, this.destinationPath(path), Buffer.from(contents), 0o644);
   }
+}
+
+// mem-fs-editor's write() does exactly this and then returns `contents.toString()`: a model-sized binary would be
+// decoded as UTF-8 only to be thrown away (seconds, a second copy in memory, and past V8's string limit an error).
+// So the file is put into the same store, marked modified the same way, and the commit and conflicter see it as
+// written. (A function, not a method: yeoman runs every public method of a generator as a task.)
+function put(fs: DetmlGenerator['fs'], path: string, contents: Buffer, mode: number): void {
+  const file = fs.store.get(path);
+  Object.assign(file, { contents, stat: { mode } });
+  setModifiedFileState(file);
+  fs.store.add(file);
 }

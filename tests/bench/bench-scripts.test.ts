@@ -1,6 +1,7 @@
 // The benchmarks are measured by `npm run bench`, never here; this only keeps their scripts working on a tiny setting.
 import { describe, expect, it } from 'vitest';
 import { timeInterleaved } from '../../bench/harness.ts';
+import { formatBinaryBench, runBinaryBench } from '../../bench/large-binary.ts';
 import { runSyncBench } from '../../bench/sync.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -19,5 +20,16 @@ describe('benchmark scripts (small setting)', () => {
     expect(large!.gitCommands).toBeGreaterThan(5);
     expect(large!.syncMs).toBeGreaterThan(0);
     expect(large!.rawGitMs).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('the large-binary benchmark measures create and sync next to their floors, with peak memory', () => {
+    const result = runBinaryBench(2, 1);
+    for (const m of Object.values(result.measures)) {
+      expect(m.ms).toBeGreaterThan(0);
+      expect(m.peakRssMb).toBeGreaterThan(0);
+    }
+    const rows = formatBinaryBench(result);
+    expect(rows).toHaveLength(6);
+    expect(rows.join('\n')).toContain('2 MB binary replaced');
   }, 120_000);
 });

@@ -1,0 +1,71 @@
+// Model-sized blobs: an unchanged one is never written again, a new one goes through `git hash-object -w`, and
+// neither ever passes through `git fast-import` (which packs, unpacks and recompresses it).
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeBlobs } from '../../sync/git-objects.ts';
+import { createProject, statusOf } from '../helpers/sync-project.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+type Traced = { args: string[]; input: string };
+
+function gitHash(dir: string, data: Buffer): string {
+  return execFileSync('git', ['hash-object', '--stdin'], { cwd: dir, input: data }).toString().trim();
+}
+
+describe('writing large blobs', () => {
+  let trace = '';
+  const saved = process.env.DETML_GIT_TRACE;
+  beforeEach(() => {
+    trace = join(tempDir('detml-trace-'), 'trace.jsonl');
+    process.env.DETML_GIT_TRACE = trace;
+  });
+  afterEach(() => {
+    if (saved === undefined) delete process.env.DETML_GIT_TRACE;
+    else process.env.DETML_GIT_TRACE = saved;
+  });
+  const calls = (): Traced[] =>
+    readFileSync(trace, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Traced);
+
+  it('writes a new model once with hash-object, keeps small files in one fast-import, and reuses it next time', async () => {
+    const dir = tempDir();
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    const model = Buffer.alloc(3 << 20, 7);
+    model.write('weights', 0);
+    const small = Buffer.from('config\n');
+    // The same model in both renders (two buffers, equal bytes), a small file between them.
+    const oids = await writeBlobs(dir, [model, small, Buffer.from(model)]);
+    expect(oids).toEqual([gitHash(dir, model), gitHash(dir, small), gitHash(dir, model)]);
+    for (const oid of oids)
+      expect(execFileSync('git', ['cat-file', '-t', oid], { cwd: dir }).toString().trim()).toBe('blob');
+    const first = calls();
+    expect(first.filter((c) => c.args[0] === 'hash-object')).toHaveLength(1);
+    const imports = first.filter((c) => c.args[0] === 'fast-import');
+    expect(imports).toHaveLength(1);
+    expect(Buffer.from(imports[0]!.input, 'base64').length).toBeLessThan(1000);
+
+    // A later sync with the model unchanged writes nothing for it.
+    const again = await writeBlobs(dir, [Buffer.from(model)]);
+    expect(again).toEqual([oids[0]]);
+    const second = calls().slice(first.length);
+    expect(second.map((c) => c.args[0])).toEqual(['cat-file']);
+  });
+
+  it('never loads a model the user replaced when every render at its path is binary', async () => {
+    const p = await createProject();
+    const theirs = Buffer.alloc(2 << 20, 0);
+    theirs.write('user weights', 0);
+    p.write('model.bin', theirs);
+    p.commit();
+    const oid = gitHash(p.dir, theirs);
+    const r = await p.sync({ to: '1.1.0' });
+    expect(statusOf(r, 'model.bin')).toBe('kept');
+    expect(readFileSync(join(p.dir, 'model.bin')).equals(theirs)).toBe(true);
+    const reads = calls().filter((c) => c.args[0] === 'cat-file' && c.args[1] === '--batch');
+    for (const c of reads) expect(Buffer.from(c.input, 'base64').toString()).not.toContain(oid);
+  });
+});
