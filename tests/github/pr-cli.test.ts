@@ -1,25 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkedGithubProject } from '../helpers/fake-github/checked.ts';
+import { filesContaining } from '../helpers/files-containing.ts';
 
 // Every request create-detml sent and every response the fake built must match GitHub's OpenAPI description.
 const setup = checkedGithubProject;
-
-/** Every file under `dir` (including .git/) whose bytes contain one of `needles`. */
-function filesContaining(dir: string, needles: string[]): string[] {
-  const hits: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      const st = statSync(path);
-      if (st.isDirectory()) walk(path);
-      else if (st.isFile() && needles.some((n) => readFileSync(path).includes(n))) hits.push(path);
-    }
-  };
-  walk(dir);
-  return hits;
-}
 
 describe('create-detml sync (built CLI) against the fake GitHub', () => {
   it('opens the PR, then updates it for the next release; the token never reaches a file, a ref, a URL or the output', async () => {

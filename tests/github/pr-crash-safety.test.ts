@@ -3,17 +3,7 @@
 // next run ends with exactly one sync branch, one pull request and the same tree as an uninterrupted run.
 // The PR-mode counterpart of tests/sync/crash-safety.test.ts, with the same counting git on PATH.
 import { execFileSync, spawn } from 'node:child_process';
-import {
-  chmodSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +12,7 @@ import type { FakeGitHub } from '../helpers/fake-github/server.ts';
 import { BIN } from '../helpers/paths.ts';
 import { cliEnv } from '../helpers/run-cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { filesContaining } from '../helpers/files-containing.ts';
 
 const REAL_GIT = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
 
@@ -78,21 +69,6 @@ function checkout(dir: string): string {
     readFileSync(join(dir, '.git', 'config'), 'utf8'),
     ...files.map((f) => `${f}:${existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'base64') : '-'}`),
   ].join('\n');
-}
-
-/** Every file under `dir` (including .git/) whose bytes contain one of `needles`. */
-function filesContaining(dir: string, needles: string[]): string[] {
-  const hits: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      const st = statSync(path);
-      if (st.isDirectory()) walk(path);
-      else if (st.isFile() && needles.some((n) => readFileSync(path).includes(n))) hits.push(path);
-    }
-  };
-  walk(dir);
-  return hits;
 }
 
 // What the remote ends with: its sync branches, the tree they hold, and the pull requests.
