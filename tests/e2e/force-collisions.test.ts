@@ -108,19 +108,8 @@ describe("--force into a non-empty folder goes through yeoman's conflicter", () 
 
   it('in a terminal: y/n/a/d per collision, with the diff on d', async () => {
     const { root, cwd, taken, templates } = setup();
-    const term = startTerminal(
-      `${process.execPath} ${BIN} taken --template demo --template-root ${templates} --no-install`,
-      cwd,
-      { CI: undefined, NO_COLOR: '1' },
-      root,
-    );
-    await term.waitFor('taken is not empty. Write the project into it?');
-    term.type('y');
-    await term.waitFor('Project name');
-    term.keys('Enter');
-    await term.waitFor('Seed');
-    term.keys('Enter');
-    await term.waitFor('Overwrite README.md?');
+    const term = terminalIn({ root, cwd, templates });
+    await acceptUpToFirstCollision(term);
     term.type('d');
     term.keys('Enter');
     await term.waitFor('+# taken');
@@ -145,12 +134,7 @@ describe("--force into a non-empty folder goes through yeoman's conflicter", () 
   it('in a terminal with --yes (never prompts) a non-empty folder is refused without --force', async () => {
     const { root, cwd, taken, templates } = setup();
     const before = snapshot(taken);
-    const term = startTerminal(
-      `${process.execPath} ${BIN} taken --template demo --template-root ${templates} --no-install --yes`,
-      cwd,
-      { CI: undefined, NO_COLOR: '1' },
-      root,
-    );
+    const term = terminalIn({ root, cwd, templates }, '--yes');
     expect(await term.exitCode()).toBe(1);
     expect(term.screen()).toContain('pass --force to write into it');
     expect(snapshot(taken)).toEqual(before);
@@ -159,12 +143,7 @@ describe("--force into a non-empty folder goes through yeoman's conflicter", () 
   it('in a terminal: no at the first question writes nothing, and says so once', async () => {
     const { root, cwd, taken, templates } = setup();
     const before = snapshot(taken);
-    const term = startTerminal(
-      `${process.execPath} ${BIN} taken --template demo --template-root ${templates} --no-install`,
-      cwd,
-      { CI: undefined, NO_COLOR: '1' },
-      root,
-    );
+    const term = terminalIn({ root, cwd, templates });
     await term.waitFor('taken is not empty. Write the project into it?');
     term.type('n');
     expect(await term.exitCode()).toBe(130);
@@ -175,19 +154,8 @@ describe("--force into a non-empty folder goes through yeoman's conflicter", () 
   it('in a terminal: x aborts and leaves the folder exactly as before', async () => {
     const { root, cwd, taken, templates } = setup();
     const before = snapshot(taken);
-    const ask = startTerminal(
-      `${process.execPath} ${BIN} taken --template demo --template-root ${templates} --no-install`,
-      cwd,
-      { CI: undefined, NO_COLOR: '1' },
-      root,
-    );
-    await ask.waitFor('taken is not empty. Write the project into it?');
-    ask.type('y');
-    await ask.waitFor('Project name');
-    ask.keys('Enter');
-    await ask.waitFor('Seed');
-    ask.keys('Enter');
-    await ask.waitFor('Overwrite README.md?');
+    const ask = terminalIn({ root, cwd, templates });
+    await acceptUpToFirstCollision(ask);
     ask.type('x');
     ask.keys('Enter');
     expect(await ask.exitCode()).toBe(130);
@@ -195,3 +163,20 @@ describe("--force into a non-empty folder goes through yeoman's conflicter", () 
     expect(snapshot(taken)).toEqual(before);
   });
 });
+
+// create in the `taken` folder on a real terminal (prompts on), the demo template from the workspace's root.
+function terminalIn(w: { root: string; cwd: string; templates: string }, extra = '') {
+  const command = `${process.execPath} ${BIN} taken --template demo --template-root ${w.templates} --no-install ${extra}`;
+  return startTerminal(command.trimEnd(), w.cwd, { CI: undefined, NO_COLOR: '1' }, w.root);
+}
+
+// Says yes to using the non-empty folder, takes the default answers, and stops at the first collision's question.
+async function acceptUpToFirstCollision(term: ReturnType<typeof startTerminal>): Promise<void> {
+  await term.waitFor('taken is not empty. Write the project into it?');
+  term.type('y');
+  await term.waitFor('Project name');
+  term.keys('Enter');
+  await term.waitFor('Seed');
+  term.keys('Enter');
+  await term.waitFor('Overwrite README.md?');
+}

@@ -41,12 +41,7 @@ afterAll(() => registry?.stop());
 
 describe('create: an image tag never keeps another tag’s digest', () => {
   it('a tag from the default table gets the table’s digest, not the template default’s', async () => {
-    const r = await createIn((cwd) =>
-      runCli(['app', '--template', 'onnx', '--yes', '--no-install', '--no-git', '--set', `cudaImage=${TFJS_TAG}`], {
-        cwd,
-        timeoutMs: 60_000,
-      }),
-    );
+    const r = await createOnnx(`cudaImage=${TFJS_TAG}`);
     expect(r.result.stderr).toBe('');
     expect(r.result.code).toBe(0);
     expect(r.answers().cudaImageDigest).toBe(TFJS_DIGEST);
@@ -55,12 +50,7 @@ describe('create: an image tag never keeps another tag’s digest', () => {
 
   it('any other tag is resolved through the registry', async () => {
     const tag = `${registry.host}/nvidia/cuda:13.9.9-cudnn-runtime-test`;
-    const r = await createIn((cwd) =>
-      runCli(['app', '--template', 'onnx', '--yes', '--no-install', '--no-git', '--set', `cudaImage=${tag}`], {
-        cwd,
-        timeoutMs: 60_000,
-      }),
-    );
+    const r = await createOnnx(`cudaImage=${tag}`);
     expect(r.result.stderr).toBe('');
     expect(r.result.code).toBe(0);
     expect(r.answers()).toMatchObject({ cudaImage: tag, cudaImageDigest: pushed.index });
@@ -69,64 +59,20 @@ describe('create: an image tag never keeps another tag’s digest', () => {
 
   it('a tag the registry cannot resolve is refused in one line naming --set cudaImageDigest=…', async () => {
     const port = await freePort();
-    const r = await createIn((cwd) =>
-      runCli(
-        [
-          'app',
-          '--template',
-          'onnx',
-          '--yes',
-          '--no-install',
-          '--no-git',
-          '--set',
-          `cudaImage=127.0.0.1:${port}/nvidia/cuda:1.0`,
-        ],
-        { cwd, timeoutMs: 60_000 },
-      ),
-    );
+    const r = await createOnnx(`cudaImage=127.0.0.1:${port}/nvidia/cuda:1.0`);
     expect(r.result.code).toBe(2);
     expect(r.result.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.result.stderr).toMatch(
       /^error: --set cudaImage=127\.0\.0\.1:\d+\/nvidia\/cuda:1\.0 needs its digest.*pass --set cudaImageDigest=sha256:/,
     );
-    const missing = await createIn((cwd) =>
-      runCli(
-        [
-          'app',
-          '--template',
-          'onnx',
-          '--yes',
-          '--no-install',
-          '--no-git',
-          '--set',
-          `cudaImage=${registry.host}/nvidia/cuda:no-such-tag`,
-        ],
-        { cwd, timeoutMs: 60_000 },
-      ),
-    );
+    const missing = await createOnnx(`cudaImage=${registry.host}/nvidia/cuda:no-such-tag`);
     expect(missing.result.code).toBe(2);
     expect(missing.result.stderr).toMatch(/--set cudaImageDigest=sha256:/);
   });
 
   it('a tag given with its digest is taken as given (no lookup)', async () => {
     const digest = `sha256:${'1'.repeat(64)}`;
-    const r = await createIn((cwd) =>
-      runCli(
-        [
-          'app',
-          '--template',
-          'onnx',
-          '--yes',
-          '--no-install',
-          '--no-git',
-          '--set',
-          'cudaImage=127.0.0.1:1/x/y:1',
-          '--set',
-          `cudaImageDigest=${digest}`,
-        ],
-        { cwd, timeoutMs: 60_000 },
-      ),
-    );
+    const r = await createOnnx('cudaImage=127.0.0.1:1/x/y:1', `cudaImageDigest=${digest}`);
     expect(r.result.code, r.result.stderr).toBe(0);
     expect(r.answers().cudaImageDigest).toBe(digest);
   });
@@ -196,8 +142,10 @@ describe('verify DETML008 pin/digest-of-tag', () => {
 });
 
 /** Runs a create in a fresh folder and reads the created project's recorded answers. */
-async function createIn(run: (cwd: string) => ReturnType<typeof runCli>) {
+// Creates an onnx project named app (no install, no git) with the given `--set` answers.
+async function createOnnx(...sets: string[]) {
   const cwd = tempDir();
-  const result = await run(cwd);
+  const args = ['app', '--template', 'onnx', '--yes', '--no-install', '--no-git', ...sets.flatMap((s) => ['--set', s])];
+  const result = await runCli(args, { cwd, timeoutMs: 60_000 });
   return { result, answers: () => readState(join(cwd, 'app')).answers };
 }
