@@ -1,19 +1,15 @@
 // The cache of published create-detml tarballs (~/.cache/create-detml). Entries are named by the SRI sha512 of their
 // bytes, rehashed on every use and written with one rename, so a planted, truncated or swapped entry is never
 // rendered from; the version index is written only with integrities the registry vouched for.
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cacheDir, writeCacheFile } from '../src/cache-dir.ts';
 import { UserError } from '../src/errors.ts';
 import { extractTarball } from '../src/install.ts';
 import { isSha512Integrity } from '../src/state/package-identity.ts';
 import { GENERATOR_NAME } from '../src/version.ts';
-
-/** The cache folder: DETML_CACHE_DIR, else $XDG_CACHE_HOME/create-detml, else ~/.cache/create-detml. */
-export function cacheDir(): string {
-  return process.env.DETML_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'create-detml');
-}
 
 /** The SRI sha512 of some bytes, in the form npm's dist.integrity uses. */
 export function integrityOf(bytes: Buffer): string {
@@ -32,7 +28,7 @@ export function readCachedTarball(integrity: string): Buffer | undefined {
 
 /** Stores verified tarball bytes under their own integrity, atomically (temporary file, then one rename). */
 export function storeTarball(bytes: Buffer): void {
-  atomicWrite(tarballPath(integrityOf(bytes)), bytes);
+  writeCacheFile(tarballPath(integrityOf(bytes)), bytes);
 }
 
 /** The integrity the registry gave for `version` when it was last downloaded, if any. */
@@ -44,7 +40,7 @@ export function indexedIntegrity(version: string): string | undefined {
 
 /** Records the registry's integrity for `version`; only ever called with what the registry itself answered. */
 export function indexIntegrity(version: string, integrity: string): void {
-  atomicWrite(join(cacheDir(), 'index', `${GENERATOR_NAME}@${version}`), `${integrity}\n`);
+  writeCacheFile(join(cacheDir(), 'index', `${GENERATOR_NAME}@${version}`), `${integrity}\n`);
 }
 
 const extracted = new Map<string, Promise<string>>();
@@ -91,16 +87,4 @@ async function unpack(bytes: Buffer, version: string): Promise<string> {
 function tarballPath(integrity: string): string {
   const hex = Buffer.from(integrity.slice('sha512-'.length), 'base64').toString('hex');
   return join(cacheDir(), 'tarballs', `sha512-${hex}.tgz`);
-}
-
-function atomicWrite(file: string, data: Buffer | string): void {
-  const dir = join(file, '..');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const temporary = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-  try {
-    writeFileSync(temporary, data, { mode: 0o600 });
-    renameSync(temporary, file);
-  } finally {
-    rmSync(temporary, { force: true });
-  }
 }

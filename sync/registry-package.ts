@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { UserError } from '../src/errors.ts';
 import { isDistTag, isExactVersion, isSha512Integrity } from '../src/state/package-identity.ts';
 import { GENERATOR_NAME } from '../src/version.ts';
-import { cacheDir } from './package-cache.ts';
+import { cacheDir } from '../src/cache-dir.ts';
 
 /** What the registry says about one published version: its exact version and its tarball's dist.integrity. */
 export interface RegistryDist {

@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { cacheDir } from '../../src/cache-dir.ts';
 import {
-  cacheDir,
   indexedIntegrity,
   indexIntegrity,
   integrityOf,

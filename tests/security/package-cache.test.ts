@@ -2,7 +2,8 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheDir, indexedIntegrity } from '../../sync/package-cache.ts';
+import { cacheDir } from '../../src/cache-dir.ts';
+import { indexedIntegrity } from '../../sync/package-cache.ts';
 import { runSync } from '../../sync/run-sync.ts';
 import { forgetResolvedPackages } from '../../sync/template-source.ts';
 import { isolateRegistryRuns, packageTarball, sri, startNpmRegistry } from '../helpers/npm-registry.ts';
