@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGit } from '../src/git.ts';
+import { fileDigests } from '../src/templates/file-digests.ts';
 import { blobId } from './bytes.ts';
 
 /** A tree entry: git file mode ("100644", "100755", "120000") and object id. */
@@ -49,18 +50,22 @@ const SYNTHETIC = {
 // (several times `git hash-object -w`), and one fast-import process holding every large blob grows with all of them.
 const LARGE_BLOB = 1 << 20;
 
+/** A blob to write: bytes in memory, or a file git reads itself (a large binary streamed from a template). */
+export type BlobSource = Buffer | { file: string; size: number };
+
 /**
  * Writes many blobs and returns their object ids, in order: small ones with one `git fast-import`; large ones (model
  * files) only when the repository lacks them (one `cat-file --batch-check` asks), each with `git hash-object -w`, so
- * an unchanged model costs a hash and a replaced one git's own write.
+ * an unchanged model costs a hash (remembered for a file) and a replaced one git's own write.
  */
-export async function writeBlobs(repo: Repo, contents: readonly Buffer[]): Promise<string[]> {
-  const small = [...contents.keys()].filter((i) => contents[i]!.length < LARGE_BLOB);
-  const large = [...contents.keys()].filter((i) => contents[i]!.length >= LARGE_BLOB);
+export async function writeBlobs(repo: Repo, contents: readonly BlobSource[]): Promise<string[]> {
+  const isSmall = (c: BlobSource) => Buffer.isBuffer(c) && c.length < LARGE_BLOB;
+  const small = [...contents.keys()].filter((i) => isSmall(contents[i]!));
+  const large = [...contents.keys()].filter((i) => !isSmall(contents[i]!));
   const [smallOids, largeOids] = await Promise.all([
     fastImport(
       repo,
-      small.map((i) => contents[i]!),
+      small.map((i) => contents[i] as Buffer),
     ),
     writeLarge(
       repo,
@@ -73,12 +78,12 @@ export async function writeBlobs(repo: Repo, contents: readonly Buffer[]): Promi
   return oids;
 }
 
-async function writeLarge(repo: Repo, contents: readonly Buffer[]): Promise<string[]> {
+async function writeLarge(repo: Repo, contents: readonly BlobSource[]): Promise<string[]> {
   if (contents.length === 0) return [];
   const { dir, env } = storeOf(repo);
   // The SHA-1 id is only a question to git: an answer names an object that exists (in a SHA-256 repository none
   // does, and the blob is simply written), so a wrong guess can never reach a tree.
-  const guesses = contents.map(blobId);
+  const guesses = contents.map((c) => (Buffer.isBuffer(c) ? blobId(c) : fileDigests(c.file, ['blobId']).blobId));
   const out = (
     await runGit(dir, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
       env,
@@ -216,8 +221,19 @@ export async function readBlobs(repo: Repo, oids: readonly string[]): Promise<Ma
   return result;
 }
 
-/** Writes one blob from memory. */
-export async function writeBlob(repo: Repo, contents: Buffer | string): Promise<string> {
+/** Writes one blob from memory, or from a file git streams into a pack itself (never the whole file in memory). */
+export async function writeBlob(repo: Repo, contents: BlobSource | string): Promise<string> {
   const { dir, env } = storeOf(repo);
-  return (await runGit(dir, ['hash-object', '-w', '--stdin'], { env, input: contents })).stdout.toString('utf8').trim();
+  const out =
+    typeof contents === 'string' || Buffer.isBuffer(contents)
+      ? await runGit(dir, ['hash-object', '-w', '--stdin'], { env, input: contents })
+      : // Past core.bigFileThreshold git streams the file into a pack; below it, it would read it whole first.
+        await runGit(
+          dir,
+          ['-c', `core.bigFileThreshold=${LARGE_BLOB}`, 'hash-object', '-w', '--no-filters', '--', contents.file],
+          {
+            env,
+          },
+        );
+  return out.stdout.toString('utf8').trim();
 }

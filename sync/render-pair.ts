@@ -4,6 +4,7 @@ import type { DetmlState } from '../src/state/state-file.ts';
 import { resolveAnswers, type Answers, type RawAnswers } from '../src/templates/answers.ts';
 import { fileMoves, migrateAnswers, migrationsBetween } from '../src/templates/migrations.ts';
 import type { ResolvedTemplate } from '../src/templates/registry.ts';
+import { fileDigests } from '../src/templates/file-digests.ts';
 import { renderTemplate, type RenderedTree } from '../src/templates/render.ts';
 
 /** The two renders sync merges between, with the answers each used and what the migrations did. */
@@ -46,13 +47,21 @@ export function renderPair(
   }
   // A changed image never keeps the recorded image's digest (src/pins/answer-digests.ts).
   const nextAnswers = resolveAnswers(next.manifest, { ...raw, ...pairImageDigestsFromTable(next.manifest, set, raw) });
-  return {
+  const pair = {
     old: renderTemplate(old.dir, oldAnswers, old.manifest, { generatorVersion: state.generator.version }),
     next: renderTemplate(next.dir, nextAnswers, next.manifest, { generatorVersion }),
     nextAnswers,
     moves: fileMoves(migrations),
     notes,
   };
+  // A large binary the memo does not know yet is read once for all its digests: the merge needs the blob ids of
+  // both renders, the new state file the sha256 of the new one.
+  for (const [tree, kinds] of [
+    [pair.old, ['blobId']],
+    [pair.next, ['blobId', 'sha256']],
+  ] as const)
+    for (const f of tree) if ('source' in f) fileDigests(f.source, kinds);
+  return pair;
 }
 
 function withContext<T>(what: string, fn: () => T): T {

@@ -1,8 +1,10 @@
 import { UserError } from '../src/errors.ts';
 import { runGit } from '../src/git.ts';
 import type { Ownership } from '../src/templates/manifest.ts';
-import { compareBytes, type RenderedTree } from '../src/templates/render.ts';
-import { blobId, inUserEol, looksBinary, relabelMarkers } from './bytes.ts';
+import { fileDigests } from '../src/templates/file-digests.ts';
+import { compareBytes, type RenderedFile, type RenderedTree } from '../src/templates/render.ts';
+import { looksBinary } from '../src/templates/binary.ts';
+import { blobId, inUserEol, relabelMarkers } from './bytes.ts';
 import {
   commitTree,
   listTree,
@@ -10,6 +12,7 @@ import {
   storeOf,
   writeBlobs,
   writeTree,
+  type BlobSource,
   type Entry,
   type Listing,
   type ObjectStore,
@@ -64,13 +67,13 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
   const moved = moves.size ? await moveEntries(store, input.headTree, moves) : new Map<string, Entry | null>();
   const yoursTree = moved.size ? await writeTree(store, moved, input.headTree) : input.headTree;
   const yoursAtTemplate = await listTree(store, yoursTree, templatePaths);
-  const renderIds = new Set([...input.old, ...input.next].map((f) => blobId(f.contents)));
+  const renderIds = new Set([...input.old, ...input.next].map(renderBlobId));
   // The user's bytes only serve to follow their line endings in text renders and to tell binaries apart, so where
   // every render is binary (a model they replaced) they are never loaded: their file counts as binary like the
   // template's there, which is all the policy asks.
   const textAt = new Set([
-    ...input.old.filter((f) => !looksBinary(f.contents)).map((f) => oldPath(f.path)),
-    ...input.next.filter((f) => !looksBinary(f.contents)).map((f) => prefix + f.path),
+    ...input.old.filter((f) => !isBinaryRender(f)).map((f) => oldPath(f.path)),
+    ...input.next.filter((f) => !isBinaryRender(f)).map((f) => prefix + f.path),
   ]);
   const edited = [...yoursAtTemplate].filter(([, e]) => e.mode !== GITLINK && !renderIds.has(e.oid));
   const binary = new Set(edited.filter(([path]) => !textAt.has(path)).map(([, e]) => e.oid));
@@ -79,25 +82,23 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
     edited.filter(([path]) => textAt.has(path)).map(([, e]) => e.oid),
   );
   const yoursBytes = (path: string) => yoursBlobs.get(yoursAtTemplate.get(path)?.oid ?? '');
-  const old = input.old.map((f) => ({
-    ...f,
-    path: oldPath(f.path),
-    contents: inUserEol(f.contents, yoursBytes(oldPath(f.path))),
-  }));
-  const next = input.next.map((f) => ({
-    ...f,
-    path: prefix + f.path,
-    contents: inUserEol(f.contents, yoursBytes(prefix + f.path)),
-  }));
+  // A streamed render (a large binary) stays a reference to its template file: git reads it from there.
+  const atPath = (f: RenderedFile, path: string): RenderedFile =>
+    'contents' in f ? { ...f, path, contents: inUserEol(f.contents, yoursBytes(path)) } : { ...f, path };
+  const old = input.old.map((f) => atPath(f, oldPath(f.path)));
+  const next = input.next.map((f) => atPath(f, prefix + f.path));
 
   // One fast-import for every blob we know up front: both renders and the extra files.
   const all = [...old, ...next];
   const extra = [...input.extra];
-  const oids = await writeBlobs(store, [...all.map((f) => f.contents), ...extra.map(([, contents]) => contents)]);
+  const oids = await writeBlobs(store, [
+    ...all.map((f): BlobSource => ('contents' in f ? f.contents : { file: f.source, size: f.size })),
+    ...extra.map(([, contents]) => contents),
+  ]);
   const entryOf = (i: number): Entry => ({ mode: all[i]!.mode === 0o755 ? '100755' : '100644', oid: oids[i]! });
   const oldEntries = new Map(old.map((f, i) => [f.path, entryOf(i)]));
   const nextEntries = new Map(next.map((f, i) => [f.path, entryOf(old.length + i)]));
-  all.forEach((f, i) => looksBinary(f.contents) && binary.add(oids[i]!));
+  all.forEach((f, i) => isBinaryRender(f) && binary.add(oids[i]!));
   for (const [oid, data] of yoursBlobs) if (looksBinary(data)) binary.add(oid);
 
   // 2. Trees and a synthetic history: O (old render) is the merge base of U (yours) and N (new render).
@@ -153,6 +154,15 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
     .sort((a, b) => compareBytes(a.path, b.path))
     .map((e) => ({ ...e, path: e.path.slice(prefix.length) }));
   return { tree, plan, conflicts: decision.conflicts, old: oldEntries, next: nextEntries, renames, moves };
+}
+
+// git's blob id of a render, without a git call; a streamed file's comes from its digests (remembered per file).
+function renderBlobId(f: RenderedFile): string {
+  return 'contents' in f ? blobId(f.contents) : fileDigests(f.source, ['blobId']).blobId;
+}
+
+function isBinaryRender(f: RenderedFile): boolean {
+  return !('contents' in f) || looksBinary(f.contents);
 }
 
 // A migration's move carries the user's file to its new path; a path the user already uses there is never replaced.

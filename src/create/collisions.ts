@@ -2,7 +2,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { styleText } from 'node:util';
 import { CancelledError } from '../errors.ts';
-import type { RenderedTree } from '../templates/render.ts';
+import type { RenderedTree, StreamedFile } from '../templates/render.ts';
+import { sameBytesAs } from './streamed-copy.ts';
 import type { CollisionDecision } from './publish.ts';
 
 /** How to settle files that already exist: ask per file (interactive) or overwrite each (`--force`). */
@@ -38,7 +39,7 @@ export async function decideCollisions(options: CollisionOptions): Promise<Map<s
   for (const file of options.files) {
     const path = join(options.target, file.path);
     if (!existsSync(path)) continue;
-    if (options.alwaysWrite.includes(file.path)) {
+    if (options.alwaysWrite.includes(file.path) && 'contents' in file) {
       const same = statSync(path).isFile() && readFileSync(path).equals(file.contents);
       out.write(`${same ? paint('cyan', 'identical', out) : paint('yellow', 'overwrite', out)} ${file.path}\n`);
       decisions.set(file.path, same ? 'keep' : 'write');
@@ -46,10 +47,9 @@ export async function decideCollisions(options: CollisionOptions): Promise<Map<s
     }
     let status: string | undefined;
     try {
-      ({ conflicter: status } = await conflicter.checkForCollision({
-        path,
-        contents: Buffer.from(file.contents),
-      } as never));
+      ({ conflicter: status } = await conflicter.checkForCollision(
+        ('contents' in file ? { path, contents: Buffer.from(file.contents) } : streamedCollision(path, file)) as never,
+      ));
     } catch (error) {
       if ((error as Error).message === 'Process aborted by user')
         throw new CancelledError('Aborted at a file collision; nothing was written.');
@@ -58,6 +58,19 @@ export async function decideCollisions(options: CollisionOptions): Promise<Map<s
     decisions.set(file.path, status === 'force' || status === 'create' ? 'write' : 'keep');
   }
   return decisions;
+}
+
+// The conflicter would read both files whole to compare them: a large binary is compared by streaming instead and
+// handed over already settled. Its binary "diff" (a size table) reads only the new contents' length.
+function streamedCollision(path: string, file: StreamedFile) {
+  const same = sameBytesAs(path, file);
+  return {
+    path,
+    binary: true,
+    contents: { length: file.size },
+    conflicter: same ? 'identical' : 'conflict',
+    changesDetected: !same,
+  };
 }
 
 /** A yeoman adapter on our terminal: log lines to `out`, and yeoman's expand prompt as a one-key text prompt. */

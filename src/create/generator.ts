@@ -1,12 +1,16 @@
 import { setModifiedFileState } from 'mem-fs-editor/state';
 import Generator from 'yeoman-generator';
 import type { BaseOptions } from 'yeoman-generator';
+import type { Readable } from 'node:stream';
 import type { RenderedTree } from '../templates/render.ts';
+import { verifiedSource } from './streamed-copy.ts';
 
 /** What the generator is given: a finished render and the state file text. It never prompts or renders. */
 export type DetmlGeneratorOptions = BaseOptions & {
   files: RenderedTree;
   stateFile: { path: string; contents: string };
+  /** The sha256 the state file records per path: a streamed file's copy must match it. */
+  sha256: Readonly<Record<string, string>>;
 };
 
 /**
@@ -15,7 +19,10 @@ export type DetmlGeneratorOptions = BaseOptions & {
  */
 export class DetmlGenerator extends Generator<Record<string, never>, DetmlGeneratorOptions> {
   writing(): void {
-    for (const file of this.options.files) put(this.fs, this.destinationPath(file.path), file.contents, file.mode);
+    for (const file of this.options.files) {
+      const contents = 'contents' in file ? file.contents : verifiedSource(file, this.options.sha256[file.path]!);
+      put(this.fs, this.destinationPath(file.path), contents, file.mode);
+    }
     const { path, contents } = this.options.stateFile;
     put(this.fs, this.destinationPath(path), Buffer.from(contents), 0o644);
   }
@@ -24,8 +31,9 @@ export class DetmlGenerator extends Generator<Record<string, never>, DetmlGenera
 // mem-fs-editor's write() does exactly this and then returns `contents.toString()`: a model-sized binary would be
 // decoded as UTF-8 only to be thrown away (seconds, a second copy in memory, and past V8's string limit an error).
 // So the file is put into the same store, marked modified the same way, and the commit and conflicter see it as
-// written. (A function, not a method: yeoman runs every public method of a generator as a task.)
-function put(fs: DetmlGenerator['fs'], path: string, contents: Buffer, mode: number): void {
+// written; a large binary's contents are a stream, which the commit's fs.writeFile consumes chunk by chunk.
+// (A function, not a method: yeoman runs every public method of a generator as a task.)
+function put(fs: DetmlGenerator['fs'], path: string, contents: Buffer | Readable, mode: number): void {
   const file = fs.store.get(path);
   Object.assign(file, { contents, stat: { mode } });
   setModifiedFileState(file);

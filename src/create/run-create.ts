@@ -88,7 +88,8 @@ export async function runCreate(options: CreateOptions): Promise<CreateResult> {
   let published;
   try {
     progress(`Writing ${rendered.length} files from ${manifest.id}@${manifest.version}`);
-    await runGenerator({ destination: staging.dir, files: tree, stateFile, force: false });
+    const sha256 = Object.fromEntries(Object.entries(state.files).map(([path, f]) => [path, f.sha256]));
+    await runGenerator({ destination: staging.dir, files: tree, stateFile, sha256, force: false });
     if (commit)
       await commitInitialRender(
         staging.dir,

@@ -7,6 +7,7 @@ export interface RunGeneratorOptions {
   destination: string;
   files: DetmlGeneratorOptions['files'];
   stateFile: DetmlGeneratorOptions['stateFile'];
+  sha256: DetmlGeneratorOptions['sha256'];
   force: boolean;
 }
 
@@ -35,6 +36,7 @@ export async function runGenerator(options: RunGeneratorOptions): Promise<void> 
     generatorOptions: {
       files: options.files,
       stateFile: options.stateFile,
+      sha256: options.sha256,
       skipInstall: true,
       force: options.force,
     } as never,

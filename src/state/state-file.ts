@@ -5,7 +5,7 @@ import type { Answers } from '../templates/answers.ts';
 import type { Ownership } from '../templates/manifest.ts';
 import { validateState } from '../generated/schema-validators.js';
 import { schemaProblems } from '../schema-problems.ts';
-import { compareBytes, sha256, type RenderedTree } from '../templates/render.ts';
+import { compareBytes, renderedSha256, type RenderedTree } from '../templates/render.ts';
 import { GENERATOR_VERSION } from '../version.ts';
 
 /** Where a project records how it was generated, relative to its root. */
@@ -43,7 +43,7 @@ export function buildState(
 ): DetmlState {
   const files: Record<string, StateFileEntry> = {};
   for (const f of [...tree].sort((a, b) => compareBytes(a.path, b.path))) {
-    files[f.path] = { sha256: sha256(f.contents), ownership: ownershipOf(f.path) };
+    files[f.path] = { sha256: renderedSha256(f), ownership: ownershipOf(f.path) };
   }
   return { schema: STATE_SCHEMA, ...base, files };
 }

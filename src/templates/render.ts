@@ -1,22 +1,43 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Handlebars from 'handlebars';
 import { valid } from 'semver';
 import { UserError } from '../errors.ts';
 import type { Answers } from './answers.ts';
+import { looksBinary } from './binary.ts';
 import { unsafePathReason } from './containment.ts';
+import { fileDigests } from './file-digests.ts';
 import { matchesAny } from './glob.ts';
 import { loadManifest, type TemplateManifest } from './manifest.ts';
 import { isTemplated, outputSegment } from './paths.ts';
 import { GENERATOR_VERSION } from '../version.ts';
 
-/** One file of a render: its project-relative path, exact bytes and git file mode. */
-export interface RenderedFile {
+/** What every rendered file has: its project-relative path and git file mode. */
+interface RenderedBase {
   path: string;
-  contents: Buffer;
   mode: 0o644 | 0o755;
 }
+
+/** A rendered file held in memory: every text file, and binaries under STREAMED_FROM bytes. */
+export interface InMemoryFile extends RenderedBase {
+  contents: Buffer;
+}
+
+/**
+ * A large binary copied verbatim from the template (model weights): the render names its source file instead of
+ * holding its bytes, and create and sync copy and hash it by streaming, so memory never grows with its size.
+ */
+export interface StreamedFile extends RenderedBase {
+  source: string;
+  size: number;
+}
+
+/** One file of a render: its bytes in memory, or a large binary streamed from its template file. */
+export type RenderedFile = InMemoryFile | StreamedFile;
+
+/** From this size a binary template file that is copied verbatim is streamed, never read into memory. */
+export const STREAMED_FROM = 1 << 20;
 
 /** A whole render, sorted by path so every consumer sees the same order. */
 export type RenderedTree = RenderedFile[];
@@ -82,9 +103,11 @@ export function renderTemplate(
     const unsafe = unsafePathReason(path);
     if (unsafe) throw new UserError(`Template ${manifest.id}@${manifest.version}: ${JSON.stringify(rel)} renders to ${JSON.stringify(path)}, which ${unsafe}; refusing to write it.`);
     if (byPath.has(path)) throw new UserError(`Template ${manifest.id}@${manifest.version}: two files render to ${path}`);
-    const raw = readFileSync(abs);
-    const contents = isTemplated(rel) ? Buffer.from(compile(hbs, raw.toString('utf8'), rel, manifest)(context), 'utf8') : raw;
-    byPath.set(path, { path, contents, mode: matchesAny(path, manifest.executable) ? 0o755 : 0o644 });
+    const mode = matchesAny(path, manifest.executable) ? 0o755 : 0o644;
+    if (isTemplated(rel)) {
+      const source = readFileSync(abs, 'utf8');
+      byPath.set(path, { path, mode, contents: Buffer.from(compile(hbs, source, rel, manifest)(context), 'utf8') });
+    } else byPath.set(path, { path, mode, ...verbatim(abs) });
   }
   return [...byPath.values()].sort((a, b) => compareBytes(a.path, b.path));
 }
@@ -94,11 +117,35 @@ export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** sha256 of a rendered file's bytes; a streamed one is hashed from its source (or remembered, file-digests.ts). */
+export function renderedSha256(file: RenderedFile): string {
+  return 'contents' in file ? sha256(file.contents) : fileDigests(file.source, ['sha256']).sha256;
+}
+
+/** A rendered file's bytes, reading a streamed one whole: for tools and checks that need all of it at once. */
+export function renderedBytes(file: RenderedFile): Buffer {
+  return 'contents' in file ? file.contents : readFileSync(file.source);
+}
+
 /** A single hash over every path, mode and content of a render: equal hashes mean byte-identical trees. */
 export function treeHash(tree: RenderedTree): string {
   const h = createHash('sha256');
-  for (const f of tree) h.update(`${f.mode.toString(8)} ${sha256(f.contents)} ${f.path}\n`);
+  for (const f of tree) h.update(`${f.mode.toString(8)} ${renderedSha256(f)} ${f.path}\n`);
   return h.digest('hex');
+}
+
+// A file copied verbatim: its bytes, or for a large binary only where they are (its first 8,000 bytes decide).
+function verbatim(abs: string): { contents: Buffer } | { source: string; size: number } {
+  const { size } = statSync(abs);
+  if (size < STREAMED_FROM) return { contents: readFileSync(abs) };
+  const head = Buffer.alloc(8000);
+  const fd = openSync(abs, 'r');
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return looksBinary(head) ? { source: abs, size } : { contents: readFileSync(abs) };
 }
 
 function renderPath(hbs: typeof Handlebars, rel: string, context: object): string | undefined {

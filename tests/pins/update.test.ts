@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readState } from '../../src/state/state-file.ts';
 import { availableTemplates, resolveTemplate } from '../../src/templates/registry.ts';
-import { renderTemplate } from '../../src/templates/render.ts';
+import { renderedBytes, renderTemplate } from '../../src/templates/render.ts';
 import { runVerify } from '../../src/verify/run-verify.ts';
 import {
   hasDockerRegistry,
@@ -86,7 +86,7 @@ describe('pins update', () => {
     expect(state.answers.cudaImageDigest).toBe(cuda);
     const { dir: templateDir, manifest } = resolveTemplate('onnx');
     const rerender = renderTemplate(templateDir, state.answers, manifest);
-    const rendered = (path: string) => rerender.find((f) => f.path === path)!.contents.toString();
+    const rendered = (path: string) => renderedBytes(rerender.find((f) => f.path === path)!).toString();
     expect(rendered('.github/workflows/gpu.yml')).toBe(read(dir, '.github/workflows/gpu.yml'));
     expect(rendered('Dockerfile')).toBe(dockerfile);
     expect((await runVerify(dir)).findings).toEqual([]);

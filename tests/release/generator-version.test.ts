@@ -8,16 +8,22 @@ import { renderPair } from '../../sync/render-pair.ts';
 import { parseState, type DetmlState } from '../../src/state/state-file.ts';
 import { resolveAnswers } from '../../src/templates/answers.ts';
 import { availableTemplates, resolveTemplate } from '../../src/templates/registry.ts';
-import { renderTemplate } from '../../src/templates/render.ts';
+import { renderedBytes, renderTemplate, type RenderedFile } from '../../src/templates/render.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 import { ROOT } from '../helpers/paths.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
-const pins = (files: { path: string; contents: Buffer }[]) =>
+const pins = (files: RenderedFile[]) =>
   files
     .filter((f) => f.path.startsWith('.github/workflows/'))
-    .flatMap((f) => [...f.contents.toString('utf8').matchAll(/create-detml@(\S+)/g)].map((m) => `${f.path} ${m[1]}`))
+    .flatMap((f) =>
+      [
+        ...renderedBytes(f)
+          .toString('utf8')
+          .matchAll(/create-detml@(\S+)/g),
+      ].map((m) => `${f.path} ${m[1]}`),
+    )
     .sort();
 
 describe('the pinned create-detml version', () => {
@@ -47,6 +53,7 @@ describe('the pinned create-detml version', () => {
       pins(
         ['.github/workflows/ci.yml', '.github/workflows/detml-sync.yml'].map((path) => ({
           path,
+          mode: 0o644 as const,
           contents: read(path),
         })),
       ),

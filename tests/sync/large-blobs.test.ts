@@ -1,11 +1,11 @@
 // Model-sized blobs: an unchanged one is never written again, a new one goes through `git hash-object -w`, and
 // neither ever passes through `git fast-import` (which packs, unpacks and recompresses it).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { writeBlobs } from '../../sync/git-objects.ts';
-import { createProject, statusOf } from '../helpers/sync-project.ts';
+import { createProject, scenario, statusOf } from '../helpers/sync-project.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 type Traced = { args: string[]; input: string };
@@ -26,9 +26,10 @@ describe('writing large blobs', () => {
     else process.env.DETML_GIT_TRACE = saved;
   });
   const calls = (): Traced[] =>
-    readFileSync(trace, 'utf8')
+    (existsSync(trace) ? readFileSync(trace, 'utf8') : '')
       .trim()
       .split('\n')
+      .filter(Boolean)
       .map((l) => JSON.parse(l) as Traced);
 
   it('writes a new model once with hash-object, keeps small files in one fast-import, and reuses it next time', async () => {
@@ -67,5 +68,52 @@ describe('writing large blobs', () => {
     expect(readFileSync(join(p.dir, 'model.bin')).equals(theirs)).toBe(true);
     const reads = calls().filter((c) => c.args[0] === 'cat-file' && c.args[1] === '--batch');
     for (const c of reads) expect(Buffer.from(c.input, 'base64').toString()).not.toContain(oid);
+  });
+
+  describe('streamed from the template (a model in the template itself)', () => {
+    const model = (seed: number) => {
+      const b = Buffer.alloc(3 << 20);
+      for (let i = 0; i < b.length; i++) b[i] = (i * 167 + seed + (i >> 10)) & 0xff;
+      return b;
+    };
+    const [a, b] = [model(1), model(2)];
+    // No git call is ever fed a model's bytes: git reads the template file itself, or already has the object.
+    const largestInput = (traced: Traced[]) => Math.max(...traced.map((c) => Buffer.from(c.input, 'base64').length));
+    beforeEach(() => {
+      vi.stubEnv('DETML_CACHE_DIR', tempDir('detml-cache-'));
+      onTestFinished(() => void vi.unstubAllEnvs());
+    });
+
+    it('unchanged: reuses the object the project already has, and neither reads nor writes the model', async () => {
+      const p = await scenario({ 'weights/model.bin': a, 'config.txt': 'one\n' });
+      p.release('1.1.0', { 'weights/model.bin': a, 'config.txt': 'two\n' });
+      const before = calls().length;
+      const r = await p.sync({ to: '1.1.0' });
+      expect(r.status).toBe('clean');
+      const traced = calls().slice(before);
+      expect(traced.filter((c) => c.args.includes('hash-object'))).toEqual([]);
+      expect(largestInput(traced)).toBeLessThan(1 << 16);
+      expect(p.read('config.txt')).toBe('two\n');
+      expect(readFileSync(join(p.dir, 'weights/model.bin')).equals(a)).toBe(true);
+    });
+
+    it('replaced by the template: git hashes the new template file itself, and the project gets its bytes', async () => {
+      const p = await scenario({ 'weights/model.bin': a });
+      p.release('1.1.0', { 'weights/model.bin': b });
+      const before = calls().length;
+      const r = await p.sync({ to: '1.1.0' });
+      expect(statusOf(r, 'weights/model.bin')).toBe('applied');
+      const traced = calls().slice(before);
+      const hashed = traced.filter((c) => c.args.includes('hash-object'));
+      expect(hashed).toHaveLength(1);
+      expect(hashed[0]!.args.slice(-2)).toEqual([
+        '--',
+        join(p.templateRoot, 'demo@1.1.0', 'files', 'weights/model.bin'),
+      ]);
+      expect(hashed[0]!.args).toContain('--no-filters');
+      expect(largestInput(traced)).toBeLessThan(1 << 16);
+      expect(readFileSync(join(p.dir, 'weights/model.bin')).equals(b)).toBe(true);
+      expect(p.git('cat-file', '-t', gitHash(p.dir, b))).toBe('blob');
+    });
   });
 });

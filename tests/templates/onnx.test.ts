@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveAnswers } from '../../src/templates/answers.ts';
 import { resolveTemplate } from '../../src/templates/registry.ts';
-import { renderTemplate, treeHash } from '../../src/templates/render.ts';
+import { renderedBytes, renderTemplate, treeHash } from '../../src/templates/render.ts';
 import { generatedProjectSuite, nodeTemplatePaths } from '../helpers/node-template.ts';
 import { ROOT } from '../helpers/paths.ts';
 import { pinnedNodeTarball } from '../helpers/pinned-node.ts';
@@ -17,7 +17,7 @@ import { actionlintProblems, dockerfileFroms, workflowParserProblems } from '../
 
 const template = resolveTemplate('onnx');
 const render = (answers: Record<string, unknown> = {}) => renderTemplate(template.dir, resolveAnswers(template.manifest, { name: 'onnx-check', ...answers }), template.manifest);
-const text = (tree: ReturnType<typeof render>, path: string) => tree.find((f) => f.path === path)!.contents.toString('utf8');
+const text = (tree: ReturnType<typeof render>, path: string) => renderedBytes(tree.find((f) => f.path === path)!).toString('utf8');
 
 describe('onnx template: what it renders', () => {
   const tree = render();
@@ -40,7 +40,7 @@ describe('onnx template: what it renders', () => {
     expect(gpu).toContain(`image: nvidia/cuda:13.0.3-cudnn-runtime-ubuntu24.04@${template.manifest.questions.find((q) => q.name === 'cudaImageDigest')!.default}`);
     expect(gpu).toContain('--gpus all');
     expect(gpu).toMatch(/if: .*github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
-    expect(render({ gpuRunner: 'gpu-t4-4-core' }).find((f) => f.path === '.github/workflows/gpu.yml')!.contents.toString()).toContain(`fromJSON('["gpu-t4-4-core"]')`);
+    expect(text(render({ gpuRunner: 'gpu-t4-4-core' }), '.github/workflows/gpu.yml')).toContain(`fromJSON('["gpu-t4-4-core"]')`);
   });
 
   it('pins every Dockerfile FROM by digest and sets the determinism environment', () => {

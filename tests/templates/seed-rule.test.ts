@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveAnswers } from '../../src/templates/answers.ts';
 import { resolveTemplate } from '../../src/templates/registry.ts';
-import { renderTemplate } from '../../src/templates/render.ts';
+import { renderedBytes, renderTemplate } from '../../src/templates/render.ts';
 import { VALIDATORS } from '../../src/templates/validators.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -25,7 +25,7 @@ describe('vllm seed: one rule at create and at run time', () => {
     const dir = tempDir();
     for (const f of renderTemplate(templateDir, resolveAnswers(manifest, { name: 'seed_check' }), manifest)) {
       mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-      writeFileSync(join(dir, f.path), f.contents);
+      writeFileSync(join(dir, f.path), renderedBytes(f));
     }
     return dir;
   };
@@ -69,7 +69,7 @@ describe.each(['onnx', 'tfjs'])('%s seed: one rule at create and at run time', (
     const { dir: templateDir, manifest } = resolveTemplate(id);
     const source = renderTemplate(templateDir, resolveAnswers(manifest, { name: 'seed-check' }), manifest).find((f) => f.path === 'src/detml/config.ts')!;
     // The Node templates' rule is a one-line guard in config.ts; evaluate exactly that guard on every candidate.
-    const guard = /if \((!Number\.isSafeInteger\(seed\) \|\| seed === 0)\) fail\('"seed" must be a non-zero integer/.exec(source.contents.toString('utf8'));
+    const guard = /if \((!Number\.isSafeInteger\(seed\) \|\| seed === 0)\) fail\('"seed" must be a non-zero integer/.exec(renderedBytes(source).toString('utf8'));
     expect(guard, 'the seed guard in config.ts changed: update this test and the question validator together').not.toBeNull();
     const runtimeAccepts = new Function('seed', `return !(${guard![1]});`) as (seed: number) => boolean;
     for (const seed of CANDIDATES) expect(seedValidator(id)(seed) === undefined, String(seed)).toBe(runtimeAccepts(seed));

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { satisfies } from 'semver';
 import { resolveAnswers } from '../../src/templates/answers.ts';
 import { availableTemplates, resolveTemplate } from '../../src/templates/registry.ts';
-import { renderTemplate } from '../../src/templates/render.ts';
+import { renderedBytes, renderTemplate } from '../../src/templates/render.ts';
 
 const NAME: Record<string, string> = { vllm: 'stack_check' };
 
@@ -12,7 +12,10 @@ describe.each(availableTemplates())('template %s: README "Stack"', (id) => {
   const { dir, manifest } = resolveTemplate(id);
   const answers = resolveAnswers(manifest, { name: NAME[id] ?? 'stack-check' });
   const tree = renderTemplate(dir, answers, manifest);
-  const text = (path: string) => tree.find((f) => f.path === path)?.contents.toString('utf8');
+  const text = (path: string) => {
+    const file = tree.find((f) => f.path === path);
+    return file && renderedBytes(file).toString('utf8');
+  };
   const readme = text('README.md')!;
   const stack = /^## Stack\n\n((?:\|.*\|\n)+)/m.exec(readme)?.[1] ?? '';
   const row = (name: string) => stack.split('\n').find((l) => l.startsWith(`| ${name} |`));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveAnswers } from '../../src/templates/answers.ts';
 import { resolveTemplate } from '../../src/templates/registry.ts';
-import { renderTemplate, treeHash } from '../../src/templates/render.ts';
+import { renderedBytes, renderTemplate, treeHash } from '../../src/templates/render.ts';
 import { generatedProjectSuite, layerFiles, nodeTemplatePaths } from '../helpers/node-template.ts';
 import { ROOT } from '../helpers/paths.ts';
 import { pinnedNodeBin } from '../helpers/pinned-node.ts';
@@ -12,7 +12,7 @@ import { actionlintProblems, dockerfileFroms, workflowParserProblems } from '../
 
 const template = resolveTemplate('tfjs');
 const render = (answers: Record<string, unknown> = {}) => renderTemplate(template.dir, resolveAnswers(template.manifest, { name: 'tfjs-check', ...answers }), template.manifest);
-const text = (tree: ReturnType<typeof render>, path: string) => tree.find((f) => f.path === path)!.contents.toString('utf8');
+const text = (tree: ReturnType<typeof render>, path: string) => renderedBytes(tree.find((f) => f.path === path)!).toString('utf8');
 const defaultOf = (name: string) => template.manifest.questions.find((q) => q.name === name)!.default;
 
 describe('tfjs template: what it renders', () => {
@@ -67,7 +67,7 @@ describe('tfjs template: what it renders', () => {
     expect(gpu).toContain('npm ci --include=optional');
     expect(gpu).toMatch(/DETML_BACKEND: tensorflow/);
     expect(gpu).toMatch(/if: .*github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
-    expect(render({ gpuRunner: 'gpu-t4-4-core' }).find((f) => f.path === '.github/workflows/gpu.yml')!.contents.toString()).toContain(`fromJSON('["gpu-t4-4-core"]')`);
+    expect(text(render({ gpuRunner: 'gpu-t4-4-core' }), '.github/workflows/gpu.yml')).toContain(`fromJSON('["gpu-t4-4-core"]')`);
     expect(text(tree, '.github/workflows/ci.yml')).not.toContain('--include=optional');
   });
 

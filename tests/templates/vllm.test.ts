@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveAnswers } from '../../src/templates/answers.ts';
 import { loadManifest } from '../../src/templates/manifest.ts';
 import { ownershipOf } from '../../src/templates/ownership.ts';
-import { renderTemplate, treeHash, type RenderedTree } from '../../src/templates/render.ts';
+import { renderedBytes, renderTemplate, treeHash, type RenderedTree } from '../../src/templates/render.ts';
 import { TEMPLATES_DIR } from '../helpers/paths.ts';
 import { suiteTempDir } from '../helpers/tmp.ts';
 import { actionlintProblems, dockerfileFroms, dockerfileInstructions, workflowParserProblems } from '../helpers/validate.ts';
@@ -21,7 +21,7 @@ const render = (answers: Record<string, unknown> = {}) => renderTemplate(DIR, re
 const text = (tree: RenderedTree, path: string) => {
   const file = tree.find((f) => f.path === path);
   if (!file) throw new Error(`${path} is not rendered`);
-  return file.contents.toString('utf8');
+  return renderedBytes(file).toString('utf8');
 };
 const defaultOf = (name: string) => manifest.questions.find((q) => q.name === name)!.default;
 
@@ -35,7 +35,7 @@ function writeTree(tree: RenderedTree, dir: string): string {
   for (const file of tree) {
     const target = join(dir, file.path);
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, file.contents);
+    writeFileSync(target, renderedBytes(file));
     chmodSync(target, file.mode);
   }
   return dir;

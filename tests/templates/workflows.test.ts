@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { resolveAnswers } from '../../src/templates/answers.ts';
 import { availableTemplates, resolveTemplate } from '../../src/templates/registry.ts';
-import { renderTemplate } from '../../src/templates/render.ts';
+import { renderedBytes, renderTemplate } from '../../src/templates/render.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { actionlintProblems, workflowParserProblems } from '../helpers/validate.ts';
 
@@ -21,7 +21,7 @@ describe.each(availableTemplates())('%s workflows', (id) => {
     expect(workflows.map((f) => f.path)).toEqual(expect.arrayContaining(['.github/workflows/ci.yml', '.github/workflows/gpu.yml', '.github/workflows/detml-sync.yml']));
   });
 
-  it.each(workflows.map((f) => [f.path, f.contents.toString('utf8')]))('%s is valid and pins actions by SHA', async (path, source) => {
+  it.each(workflows.map((f) => [f.path, renderedBytes(f).toString('utf8')]))('%s is valid and pins actions by SHA', async (path, source) => {
     expect(await actionlintProblems(path, source)).toEqual([]);
     expect(await workflowParserProblems(path, source)).toEqual([]);
     for (const [, ref] of source.matchAll(/uses:\s*(\S+)/g)) expect(ref).toMatch(/@[0-9a-f]{40}$/);
@@ -29,7 +29,7 @@ describe.each(availableTemplates())('%s workflows', (id) => {
   });
 
   it('the CPU CI runs create-detml verify, and the sync workflow a pinned create-detml with the repo token', () => {
-    const text = (p: string) => workflows.find((f) => f.path === p)!.contents.toString('utf8');
+    const text = (p: string) => renderedBytes(workflows.find((f) => f.path === p)!).toString('utf8');
     expect(text('.github/workflows/ci.yml')).toMatch(/npx --yes create-detml@\d+\.\d+\.\d+ verify/);
     const sync = text('.github/workflows/detml-sync.yml');
     expect(sync).toMatch(/npx --yes create-detml@\d+\.\d+\.\d+ sync --templates-from latest/);
@@ -59,7 +59,7 @@ describe.each(Object.entries(GOLDEN_WORKFLOWS))('%s workflows: a class with no g
   const tree = renderTemplate(dir, resolveAnswers(manifest, { name: NAME[id] ?? 'wf-check' }), manifest);
 
   describe.each(files)('%s', (file) => {
-    const workflow = parse(tree.find((f) => f.path === `.github/workflows/${file}`)!.contents.toString('utf8'));
+    const workflow = parse(renderedBytes(tree.find((f) => f.path === `.github/workflows/${file}`)!).toString('utf8'));
     const job = Object.values(workflow.jobs as Record<string, { env: Record<string, string>; steps: Step[] }>)[0]!;
     const howTo = job.steps.find((s) => s.name === 'Goldens for review (how to commit them)');
     const upload = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));

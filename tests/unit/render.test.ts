@@ -4,7 +4,7 @@ import { globToRegExp } from '../../src/templates/glob.ts';
 import { loadManifest } from '../../src/templates/manifest.ts';
 import { ownershipOf } from '../../src/templates/ownership.ts';
 import { outputSegment } from '../../src/templates/paths.ts';
-import { renderTemplate, treeHash } from '../../src/templates/render.ts';
+import { renderedBytes, renderTemplate, treeHash } from '../../src/templates/render.ts';
 import { writeDemoTemplate } from '../helpers/fixture-template.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -29,7 +29,7 @@ describe('renderTemplate', () => {
       '755 scripts/run.sh',
       '644 src/my-app.txt',
     ]);
-    const text = (p: string) => tree.find((f) => f.path === p)!.contents.toString('utf8');
+    const text = (p: string) => renderedBytes(tree.find((f) => f.path === p)!).toString('utf8');
     expect(text('README.md')).toBe('# my-app\n\nseed=9 (fancy)\n');
     expect(text('.github/workflows/ci.yml')).toContain('echo "${{ github.ref }}"');
     expect(text('src/my-app.txt')).toBe('main module of {{name}} is not rendered here\n');
@@ -37,7 +37,7 @@ describe('renderTemplate', () => {
 
   it('copies binary files byte for byte', () => {
     const model = render().find((f) => f.path === 'model.bin')!;
-    expect([...model.contents]).toEqual([0, 255, 1, 254, 123, 10, 13, 0]);
+    expect([...renderedBytes(model)]).toEqual([0, 255, 1, 254, 123, 10, 13, 0]);
   });
 
   it('drops a file whose path renders empty', () => {
@@ -48,7 +48,9 @@ describe('renderTemplate', () => {
     const a = render({ name: 'x' });
     const b = render({ name: 'x' });
     expect(treeHash(a)).toBe(treeHash(b));
-    expect(a.map((f) => f.contents.toString('base64'))).toEqual(b.map((f) => f.contents.toString('base64')));
+    expect(a.map((f) => renderedBytes(f).toString('base64'))).toEqual(
+      b.map((f) => renderedBytes(f).toString('base64')),
+    );
     expect(treeHash(render({ name: 'y' }))).not.toBe(treeHash(a));
   });
 

@@ -5,7 +5,7 @@ import { buildState, serializeState, STATE_PATH } from '../../src/state/state-fi
 import { resolveAnswers } from '../../src/templates/answers.ts';
 import { ownershipOf } from '../../src/templates/ownership.ts';
 import { resolveTemplate } from '../../src/templates/registry.ts';
-import { renderTemplate } from '../../src/templates/render.ts';
+import { renderedBytes, renderTemplate } from '../../src/templates/render.ts';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../../src/version.ts';
 import { runVerify } from '../../src/verify/run-verify.ts';
 import type { Finding, SuppressedFinding } from '../../src/verify/types.ts';
@@ -17,7 +17,7 @@ export function renderProject(templateId: string, answers: Record<string, unknow
   const resolved = resolveAnswers(manifest, answers as never);
   const tree = renderTemplate(templateDir, resolved, manifest);
   const dir = tempDir('detml-verify-');
-  for (const f of tree) write(dir, f.path, f.contents);
+  for (const f of tree) write(dir, f.path, renderedBytes(f));
   const state = buildState(
     {
       generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION },

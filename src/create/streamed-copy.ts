@@ -1,0 +1,47 @@
+// Large binaries (model weights) reach the project without ever being held in memory: yeoman's commit writes a
+// stream of the template file, checked against the sha256 the state file records, and collisions compare by streaming.
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { Transform, type Readable } from 'node:stream';
+import { UserError } from '../errors.ts';
+import type { StreamedFile } from '../templates/render.ts';
+
+/** The template file's bytes as a stream that fails at its end unless they hash to `sha256` (what the state records). */
+export function verifiedSource(file: StreamedFile, sha256: string): Readable {
+  const hash = createHash('sha256');
+  const check = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+    flush(done) {
+      done(
+        hash.digest('hex') === sha256
+          ? null
+          : new UserError(`${file.source} changed while it was being copied; run the command again.`),
+      );
+    },
+  });
+  return createReadStream(file.source, { highWaterMark: 1 << 20 })
+    .on('error', (error) => check.destroy(error))
+    .pipe(check);
+}
+
+/** Whether the file at `path` holds exactly the template file's bytes, compared 1 MiB at a time. */
+export function sameBytesAs(path: string, file: StreamedFile): boolean {
+  const st = statSync(path);
+  if (!st.isFile() || st.size !== file.size) return false;
+  const [a, b] = [Buffer.allocUnsafe(1 << 20), Buffer.allocUnsafe(1 << 20)];
+  const [fa, fb] = [openSync(path, 'r'), openSync(file.source, 'r')];
+  try {
+    for (;;) {
+      const n = readSync(fa, a);
+      const m = readSync(fb, b);
+      if (n !== m || !a.subarray(0, n).equals(b.subarray(0, m))) return false;
+      if (n === 0) return true;
+    }
+  } finally {
+    closeSync(fa);
+    closeSync(fb);
+  }
+}
