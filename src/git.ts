@@ -12,6 +12,20 @@ export async function gitAt(dir: string, env?: Record<string, string>): Promise<
   return env ? git.env({ ...process.env, ...env } as Record<string, string>) : git;
 }
 
+/**
+ * git options for commands that read or write model-sized blobs: past 1 MiB a blob is streamed (git's default is
+ * 512 MiB, below which it holds the whole blob in memory), and pack windows are mapped 16 MiB at a time, at most 64 MiB
+ * at once (mapped pages count as memory too), so git's memory does not grow with a model's size.
+ */
+export const STREAM_LARGE_BLOBS = [
+  '-c',
+  'core.bigFileThreshold=1m',
+  '-c',
+  'core.packedGitWindowSize=16m',
+  '-c',
+  'core.packedGitLimit=64m',
+] as const;
+
 /** The default branch name the user configured (`init.defaultBranch`), or `main`. */
 export async function defaultBranch(dir: string): Promise<string> {
   try {
@@ -30,12 +44,12 @@ export async function initAndCommit(dir: string, message: string, paths?: readon
   const git = await gitAt(dir);
   const branch = await defaultBranch(dir);
   await git.raw(['init', '--quiet', `--initial-branch=${branch}`]);
-  await git.raw(paths ? ['add', '--', ...paths] : ['add', '--all']);
+  await git.raw([...STREAM_LARGE_BLOBS, ...(paths ? ['add', '--', ...paths] : ['add', '--all'])]);
   const identity = (await hasIdentity(dir))
     ? []
     : ['-c', 'user.name=create-detml', '-c', 'user.email=create-detml@users.noreply.github.com'];
   try {
-    await git.raw([...identity, 'commit', '--quiet', '--no-verify', '-m', message]);
+    await git.raw([...STREAM_LARGE_BLOBS, ...identity, 'commit', '--quiet', '--no-verify', '-m', message]);
   } catch (error) {
     throw new UserError(
       `git commit failed in ${dir}: ${(error as Error).message.split('\n')[0]}. Rerun with --no-git to skip git.`,

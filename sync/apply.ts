@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { UserError } from '../src/errors.ts';
-import { fallbackIdentity, runGit } from '../src/git.ts';
+import { fallbackIdentity, runGit, STREAM_LARGE_BLOBS } from '../src/git.ts';
 import { commitTree } from './git-objects.ts';
 import { gitPaths, stageLines, writeJournal, type Journal } from './journal.ts';
 
@@ -24,7 +24,10 @@ export async function applyToWorkTree(root: string, journal: Journal): Promise<v
   try {
     // From here a killed run is finished by the next one (finishInterrupted), which reads this journal.
     writeJournal(file, journal);
-    const read = await runGit(root, ['read-tree', '-m', '-u', journal.head, journal.tree], { env, okCodes: [0, 128] });
+    const read = await runGit(root, [...STREAM_LARGE_BLOBS, 'read-tree', '-m', '-u', journal.head, journal.tree], {
+      env,
+      okCodes: [0, 128],
+    });
     if (read.code !== 0) {
       rmSync(file, { force: true });
       const files = untrackedInTheWay(read.stderr);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGit } from '../src/git.ts';
+import { runGit, STREAM_LARGE_BLOBS } from '../src/git.ts';
 import { fileDigests } from '../src/templates/file-digests.ts';
 import { blobId } from './bytes.ts';
 

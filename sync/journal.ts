@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../src/errors.ts';
-import { runGit } from '../src/git.ts';
+import { runGit, STREAM_LARGE_BLOBS } from '../src/git.ts';
 import type { Stage } from './merge-trees.ts';
 
 /** What a `--local` sync is about to write, recorded before the work tree changes so a killed run can be finished. */
@@ -82,7 +82,10 @@ export async function finishInterrupted(dir: string, finish: boolean): Promise<u
       else write.push(fields[i + 1]!);
     }
     if (write.length)
-      await runGit(root, ['checkout-index', '-f', '-z', '--stdin'], { env, input: write.join('\0') + '\0' });
+      await runGit(root, [...STREAM_LARGE_BLOBS, 'checkout-index', '-f', '-z', '--stdin'], {
+        env,
+        input: write.join('\0') + '\0',
+      });
     await runGit(root, ['update-index', '-q', '--refresh'], { env, okCodes: [0, 1] });
     if (journal.conflicts.length)
       await runGit(root, ['update-index', '-z', '--index-info'], { env, input: stageLines(journal.conflicts) });

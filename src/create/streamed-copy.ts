@@ -1,22 +1,24 @@
 // Large binaries (model weights) reach the project without ever being held in memory: yeoman's commit writes a
 // stream of the template file, checked against the sha256 the state file records, and collisions compare by streaming.
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 import { UserError } from '../errors.ts';
+import { fileDigests } from '../templates/file-digests.ts';
 import type { StreamedFile } from '../templates/render.ts';
 
-/** The template file's bytes as a stream that fails at its end unless they hash to `sha256` (what the state records). */
+/**
+ * The template file's bytes as a stream that fails at its end unless the file still has the sha256 the state file
+ * records: the digest is remembered for the file's exact state (file-digests.ts), so a file that changed while it
+ * was copied is hashed again and fails, and an unchanged one is not read a second time.
+ */
 export function verifiedSource(file: StreamedFile, sha256: string): Readable {
-  const hash = createHash('sha256');
   const check = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
       done(null, chunk);
     },
     flush(done) {
       done(
-        hash.digest('hex') === sha256
+        fileDigests(file.source, ['sha256']).sha256 === sha256
           ? null
           : new UserError(`${file.source} changed while it was being copied; run the command again.`),
       );

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { create as memFs } from 'mem-fs';
 import { create as memFsEditor, type MemFsEditorFile } from 'mem-fs-editor';
 import { DetmlGenerator } from '../../src/create/generator.ts';
@@ -51,6 +51,10 @@ async function generate(tree: RenderedTree, digests: Record<string, string>): Pr
 }
 
 describe('large binaries in a render', () => {
+  beforeEach(() => {
+    vi.stubEnv('DETML_CACHE_DIR', tempDir('detml-cache-'));
+    onTestFinished(() => void vi.unstubAllEnvs());
+  });
   const model = weights(STREAMED_FROM + 4096);
   const text = Buffer.from('x'.repeat(STREAMED_FROM + 10) + '\n');
 
