@@ -162,8 +162,10 @@ export function runBinaryBench(sizeMb: number, runs: number): BinaryBenchResult 
         cwd: dir,
         prepare: () => {
           rmSync(dir, { recursive: true, force: true });
-          cpSync(pristine, dir, { recursive: true });
-          // A copied file has new inode and times: let git re-hash it here, not inside the timed sync.
+          // Modification times are kept, so the refreshed index is newer than every file, as in a project the user
+          // checked out earlier; with fresh times git would count each entry "racy" and re-hash it inside the sync.
+          cpSync(pristine, dir, { recursive: true, preserveTimestamps: true });
+          // A copied file has a new inode and change time: let git record them here, not inside the timed sync.
           execFileSync('git', ['update-index', '-q', '--refresh'], { cwd: dir });
         },
         check: () => {
