@@ -1,5 +1,5 @@
 import { UserError } from '../src/errors.ts';
-import { runGit } from '../src/git.ts';
+import { runGit, STREAM_LARGE_BLOBS } from '../src/git.ts';
 import { redact } from './pr-errors.ts';
 
 /** Where sync keeps the remote branches it fetched (never a remote-tracking ref the user sees in `git branch -r`). */
@@ -90,7 +90,8 @@ export async function pushBranch(
     dir,
     url,
     token,
-    ['push', '--porcelain', '--no-verify', lease, url, `${commit}:refs/heads/${branch}`],
+    // pack-objects then streams a model-sized blob rather than holding it whole.
+    [...STREAM_LARGE_BLOBS, 'push', '--porcelain', '--no-verify', lease, url, `${commit}:refs/heads/${branch}`],
     `push ${branch} to`,
   );
 }
