@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGit } from '../src/git.ts';
 import { blobId } from './bytes.ts';
+import { editTree } from './tree-edit.ts';
 
 /** A tree entry: git file mode ("100644", "100755", "120000") and object id. */
 export interface Entry {
@@ -134,30 +135,17 @@ async function fastImport(repo: Repo, contents: readonly Buffer[]): Promise<stri
 }
 
 /**
- * Builds a tree object from entries, optionally on top of an existing tree, through a throwaway index file so the
- * user's index is never touched. A null entry deletes the path.
+ * Builds a tree object from entries, optionally on top of an existing tree; a null entry deletes the path. Only the
+ * folders along the entries' paths are read and written (sync/tree-edit.ts); no index is involved, so the user's is
+ * never touched and the cost does not grow with the repository.
  */
 export async function writeTree(
   repo: Repo,
   entries: ReadonlyMap<string, Entry | null>,
   base?: string,
 ): Promise<string> {
-  const { dir, ...store } = storeOf(repo);
-  const scratch = scratchDir({ dir, ...store }, 'detml-index-');
-  const env = { ...store.env, GIT_INDEX_FILE: join(scratch, 'index') };
-  try {
-    if (base) await runGit(dir, ['read-tree', base], { env });
-    const zero = '0'.repeat(40);
-    const lines = [...entries].map(([path, e]) => (e ? `${e.mode} ${e.oid}\t${path}` : `0 ${zero}\t${path}`));
-    if (lines.length)
-      await runGit(dir, ['update-index', '--add', '--remove', '-z', '--index-info'], {
-        env,
-        input: lines.join('\0') + '\0',
-      });
-    return (await runGit(dir, ['write-tree'], { env })).stdout.toString('utf8').trim();
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  const { dir, env } = storeOf(repo);
+  return editTree(dir, env, entries, base);
 }
 
 /** Lists the files (and submodule gitlinks) of a tree-ish; with `paths`, only those (cost grows with them, not with the repository). */
