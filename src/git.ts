@@ -143,7 +143,7 @@ export interface GitSession {
   readLine(): Promise<string>;
   /** The next `n` bytes of output. */
   readBytes(n: number): Promise<Buffer>;
-  /** Closes stdin and waits for git to exit; a failure exit is an error. */
+  /** Closes stdin and waits for git to exit; a failure exit is an error. Calling it again returns the same promise. */
   end(): Promise<void>;
 }
 
@@ -198,6 +198,15 @@ export async function startGit(
       wake = undefined;
     }
   };
+  let ended: Promise<void> | undefined;
+  const finish = async () => {
+    child.stdin.end();
+    const code = await exited;
+    await closed;
+    if (process.env.DETML_GIT_TRACE)
+      await trace(process.env.DETML_GIT_TRACE, dir, args, { input: Buffer.concat(sent), env: options.env });
+    if (code !== 0) throw failure;
+  };
   return {
     write: (data) => {
       const b = Buffer.from(data);
@@ -212,13 +221,6 @@ export async function startGit(
       return line.subarray(0, line.length - 1).toString('utf8');
     },
     readBytes: (n) => take((b) => (b.length >= n ? n : undefined)),
-    end: async () => {
-      child.stdin.end();
-      const code = await exited;
-      await closed;
-      if (process.env.DETML_GIT_TRACE)
-        await trace(process.env.DETML_GIT_TRACE, dir, args, { input: Buffer.concat(sent), env: options.env });
-      if (code !== 0) throw failure;
-    },
+    end: () => (ended ??= finish()),
   };
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGit } from '../src/git.ts';
 import { blobId } from './bytes.ts';
-import { editTree } from './tree-edit.ts';
+import { editTree, writeNewTrees } from './tree-edit.ts';
+import { listAt, withTreeReader } from './tree-reader.ts';
 
 /** A tree entry: git file mode ("100644", "100755", "120000") and object id. */
 export interface Entry {
@@ -37,7 +38,7 @@ function scratchDir(store: ObjectStore, prefix: string): string {
 }
 
 /** A fixed identity and date for the synthetic commits that only feed the merge; they are never pushed. */
-const SYNTHETIC = {
+export const SYNTHETIC = {
   GIT_AUTHOR_NAME: 'create-detml',
   GIT_AUTHOR_EMAIL: 'create-detml@users.noreply.github.com',
   GIT_AUTHOR_DATE: '1970-01-01T00:00:00Z',
@@ -144,23 +145,24 @@ export async function writeTree(
   entries: ReadonlyMap<string, Entry | null>,
   base?: string,
 ): Promise<string> {
-  const { dir, env } = storeOf(repo);
-  return editTree(dir, env, entries, base);
+  return editTree(storeOf(repo), entries, base);
 }
 
-/** Lists the files (and submodule gitlinks) of a tree-ish; with `paths`, only those (cost grows with them, not with the repository). */
+/** Builds several trees from entries (no base) with one git process; their ids in order. */
+export async function writeTrees(repo: Repo, list: readonly ReadonlyMap<string, Entry | null>[]): Promise<string[]> {
+  return writeNewTrees(storeOf(repo), list);
+}
+
+/**
+ * Lists the files (and submodule gitlinks) of a tree-ish; with `paths`, only those and what folders there hold, read
+ * along the paths (cost grows with them, not with the repository; sync/tree-reader.ts).
+ */
 export async function listTree(repo: Repo, treeish: string, paths?: readonly string[]): Promise<Listing> {
-  const { dir, env } = storeOf(repo);
+  const store = storeOf(repo);
   if (paths && paths.length === 0) return new Map();
-  const args = [
-    'ls-tree',
-    '-r',
-    '-z',
-    '--full-tree',
-    treeish,
-    ...(paths ? ['--', ...paths.map((p) => `:(literal)${p}`)] : []),
-  ];
-  const out = (await runGit(dir, args, { env })).stdout.toString('utf8');
+  if (paths) return withTreeReader(store, (reader) => listAt(reader, treeish, paths));
+  const args = ['ls-tree', '-r', '-z', '--full-tree', treeish];
+  const out = (await runGit(store.dir, args, { env: store.env })).stdout.toString('utf8');
   const listing: Listing = new Map();
   for (const record of out.split('\0')) {
     if (!record) continue;

@@ -15,11 +15,12 @@ import { finishInterrupted } from './journal.ts';
 import { checkNoLoss } from './no-loss.ts';
 import type { PlanEntry } from './policy.ts';
 import { syncTrailer } from './pr-marker.ts';
-import { checkRepository } from './preconditions.ts';
+import { checkRepository, probeRepository } from './preconditions.ts';
 import { renderPair } from './render-pair.ts';
 import { createScratch, removeStaleScratch } from './scratch.ts';
 import { resolveRecordedTemplate, resolveTargetTemplate, type SourcedTemplate } from './template-source.ts';
 import { threeWayMerge } from './three-way.ts';
+import { closeTreeReader, shareTreeReader } from './tree-reader.ts';
 
 /** How sync delivers its result. */
 export type SyncMode = 'dry-run' | 'local' | 'branch';
@@ -67,7 +68,8 @@ export async function syncWithTarget(options: SyncOptions): Promise<{ result: Sy
   // 0. A run killed outright left its scratch folder, and a --local one killed while writing the work tree left a
   //    journal: remove the one, finish that run from the other, and report it.
   removeStaleScratch();
-  const finished = (await finishInterrupted(options.cwd, options.mode === 'local')) as SyncResult | undefined;
+  const layout = await probeRepository(options.cwd);
+  const finished = (await finishInterrupted(options.cwd, options.mode === 'local', layout)) as SyncResult | undefined;
   if (finished)
     return {
       result: {
@@ -77,7 +79,7 @@ export async function syncWithTarget(options: SyncOptions): Promise<{ result: Sy
     };
 
   // 1. Preconditions: each failure is one line, and nothing has been changed yet.
-  const repo = await checkRepository(options.cwd);
+  const repo = await checkRepository(options.cwd, layout);
   const state = readState(options.cwd);
   const { id } = state.template;
   const old = await resolveRecordedTemplate(id, state.template.version, state.generator, source);
@@ -122,10 +124,13 @@ export async function syncWithTarget(options: SyncOptions): Promise<{ result: Sy
       .map(() => '..'),
   );
   const scratch = createScratch();
+  let store: ObjectStore | undefined;
   try {
     // Every object-level git call runs at the repository's top: git prints some paths relative to the folder it
-    // runs in (merge-tree's conflicts), and the merge works on repository paths.
-    const store = await objectStore(root, options.mode, scratch.path);
+    // runs in (merge-tree's conflicts), and the merge works on repository paths. Trees are read through one git
+    // process for the whole merge and check.
+    store = await objectStore(root, options.mode, scratch.path);
+    shareTreeReader(store);
     const merged = await threeWayMerge({
       store,
       prefix: repo.prefix,
@@ -154,10 +159,15 @@ export async function syncWithTarget(options: SyncOptions): Promise<{ result: Sy
       prefix: repo.prefix,
       workTree: options.mode === 'branch' ? undefined : root,
     });
+    await closeTreeReader(store);
 
     // 5. Deliver.
     if (options.mode === 'local') {
-      await applyToWorkTree(root, { head: repo.head, tree: merged.tree, conflicts: [...merged.conflicts], result });
+      await applyToWorkTree(
+        root,
+        { head: repo.head, tree: merged.tree, conflicts: [...merged.conflicts], result },
+        { index: layout.index, journal: layout.journal },
+      );
     } else if (options.mode === 'branch') {
       if (!repo.branch) throw new UserError('HEAD is detached; check out the branch to update, then run sync again.');
       // The trailer goes in now, so the commit is made once (a rerun recognises its own commit by it).
@@ -170,6 +180,7 @@ export async function syncWithTarget(options: SyncOptions): Promise<{ result: Sy
     }
     return { result, next };
   } finally {
+    if (store) await Promise.allSettled([closeTreeReader(store)]);
     scratch.dispose();
   }
 }

@@ -4,18 +4,19 @@ import type { Ownership } from '../src/templates/manifest.ts';
 import { compareBytes, type RenderedTree } from '../src/templates/render.ts';
 import { blobId, inUserEol, looksBinary, relabelMarkers } from './bytes.ts';
 import {
-  commitTree,
   listTree,
   readBlobs,
   storeOf,
   writeBlobs,
   writeTree,
+  writeTrees,
   type Entry,
   type Listing,
   type ObjectStore,
 } from './git-objects.ts';
 import { mergeTrees, type Stage } from './merge-trees.ts';
 import { applyPolicy, type PlanEntry } from './policy.ts';
+import { writeSyntheticCommits } from './synthetic-commits.ts';
 
 /** Inputs of the three-way sync merge. */
 export interface ThreeWayInput {
@@ -101,12 +102,12 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
   for (const [oid, data] of yoursBlobs) if (looksBinary(data)) binary.add(oid);
 
   // 2. Trees and a synthetic history: O (old render) is the merge base of U (yours) and N (new render).
-  const [oldTree, nextTree] = await Promise.all([writeTree(store, oldEntries), writeTree(store, nextEntries)]);
-  const o = await commitTree(store, oldTree, [], 'old render', 'synthetic');
-  const [u, n] = await Promise.all([
-    commitTree(store, yoursTree, [o], 'yours', 'synthetic'),
-    commitTree(store, nextTree, [o], 'new render', 'synthetic'),
-  ]);
+  const [oldTree, nextTree] = (await writeTrees(store, [oldEntries, nextEntries])) as [string, string];
+  const [o, u, n] = (await writeSyntheticCommits(store, [
+    { tree: oldTree, parents: [], message: 'old render' },
+    { tree: yoursTree, parents: [0], message: 'yours' },
+    { tree: nextTree, parents: [0], message: 'new render' },
+  ])) as [string, string, string];
 
   // 3. git's merge, and the template's own renames for the plan's explanations.
   const [merge, renames] = await Promise.all([mergeTrees(store, u, n), templateRenames(store, oldTree, nextTree)]);

@@ -5,15 +5,18 @@
 // git has no single command for: hence this walk.
 import { UserError } from '../src/errors.ts';
 import { startGit, type GitSession } from '../src/git.ts';
-import type { Entry } from './git-objects.ts';
+import type { Entry, ObjectStore } from './git-objects.ts';
 import { indexAcceptsPath } from './index-path.ts';
-
-interface Item {
-  mode: string;
-  oid: string;
-}
-
-const TREE = '040000';
+import {
+  depthOf,
+  joinPath as join,
+  nameOf,
+  parentOf,
+  readAlong,
+  TREE,
+  withTreeReader,
+  type TreeItem as Item,
+} from './tree-reader.ts';
 const EMPTY_TREE = new Set([
   '4b825dc642cb6eb9a060e54bf8d69288fbee4904',
   '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321',
@@ -21,10 +24,6 @@ const EMPTY_TREE = new Set([
 
 // Names are kept as latin1 strings (one character per byte), so a name that is not UTF-8 keeps its bytes.
 const bytesOf = (name: string) => Buffer.from(name, 'latin1');
-const parentOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/')));
-const nameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
-const depthOf = (path: string) => (path ? path.split('/').length : 0);
-const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 
 /**
  * Applies `entries` (null removes a path) to `base` (or to an empty tree) and returns the new tree's id. Like git's
@@ -32,29 +31,47 @@ const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
  * at a parent's, and a folder left without files disappears.
  */
 export async function editTree(
-  dir: string,
-  env: Record<string, string>,
+  store: ObjectStore,
   entries: ReadonlyMap<string, Entry | null>,
   base?: string,
 ): Promise<string> {
+  if (!base) return (await writeNewTrees(store, [entries]))[0]!;
   const edits = parseEdits(entries);
-  const sessions: GitSession[] = [];
+  // The mktree process starts while the base is read; it is only needed when some edit is valid.
+  const writing = edits.length ? startGit(store.dir, ['mktree', '--batch', '-z'], { env: store.env }) : undefined;
   try {
-    const [reader, writer] = await Promise.all([
-      base ? startGit(dir, ['cat-file', '--batch'], { env }) : undefined,
-      edits.length || !base ? startGit(dir, ['mktree', '--batch', '-z'], { env }) : undefined,
-    ]);
-    for (const s of [reader, writer]) if (s) sessions.push(s);
-    const dirs = new Map<string, Map<string, Item>>();
-    let root = '';
-    if (reader) root = await readDirs(reader, base!, edits, dirs);
-    else dirs.set('', new Map());
-    const tree = writer ? await writeDirs(writer, apply(edits, dirs)) : root;
-    await Promise.all(sessions.splice(0).map((s) => s.end()));
+    const { root, dirs } = await withTreeReader(store, (reader) =>
+      readAlong(
+        reader,
+        base,
+        edits.map((e) => e.path),
+      ),
+    );
+    if (!writing) return root;
+    const writer = await writing;
+    const tree = await writeDirs(writer, apply(edits, dirs));
+    await writer.end();
     return tree;
   } finally {
-    // After a failure: close what is still open, so no git process waits on its stdin.
-    await Promise.allSettled(sessions.map((s) => s.end()));
+    // After a failure: close it, so no git process waits on its stdin.
+    if (writing) await Promise.allSettled([writing.then((w) => w.end())]);
+  }
+}
+
+/** Writes several trees from scratch (no base) with one `git mktree --batch`, and returns their ids in order. */
+export async function writeNewTrees(
+  store: ObjectStore,
+  list: readonly ReadonlyMap<string, Entry | null>[],
+): Promise<string[]> {
+  const edits = list.map(parseEdits);
+  const writer = await startGit(store.dir, ['mktree', '--batch', '-z'], { env: store.env });
+  try {
+    const ids: string[] = [];
+    for (const e of edits) ids.push(await writeDirs(writer, apply(e, new Map([['', new Map()]]))));
+    await writer.end();
+    return ids;
+  } finally {
+    await Promise.allSettled([writer.end()]);
   }
 }
 
@@ -85,55 +102,6 @@ function canonicalMode(mode: number): string {
   if (type === 0o120000) return '120000';
   if (type === 0o040000 || type === 0o160000) return '160000';
   return mode & 0o100 ? '100755' : '100644';
-}
-
-// Reads the base's directories along the edited paths, one level at a time (a level's ids come from the one above),
-// and returns the base's tree id.
-async function readDirs(
-  reader: GitSession,
-  base: string,
-  edits: readonly Edit[],
-  dirs: Map<string, Map<string, Item>>,
-): Promise<string> {
-  const touched = new Set<string>();
-  for (const { path } of edits) for (let p = parentOf(path); p; p = parentOf(p)) touched.add(p);
-  reader.write(`${base}^{tree}\n`);
-  const { oid: root, items } = await readTree(reader, base);
-  dirs.set('', items);
-  const byDepth = [...touched].sort((a, b) => depthOf(a) - depthOf(b));
-  for (let depth = 1, k = 0; k < byDepth.length; depth++) {
-    const level: [string, string][] = [];
-    for (; k < byDepth.length && depthOf(byDepth[k]!) === depth; k++) {
-      const path = byDepth[k]!;
-      const item = dirs.get(parentOf(path))?.get(nameOf(path));
-      if (item?.mode === TREE) level.push([path, item.oid]);
-    }
-    if (!level.length) continue;
-    reader.write(level.map(([, oid]) => `${oid}\n`).join(''));
-    for (const [path, oid] of level) dirs.set(path, (await readTree(reader, oid)).items);
-  }
-  return root;
-}
-
-// One `cat-file --batch` answer: "<oid> tree <size>\n<raw tree>\n", the raw tree being "<mode> <name>\0<binary id>"...
-async function readTree(reader: GitSession, name: string): Promise<{ oid: string; items: Map<string, Item> }> {
-  const header = (await reader.readLine()).split(' ');
-  if (header[1] !== 'tree') throw new UserError(`git cat-file: ${name} is not a tree (${header.slice(1).join(' ')})`);
-  const oid = header[0]!;
-  const raw = await reader.readBytes(Number(header[2]) + 1);
-  const idLength = oid.length / 2;
-  const items = new Map<string, Item>();
-  for (let pos = 0; pos < raw.length - 1;) {
-    const space = raw.indexOf(0x20, pos);
-    const nul = raw.indexOf(0, space);
-    const mode = raw.toString('latin1', pos, space).padStart(6, '0');
-    items.set(raw.toString('latin1', space + 1, nul), {
-      mode,
-      oid: raw.toString('hex', nul + 1, nul + 1 + idLength),
-    });
-    pos = nul + 1 + idLength;
-  }
-  return { oid, items };
 }
 
 // Applies the edits to the directories read, in order, as `update-index --index-info` does: a file added where a

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../src/git.ts';
-import { writeTree, type Entry } from '../../sync/git-objects.ts';
+import { listTree, writeTree, type Entry, type Listing } from '../../sync/git-objects.ts';
 import { indexAcceptsPath } from '../../sync/index-path.ts';
 import { suiteTempDir, tempDir } from '../helpers/tmp.ts';
 
@@ -297,6 +297,63 @@ describe('writeTree without an index', () => {
       expect(await outcome(() => writeTree(dir, edits, b)), JSON.stringify([...edits])).toBe(expected);
     }
   }, 120_000);
+
+  it('works in a SHA-256 repository (where the index way could not even delete: its zero id has 40 digits)', async () => {
+    const repo = tempDir('detml-tree-edit-256-');
+    execFileSync('git', ['init', '-q', '--object-format=sha256', repo]);
+    const oid = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: repo, input: 'x\n' }).toString().trim();
+    const file = { mode: '100644', oid };
+    const start = await indexWriteTree(
+      repo,
+      new Map([
+        ['a/b/c', file],
+        ['a/d', file],
+        ['e', file],
+      ]),
+    );
+    const adds: Edits = new Map([
+      ['a/x/y', file],
+      ['f', file],
+    ]);
+    expect(await writeTree(repo, adds, start)).toBe(await indexWriteTree(repo, adds, start));
+    const tree = await writeTree(
+      repo,
+      new Map<string, Entry | null>([
+        ['a/b/c', null],
+        ['e', null],
+        ['f', file],
+      ]),
+      start,
+    );
+    const files = execFileSync('git', ['ls-tree', '-r', '--name-only', tree], { cwd: repo, encoding: 'utf8' });
+    expect(files).toBe('a/d\nf\n');
+  });
+
+  it('lists paths as git ls-tree -r does (files, folders with all they hold, gitlinks, missing paths)', async () => {
+    const lsTree = async (paths: string[]): Promise<Listing> => {
+      const args = ['ls-tree', '-r', '-z', '--full-tree', base, '--', ...paths.map((p) => `:(literal)${p}`)];
+      const listing: Listing = new Map();
+      for (const record of (await runGit(dir, args)).stdout.toString('utf8').split('\0')) {
+        if (!record) continue;
+        const tab = record.indexOf('\t');
+        const [mode, type, oid] = record.slice(0, tab).split(' ') as [string, string, string];
+        if (type === 'blob' || type === 'commit') listing.set(record.slice(tab + 1), { mode, oid });
+      }
+      return listing;
+    };
+    const cases = [
+      ['README.md', 'f', 'run.sh', 'latest'],
+      ['d'],
+      ['d/two', 'd/two/deeper/e.txt', 'd/one/a.txt'],
+      ['vendor/lib', 'vendor'],
+      ['nothing', 'd/nothing', 'f/below-a-file', 'd/one/a.txt/x'],
+      ['with space/file name.txt', 'new\nline/R leading', 'R', 'tab\there'],
+      ['data', 'dd', 'same', 'copy/a', 'data/d1'],
+      baseFiles,
+    ];
+    for (const paths of cases)
+      expect([...(await listTree(dir, base, paths))], paths.join()).toEqual([...(await lsTree(paths))]);
+  });
 
   it('takes the same paths as git index (the rule on its own)', () => {
     expect(indexAcceptsPath('a/b c/d', 0o100644)).toBe(true);
