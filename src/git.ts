@@ -90,23 +90,25 @@ export async function runGit(
   const { spawn } = await import('node:child_process');
   if (process.env.DETML_GIT_TRACE) await trace(process.env.DETML_GIT_TRACE, dir, args, options);
   return new Promise((resolve, reject) => {
+    // Without input, stdin is /dev/null: one pipe fewer to make for each of the many short git calls.
     const child = spawn('git', args, {
       cwd: dir,
       env: { ...process.env, ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    child.stderr!.on('data', (d: Buffer) => err.push(d));
     child.on('error', (error) => reject(new UserError(`Cannot run git: ${error.message}. Install git and retry.`)));
     child.on('close', (code) => {
       const result = { code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') };
       if ((options.okCodes ?? [0]).includes(result.code)) resolve(result);
       else reject(new GitError(args, result));
     });
+    if (!child.stdin) return;
     child.stdin.on('error', () => {}); // git may exit before reading all input; the exit code tells what happened
-    child.stdin.end(options.input ?? '');
+    child.stdin.end(options.input);
   });
 }
 

@@ -18,7 +18,12 @@ import { syncTrailer } from './pr-marker.ts';
 import { checkRepository, probeRepository } from './preconditions.ts';
 import { renderPair } from './render-pair.ts';
 import { createScratch, removeStaleScratch } from './scratch.ts';
-import { resolveRecordedTemplate, resolveTargetTemplate, type SourcedTemplate } from './template-source.ts';
+import {
+  rendersWithoutDownload,
+  resolveRecordedTemplate,
+  resolveTargetTemplate,
+  type SourcedTemplate,
+} from './template-source.ts';
 import { threeWayMerge } from './three-way.ts';
 import { closeTreeReader, shareTreeReader } from './tree-reader.ts';
 
@@ -78,20 +83,30 @@ export async function syncWithTarget(options: SyncOptions): Promise<{ result: Sy
       },
     };
 
-  // 1. Preconditions: each failure is one line, and nothing has been changed yet.
-  const repo = await checkRepository(options.cwd, layout);
-  const state = readState(options.cwd);
+  // 1. Preconditions: each failure is one line, and nothing has been changed yet. git checks the repository while
+  //    the templates are read and rendered (work that writes nothing), and a failed check is reported before any
+  //    error of theirs; a template that must be downloaded waits for the check, so a refused run downloads nothing.
+  const checking = checkRepository(options.cwd, layout);
+  checking.catch(() => {}); // awaited below
+  const { state, old, next, pair } = await (async () => {
+    const state = readState(options.cwd);
+    const { id } = state.template;
+    if (!rendersWithoutDownload(id, state.template.version, source)) await checking;
+    const old = await resolveRecordedTemplate(id, state.template.version, state.generator, source);
+    const next = await resolveTargetTemplate(id, options.to, source);
+    if (compareSemver(next.manifest.version, old.manifest.version) < 0) {
+      throw new UserError(
+        `Cannot downgrade ${id} from ${old.manifest.version} to ${next.manifest.version}; sync only moves forward.`,
+      );
+    }
+    // 2. Render both versions; same version and same answers means there is nothing to do.
+    return { state, old, next, pair: renderPair(state, old, next, options.set ?? {}, next.generatorVersion) };
+  })().catch(async (error: unknown) => {
+    await checking;
+    throw error;
+  });
+  const repo = await checking;
   const { id } = state.template;
-  const old = await resolveRecordedTemplate(id, state.template.version, state.generator, source);
-  const next = await resolveTargetTemplate(id, options.to, source);
-  if (compareSemver(next.manifest.version, old.manifest.version) < 0) {
-    throw new UserError(
-      `Cannot downgrade ${id} from ${old.manifest.version} to ${next.manifest.version}; sync only moves forward.`,
-    );
-  }
-
-  // 2. Render both versions; same version and same answers means there is nothing to do.
-  const pair = renderPair(state, old, next, options.set ?? {}, next.generatorVersion);
   const summary = {
     template: id,
     from: old.manifest.version,

@@ -110,7 +110,13 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
   ])) as [string, string, string];
 
   // 3. git's merge, and the template's own renames for the plan's explanations.
-  const [merge, renames] = await Promise.all([mergeTrees(store, u, n), templateRenames(store, oldTree, nextTree)]);
+  // git pairs a rename from a path the new render drops with one it adds: without both, there is none to ask for.
+  const mayRename =
+    [...oldEntries.keys()].some((p) => !nextEntries.has(p)) && [...nextEntries.keys()].some((p) => !oldEntries.has(p));
+  const [merge, renames] = await Promise.all([
+    mergeTrees(store, u, n),
+    mayRename ? templateRenames(store, oldTree, nextTree) : new Map<string, string>(),
+  ]);
   const paths = [...new Set([...templatePaths, ...merge.conflicts.keys()])];
   const extraPaths = paths.filter((p) => !yoursAtTemplate.has(p) && merge.conflicts.has(p));
   const [yoursExtra, merged] = await Promise.all([
