@@ -17,6 +17,8 @@ import {
   withTreeReader,
   type TreeItem as Item,
 } from './tree-reader.ts';
+
+// git's empty tree (SHA-1, SHA-256): the index has no entry for one, so a folder rewritten from it drops it.
 const EMPTY_TREE = new Set([
   '4b825dc642cb6eb9a060e54bf8d69288fbee4904',
   '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321',
