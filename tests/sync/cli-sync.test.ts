@@ -63,7 +63,7 @@ describe('create-detml sync (the built CLI)', () => {
     expect(r.stdout.trim()).toBe('Already up to date: demo 1.2.0.');
   });
 
-  it('a sync killed at any moment leaves the repository either untouched or fully synced', async () => {
+  it('a sync killed at any moment leaves the repository untouched, fully synced, or finished by the next run', async () => {
     const p = await createProject();
     p.write('config.txt', editLine(18, 'line 18 user'));
     p.commit();
@@ -85,6 +85,15 @@ describe('create-detml sync (the built CLI)', () => {
       if (now === before) {
         outcomes.add('untouched');
         continue;
+      }
+      // Killed while writing the work tree (its journal is there): the next run finishes it, as the README promises.
+      if (existsSync(join(p.dir, '.git', 'detml-sync-journal.json'))) {
+        const again = await runCli(['sync', '--local', '--to', '1.1.0', '--template-root', p.templateRoot], {
+          cwd: p.dir,
+        });
+        expect(again.code).toBe(0);
+        expect(again.stdout).toContain('finished a sync --local that was interrupted');
+        outcomes.add('finished');
       }
       // Otherwise the sync must be complete: the new state file, the merge, and index == work tree.
       expect(JSON.parse(p.read('.detml/state.json')).template.version).toBe('1.1.0');
