@@ -11,7 +11,7 @@ import { PEERS } from './peers.ts';
 import { installPacked, measureInstalled } from './size.ts';
 import { benchStartup } from './startup.ts';
 import { formatFleetBench, runFleetBench } from './fleet.ts';
-import { runSyncBench } from './sync.ts';
+import { formatSyncBench, runSyncBench } from './sync.ts';
 import { binarySizeMb, formatBinaryBench, runBinaryBench } from './large-binary.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,10 +26,7 @@ if (args[0] === 'fleet') {
   console.log(formatBinaryBench(runBinaryBench(binarySizeMb(), runs)).join('\n'));
 } else if (args[0] === 'sync') {
   const [files = 5000, commits = 300, runs = 5] = args.slice(1).map(Number);
-  for (const r of runSyncBench(files, commits, runs))
-    console.log(
-      `${r.userFiles} files: sync ${r.syncMs.toFixed(0)} ms, raw git ${r.rawGitMs.toFixed(0)} ms, ratio ${(r.syncMs / r.rawGitMs).toFixed(2)}`,
-    );
+  for (const r of runSyncBench(files, commits, runs)) console.log(formatSyncBench(r));
 } else {
   const scratch = mkdtempSync(join(tmpdir(), 'detml-bench-'));
   try {
@@ -101,6 +98,13 @@ function runAll(scratch: string): string {
       large!.syncMs / large!.rawGitMs,
       2,
       `its raw git (${ms(large!.rawGitMs)})`,
+    ),
+    row(
+      `same, against the git floor (${large!.gitSpawns} git spawns in the sync)`,
+      ms(large!.syncMs),
+      large!.syncMs / large!.floorMs,
+      3,
+      `\`merge-tree --write-tree\` + \`read-tree -m -u\` + \`status\` (${ms(large!.floorMs)})`,
     ),
     row(
       `sync flatness: ${large!.userFiles} vs ${small!.userFiles} user files`,

@@ -104,23 +104,25 @@ export async function runGit(
   const { spawn } = await import('node:child_process');
   if (process.env.DETML_GIT_TRACE) await trace(process.env.DETML_GIT_TRACE, dir, args, options);
   return new Promise((resolve, reject) => {
+    // Without input, stdin is /dev/null: one pipe fewer to make for each of the many short git calls.
     const child = spawn('git', args, {
       cwd: dir,
       env: { ...process.env, ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    child.stderr!.on('data', (d: Buffer) => err.push(d));
     child.on('error', (error) => reject(new UserError(`Cannot run git: ${error.message}. Install git and retry.`)));
     child.on('close', (code) => {
       const result = { code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') };
       if ((options.okCodes ?? [0]).includes(result.code)) resolve(result);
       else reject(new GitError(args, result));
     });
+    if (!child.stdin) return;
     child.stdin.on('error', () => {}); // git may exit before reading all input; the exit code tells what happened
-    child.stdin.end(options.input ?? '');
+    child.stdin.end(options.input);
   });
 }
 
@@ -148,4 +150,93 @@ async function trace(
     Object.entries(options.env ?? {}).filter(([k]) => /^GIT_(INDEX_FILE|AUTHOR_|COMMITTER_)/.test(k)),
   );
   appendFileSync(file, `${JSON.stringify({ dir, args, env, input })}\n`);
+}
+
+/** A git process kept open for a request/answer conversation over stdin/stdout (`cat-file --batch`, `mktree --batch`). */
+export interface GitSession {
+  write(data: Buffer | string): void;
+  /** The next line of output, without its newline. */
+  readLine(): Promise<string>;
+  /** The next `n` bytes of output. */
+  readBytes(n: number): Promise<Buffer>;
+  /** Closes stdin and waits for git to exit; a failure exit is an error. Calling it again returns the same promise. */
+  end(): Promise<void>;
+}
+
+/**
+ * Starts a git command whose answers depend on what it was asked before (a tree's id before its parent's entries),
+ * so one process serves a whole walk instead of one process per question.
+ */
+export async function startGit(
+  dir: string,
+  args: readonly string[],
+  options: { env?: Record<string, string> } = {},
+): Promise<GitSession> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn('git', args, {
+    cwd: dir,
+    env: { ...process.env, ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const sent: Buffer[] = [];
+  const err: Buffer[] = [];
+  let buffered: Buffer = Buffer.alloc(0);
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const exited = new Promise<number>((resolve) => {
+    child.on('error', (error) => {
+      failure = new UserError(`Cannot run git: ${error.message}. Install git and retry.`);
+      resolve(-1);
+    });
+    child.on('close', (code) => resolve(code ?? -1));
+  });
+  const closed = exited.then((code) => {
+    failure ??= new GitError(args, { code, stdout: buffered, stderr: Buffer.concat(err).toString('utf8') });
+    wake?.();
+  });
+  child.stdout.on('data', (d: Buffer) => {
+    buffered = buffered.length ? Buffer.concat([buffered, d]) : d;
+    wake?.();
+  });
+  child.stderr.on('data', (d: Buffer) => err.push(d));
+  child.stdin.on('error', () => {}); // git may exit early; the exit code tells what happened
+  // Resolves once `ready(buffered)` says how many bytes to take, or rejects when git has exited without them.
+  const take = async (ready: (b: Buffer) => number | undefined): Promise<Buffer> => {
+    for (;;) {
+      const n = ready(buffered);
+      if (n !== undefined) {
+        const out = buffered.subarray(0, n);
+        buffered = buffered.subarray(n);
+        return out;
+      }
+      if (failure) throw failure;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  };
+  let ended: Promise<void> | undefined;
+  const finish = async () => {
+    child.stdin.end();
+    const code = await exited;
+    await closed;
+    if (process.env.DETML_GIT_TRACE)
+      await trace(process.env.DETML_GIT_TRACE, dir, args, { input: Buffer.concat(sent), env: options.env });
+    if (code !== 0) throw failure;
+  };
+  return {
+    write: (data) => {
+      const b = Buffer.from(data);
+      if (process.env.DETML_GIT_TRACE) sent.push(b);
+      child.stdin.write(b);
+    },
+    readLine: async () => {
+      const line = await take((b) => {
+        const eol = b.indexOf(0x0a);
+        return eol < 0 ? undefined : eol + 1;
+      });
+      return line.subarray(0, line.length - 1).toString('utf8');
+    },
+    readBytes: (n) => take((b) => (b.length >= n ? n : undefined)),
+    end: () => (ended ??= finish()),
+  };
 }

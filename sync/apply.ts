@@ -14,10 +14,15 @@ export function syncBranch(base: string): string {
  * changing anything, to overwrite untracked files; conflicted paths then get their three index stages, so
  * `git status` and editors show them as unmerged, exactly like a conflicted `git merge`. The complete new index,
  * stages included, is built in a temporary index file beside the real one and moved into place with one rename:
- * a conflict is never visible as a resolved (stage 0) entry. `root` is the repository's top folder.
+ * a conflict is never visible as a resolved (stage 0) entry. `root` is the repository's top folder; `paths`, the
+ * index's and the journal's absolute paths when the caller already has them.
  */
-export async function applyToWorkTree(root: string, journal: Journal): Promise<void> {
-  const { index, journal: file } = await gitPaths(root);
+export async function applyToWorkTree(
+  root: string,
+  journal: Journal,
+  paths?: { index: string; journal: string },
+): Promise<void> {
+  const { index, journal: file } = paths ?? (await gitPaths(root));
   const temporary = `${index}.detml-sync`;
   if (existsSync(index)) copyFileSync(index, temporary);
   const env = { GIT_INDEX_FILE: temporary };

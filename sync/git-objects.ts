@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { runGit, STREAM_LARGE_BLOBS } from '../src/git.ts';
 import { fileDigests } from '../src/templates/file-digests.ts';
 import { blobId } from './bytes.ts';
+import { editTree, writeNewTrees } from './tree-edit.ts';
+import { listAt, withTreeReader } from './tree-reader.ts';
 
 /** A tree entry: git file mode ("100644", "100755", "120000") and object id. */
 export interface Entry {
@@ -37,7 +39,7 @@ function scratchDir(store: ObjectStore, prefix: string): string {
 }
 
 /** A fixed identity and date for the synthetic commits that only feed the merge; they are never pushed. */
-const SYNTHETIC = {
+export const SYNTHETIC = {
   GIT_AUTHOR_NAME: 'create-detml',
   GIT_AUTHOR_EMAIL: 'create-detml@users.noreply.github.com',
   GIT_AUTHOR_DATE: '1970-01-01T00:00:00Z',
@@ -139,45 +141,33 @@ async function fastImport(repo: Repo, contents: readonly Buffer[]): Promise<stri
 }
 
 /**
- * Builds a tree object from entries, optionally on top of an existing tree, through a throwaway index file so the
- * user's index is never touched. A null entry deletes the path.
+ * Builds a tree object from entries, optionally on top of an existing tree; a null entry deletes the path. Only the
+ * folders along the entries' paths are read and written (sync/tree-edit.ts); no index is involved, so the user's is
+ * never touched and the cost does not grow with the repository.
  */
 export async function writeTree(
   repo: Repo,
   entries: ReadonlyMap<string, Entry | null>,
   base?: string,
 ): Promise<string> {
-  const { dir, ...store } = storeOf(repo);
-  const scratch = scratchDir({ dir, ...store }, 'detml-index-');
-  const env = { ...store.env, GIT_INDEX_FILE: join(scratch, 'index') };
-  try {
-    if (base) await runGit(dir, ['read-tree', base], { env });
-    const zero = '0'.repeat(40);
-    const lines = [...entries].map(([path, e]) => (e ? `${e.mode} ${e.oid}\t${path}` : `0 ${zero}\t${path}`));
-    if (lines.length)
-      await runGit(dir, ['update-index', '--add', '--remove', '-z', '--index-info'], {
-        env,
-        input: lines.join('\0') + '\0',
-      });
-    return (await runGit(dir, ['write-tree'], { env })).stdout.toString('utf8').trim();
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  return editTree(storeOf(repo), entries, base);
 }
 
-/** Lists the files (and submodule gitlinks) of a tree-ish; with `paths`, only those (cost grows with them, not with the repository). */
+/** Builds several trees from entries (no base) with one git process; their ids in order. */
+export async function writeTrees(repo: Repo, list: readonly ReadonlyMap<string, Entry | null>[]): Promise<string[]> {
+  return writeNewTrees(storeOf(repo), list);
+}
+
+/**
+ * Lists the files (and submodule gitlinks) of a tree-ish; with `paths`, only those and what folders there hold, read
+ * along the paths (cost grows with them, not with the repository; sync/tree-reader.ts).
+ */
 export async function listTree(repo: Repo, treeish: string, paths?: readonly string[]): Promise<Listing> {
-  const { dir, env } = storeOf(repo);
+  const store = storeOf(repo);
   if (paths && paths.length === 0) return new Map();
-  const args = [
-    'ls-tree',
-    '-r',
-    '-z',
-    '--full-tree',
-    treeish,
-    ...(paths ? ['--', ...paths.map((p) => `:(literal)${p}`)] : []),
-  ];
-  const out = (await runGit(dir, args, { env })).stdout.toString('utf8');
+  if (paths) return withTreeReader(store, (reader) => listAt(reader, treeish, paths));
+  const args = ['ls-tree', '-r', '-z', '--full-tree', treeish];
+  const out = (await runGit(store.dir, args, { env: store.env })).stdout.toString('utf8');
   const listing: Listing = new Map();
   for (const record of out.split('\0')) {
     if (!record) continue;
@@ -227,13 +217,6 @@ export async function writeBlob(repo: Repo, contents: BlobSource | string): Prom
   const out =
     typeof contents === 'string' || Buffer.isBuffer(contents)
       ? await runGit(dir, ['hash-object', '-w', '--stdin'], { env, input: contents })
-      : // Past core.bigFileThreshold git streams the file into a pack; below it, it would read it whole first.
-        await runGit(
-          dir,
-          ['-c', `core.bigFileThreshold=${LARGE_BLOB}`, 'hash-object', '-w', '--no-filters', '--', contents.file],
-          {
-            env,
-          },
-        );
+      : await runGit(dir, [...STREAM_LARGE_BLOBS, 'hash-object', '-w', '--no-filters', '--', contents.file], { env });
   return out.stdout.toString('utf8').trim();
 }

@@ -13,7 +13,8 @@ export interface Journal {
   result: unknown;
 }
 
-const JOURNAL = 'detml-sync-journal.json';
+/** The journal's file name in the repository's git folder. */
+export const JOURNAL = 'detml-sync-journal.json';
 
 /** The absolute paths of the index and the journal in the repository's git folder (gitfiles, linked worktrees). */
 export async function gitPaths(root: string): Promise<{ index: string; journal: string }> {
@@ -45,14 +46,27 @@ export function stageLines(conflicts: Iterable<[string, Stage[]]>): string {
  * paths the sync changes (the others are the user's HEAD, untouched), its removals are removed, and the complete
  * index, stages included, is built in a temporary file and renamed into place. Returns the interrupted run's result,
  * or undefined when there was nothing to finish (a journal whose HEAD is no longer checked out is dropped). Other
- * modes (`finish` false) refuse while a journal is pending.
+ * modes (`finish` false) refuse while a journal is pending. `known` is the repository's layout when the caller has
+ * already asked git for it (preconditions.ts probeRepository), which saves a git call.
  */
-export async function finishInterrupted(dir: string, finish: boolean): Promise<unknown> {
-  // One call: where the repository's top is, and where its journal would be (relative to that top).
-  const top = await runGit(dir, ['rev-parse', '--show-toplevel', '--git-path', JOURNAL], { okCodes: [0, 128] });
-  if (top.code !== 0) return undefined;
-  const [root = '', relative = ''] = top.stdout.toString('utf8').split('\n');
-  const file = resolve(dir, relative);
+export async function finishInterrupted(
+  dir: string,
+  finish: boolean,
+  known?: { inside: boolean; root: string; journal: string },
+): Promise<unknown> {
+  let root: string;
+  let file: string;
+  if (known) {
+    if (!known.inside) return undefined;
+    ({ root, journal: file } = known);
+  } else {
+    // One call: where the repository's top is, and where its journal would be (relative to that top).
+    const top = await runGit(dir, ['rev-parse', '--show-toplevel', '--git-path', JOURNAL], { okCodes: [0, 128] });
+    if (top.code !== 0) return undefined;
+    const [shown = '', relative = ''] = top.stdout.toString('utf8').split('\n');
+    root = shown;
+    file = resolve(dir, relative);
+  }
   if (!existsSync(file)) return undefined;
   const journal = JSON.parse(readFileSync(file, 'utf8')) as Journal;
   const { index } = await gitPaths(root);

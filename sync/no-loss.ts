@@ -59,13 +59,12 @@ const GITLINK = '160000';
  * untracked or ignored file stands where the result writes (those block instead of being overwritten).
  */
 export async function checkNoLoss(input: NoLossInput): Promise<void> {
-  const changes = await diffTrees(input);
-  const added = new Set([...changes].filter(([, c]) => c.status === 'A').map(([, c]) => c.dstOid));
-  const touched = new Set([...input.old.keys(), ...input.next.keys(), ...input.conflicts.keys(), ...input.extra]);
   const destinations = [
     ...new Set([...input.renames.values(), ...input.plan.filter(listed).map((e) => input.prefix + e.path)]),
   ];
-  const present = await listTree(input.store, input.tree, destinations);
+  const [changes, present] = await Promise.all([diffTrees(input), listTree(input.store, input.tree, destinations)]);
+  const added = new Set([...changes].filter(([, c]) => c.status === 'A').map(([, c]) => c.dstOid));
+  const touched = new Set([...input.old.keys(), ...input.next.keys(), ...input.conflicts.keys(), ...input.extra]);
 
   const lost: string[] = [];
   for (const [path, c] of changes) {

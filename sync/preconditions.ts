@@ -1,5 +1,7 @@
+import { resolve } from 'node:path';
 import { runGit } from '../src/git.ts';
 import { UserError } from '../src/errors.ts';
+import { JOURNAL } from './journal.ts';
 import { gitVersion } from './merge-trees.ts';
 
 /** Where the project sits in its repository, found while checking that sync may run. */
@@ -12,33 +14,60 @@ export interface ProjectRepo {
   branch: string | undefined;
 }
 
+/** What one look at the repository tells before anything else runs: git's version and where its files are. */
+export interface RepoLayout {
+  version: [number, number];
+  /** False outside a work tree (or in a bare repository); the paths below are then empty. */
+  inside: boolean;
+  prefix: string;
+  root: string;
+  /** Absolute paths of the index and of sync's journal in the git folder (gitfiles and linked worktrees included). */
+  index: string;
+  journal: string;
+}
+
+/** Asks git once for the repository's layout, and for its version at the same time. */
+export async function probeRepository(dir: string): Promise<RepoLayout> {
+  const args = ['rev-parse', '--is-inside-work-tree', '--show-prefix', '--show-toplevel'];
+  const [version, out] = await Promise.all([
+    gitVersion(dir),
+    runGit(dir, [...args, '--git-path', 'index', '--git-path', JOURNAL], { okCodes: [0, 128] }),
+  ]);
+  const [isInside, prefix = '', root = '', index = '', journal = ''] = out.stdout.toString('utf8').split('\n');
+  if (out.code !== 0 || isInside !== 'true')
+    return { version, inside: false, prefix: '', root: '', index: '', journal: '' };
+  return { version, inside: true, prefix, root, index: resolve(dir, index), journal: resolve(dir, journal) };
+}
+
 /**
  * Checks everything that would make sync unsafe before anything is computed, each failure one line naming the fix:
  * git new enough, a work tree with a commit, and no uncommitted changes to tracked files (untracked ones are fine:
- * sync never touches them).
+ * sync never touches them). `layout` is probeRepository's answer when the caller already has it.
  */
-export async function checkRepository(dir: string): Promise<ProjectRepo> {
-  const [major, minor] = await gitVersion(dir);
+export async function checkRepository(dir: string, layout?: RepoLayout): Promise<ProjectRepo> {
+  const { version, inside, prefix } = layout ?? (await probeRepository(dir));
+  const [major, minor] = version;
   if (major < 2 || (major === 2 && minor < 38)) {
     throw new UserError(
       `create-detml sync needs git 2.38 or newer (found ${major}.${minor}) for "git merge-tree --write-tree"; upgrade git.`,
     );
   }
-  const inside = await runGit(dir, ['rev-parse', '--is-inside-work-tree', '--show-prefix'], { okCodes: [0, 128] });
-  const [isInside, prefix = ''] = inside.stdout.toString('utf8').split('\n');
-  if (inside.code !== 0 || isInside !== 'true') {
+  if (!inside) {
     throw new UserError(
       `${dir} is not inside a git work tree; sync merges with git. Run "git init && git add -A && git commit -m init" first.`,
     );
   }
-  // One call for the commit, its tree and the branch ("HEAD" when detached); it fails only without a commit.
+  // The status runs beside the one call for the commit, its tree and the branch ("HEAD" when detached), which fails
+  // only without a commit (and that failure is the one reported first).
+  const statusRun = runGit(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=no']);
+  statusRun.catch(() => {}); // awaited below; a rejection before then is not unhandled
   const refs = await runGit(dir, ['rev-parse', 'HEAD', 'HEAD^{tree}', '--symbolic-full-name', 'HEAD'], {
     okCodes: [0, 128],
   });
   if (refs.code !== 0)
     throw new UserError('The repository has no commits yet; commit the project first (git add -A && git commit).');
+  const status = await statusRun;
   const [head = '', headTree = '', ref = ''] = refs.stdout.toString('utf8').split('\n');
-  const status = await runGit(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=no']);
   const dirty = status.stdout
     .toString('utf8')
     .split('\0')

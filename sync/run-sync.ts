@@ -15,11 +15,17 @@ import { finishInterrupted } from './journal.ts';
 import { checkNoLoss } from './no-loss.ts';
 import type { PlanEntry } from './policy.ts';
 import { syncTrailer } from './pr-marker.ts';
-import { checkRepository } from './preconditions.ts';
+import { checkRepository, probeRepository } from './preconditions.ts';
 import { renderPair } from './render-pair.ts';
 import { createScratch, removeStaleScratch } from './scratch.ts';
-import { resolveRecordedTemplate, resolveTargetTemplate, type SourcedTemplate } from './template-source.ts';
+import {
+  rendersWithoutDownload,
+  resolveRecordedTemplate,
+  resolveTargetTemplate,
+  type SourcedTemplate,
+} from './template-source.ts';
 import { threeWayMerge } from './three-way.ts';
+import { closeTreeReader, shareTreeReader } from './tree-reader.ts';
 
 /** How sync delivers its result. */
 export type SyncMode = 'dry-run' | 'local' | 'branch';
@@ -67,7 +73,8 @@ export async function syncWithTarget(options: SyncOptions): Promise<{ result: Sy
   // 0. A run killed outright left its scratch folder, and a --local one killed while writing the work tree left a
   //    journal: remove the one, finish that run from the other, and report it.
   removeStaleScratch();
-  const finished = (await finishInterrupted(options.cwd, options.mode === 'local')) as SyncResult | undefined;
+  const layout = await probeRepository(options.cwd);
+  const finished = (await finishInterrupted(options.cwd, options.mode === 'local', layout)) as SyncResult | undefined;
   if (finished)
     return {
       result: {
@@ -76,20 +83,30 @@ export async function syncWithTarget(options: SyncOptions): Promise<{ result: Sy
       },
     };
 
-  // 1. Preconditions: each failure is one line, and nothing has been changed yet.
-  const repo = await checkRepository(options.cwd);
-  const state = readState(options.cwd);
+  // 1. Preconditions: each failure is one line, and nothing has been changed yet. git checks the repository while
+  //    the templates are read and rendered (work that writes nothing), and a failed check is reported before any
+  //    error of theirs; a template that must be downloaded waits for the check, so a refused run downloads nothing.
+  const checking = checkRepository(options.cwd, layout);
+  checking.catch(() => {}); // awaited below
+  const { state, old, next, pair } = await (async () => {
+    const state = readState(options.cwd);
+    const { id } = state.template;
+    if (!rendersWithoutDownload(id, state.template.version, source)) await checking;
+    const old = await resolveRecordedTemplate(id, state.template.version, state.generator, source);
+    const next = await resolveTargetTemplate(id, options.to, source);
+    if (compareSemver(next.manifest.version, old.manifest.version) < 0) {
+      throw new UserError(
+        `Cannot downgrade ${id} from ${old.manifest.version} to ${next.manifest.version}; sync only moves forward.`,
+      );
+    }
+    // 2. Render both versions; same version and same answers means there is nothing to do.
+    return { state, old, next, pair: renderPair(state, old, next, options.set ?? {}, next.generatorVersion) };
+  })().catch(async (error: unknown) => {
+    await checking;
+    throw error;
+  });
+  const repo = await checking;
   const { id } = state.template;
-  const old = await resolveRecordedTemplate(id, state.template.version, state.generator, source);
-  const next = await resolveTargetTemplate(id, options.to, source);
-  if (compareSemver(next.manifest.version, old.manifest.version) < 0) {
-    throw new UserError(
-      `Cannot downgrade ${id} from ${old.manifest.version} to ${next.manifest.version}; sync only moves forward.`,
-    );
-  }
-
-  // 2. Render both versions; same version and same answers means there is nothing to do.
-  const pair = renderPair(state, old, next, options.set ?? {}, next.generatorVersion);
   const summary = {
     template: id,
     from: old.manifest.version,
@@ -122,10 +139,13 @@ export async function syncWithTarget(options: SyncOptions): Promise<{ result: Sy
       .map(() => '..'),
   );
   const scratch = createScratch();
+  let store: ObjectStore | undefined;
   try {
     // Every object-level git call runs at the repository's top: git prints some paths relative to the folder it
-    // runs in (merge-tree's conflicts), and the merge works on repository paths.
-    const store = await objectStore(root, options.mode, scratch.path);
+    // runs in (merge-tree's conflicts), and the merge works on repository paths. Trees are read through one git
+    // process for the whole merge and check.
+    store = await objectStore(root, options.mode, scratch.path);
+    shareTreeReader(store);
     const merged = await threeWayMerge({
       store,
       prefix: repo.prefix,
@@ -154,10 +174,15 @@ export async function syncWithTarget(options: SyncOptions): Promise<{ result: Sy
       prefix: repo.prefix,
       workTree: options.mode === 'branch' ? undefined : root,
     });
+    await closeTreeReader(store);
 
     // 5. Deliver.
     if (options.mode === 'local') {
-      await applyToWorkTree(root, { head: repo.head, tree: merged.tree, conflicts: [...merged.conflicts], result });
+      await applyToWorkTree(
+        root,
+        { head: repo.head, tree: merged.tree, conflicts: [...merged.conflicts], result },
+        { index: layout.index, journal: layout.journal },
+      );
     } else if (options.mode === 'branch') {
       if (!repo.branch) throw new UserError('HEAD is detached; check out the branch to update, then run sync again.');
       // The trailer goes in now, so the commit is made once (a rerun recognises its own commit by it).
@@ -170,6 +195,7 @@ export async function syncWithTarget(options: SyncOptions): Promise<{ result: Sy
     }
     return { result, next };
   } finally {
+    if (store) await Promise.allSettled([closeTreeReader(store)]);
     scratch.dispose();
   }
 }

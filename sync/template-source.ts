@@ -55,6 +55,21 @@ export async function resolveRecordedTemplate(
   return { dir, manifest, generator: pkg.identity };
 }
 
+/**
+ * True when both renders come from disk (the template root, or this package shipping the recorded version), so
+ * resolving them downloads nothing: sync then reads and renders them while git checks the repository.
+ */
+export function rendersWithoutDownload(id: string, version: string, source: TemplateSource): boolean {
+  if (source.templateRoot) return true;
+  if (source.templatesFrom) return false;
+  try {
+    const manifest = JSON.parse(readFileSync(join(builtinDir(), id, 'template.json'), 'utf8')) as { version?: unknown };
+    return manifest.version === version;
+  } catch {
+    return false;
+  }
+}
+
 /** A target template with the create-detml version that ships it: the version the new render pins and records. */
 export type TargetTemplate = SourcedTemplate & { generatorVersion: string };
 

@@ -6,12 +6,12 @@ import { compareBytes, type RenderedFile, type RenderedTree } from '../src/templ
 import { looksBinary } from '../src/templates/binary.ts';
 import { blobId, inUserEol, relabelMarkers } from './bytes.ts';
 import {
-  commitTree,
   listTree,
   readBlobs,
   storeOf,
   writeBlobs,
   writeTree,
+  writeTrees,
   type BlobSource,
   type Entry,
   type Listing,
@@ -19,6 +19,7 @@ import {
 } from './git-objects.ts';
 import { mergeTrees, type Stage } from './merge-trees.ts';
 import { applyPolicy, type PlanEntry } from './policy.ts';
+import { writeSyntheticCommits } from './synthetic-commits.ts';
 
 /** Inputs of the three-way sync merge. */
 export interface ThreeWayInput {
@@ -102,15 +103,21 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
   for (const [oid, data] of yoursBlobs) if (looksBinary(data)) binary.add(oid);
 
   // 2. Trees and a synthetic history: O (old render) is the merge base of U (yours) and N (new render).
-  const [oldTree, nextTree] = await Promise.all([writeTree(store, oldEntries), writeTree(store, nextEntries)]);
-  const o = await commitTree(store, oldTree, [], 'old render', 'synthetic');
-  const [u, n] = await Promise.all([
-    commitTree(store, yoursTree, [o], 'yours', 'synthetic'),
-    commitTree(store, nextTree, [o], 'new render', 'synthetic'),
-  ]);
+  const [oldTree, nextTree] = (await writeTrees(store, [oldEntries, nextEntries])) as [string, string];
+  const [o, u, n] = (await writeSyntheticCommits(store, [
+    { tree: oldTree, parents: [], message: 'old render' },
+    { tree: yoursTree, parents: [0], message: 'yours' },
+    { tree: nextTree, parents: [0], message: 'new render' },
+  ])) as [string, string, string];
 
   // 3. git's merge, and the template's own renames for the plan's explanations.
-  const [merge, renames] = await Promise.all([mergeTrees(store, u, n), templateRenames(store, oldTree, nextTree)]);
+  // git pairs a rename from a path the new render drops with one it adds: without both, there is none to ask for.
+  const mayRename =
+    [...oldEntries.keys()].some((p) => !nextEntries.has(p)) && [...nextEntries.keys()].some((p) => !oldEntries.has(p));
+  const [merge, renames] = await Promise.all([
+    mergeTrees(store, u, n),
+    mayRename ? templateRenames(store, oldTree, nextTree) : new Map<string, string>(),
+  ]);
   const paths = [...new Set([...templatePaths, ...merge.conflicts.keys()])];
   const extraPaths = paths.filter((p) => !yoursAtTemplate.has(p) && merge.conflicts.has(p));
   const [yoursExtra, merged] = await Promise.all([

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { timeInterleaved } from '../../bench/harness.ts';
 import { formatBinaryBench, runBinaryBench } from '../../bench/large-binary.ts';
-import { runSyncBench } from '../../bench/sync.ts';
+import { formatSyncBench, runSyncBench } from '../../bench/sync.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 describe('benchmark scripts (small setting)', () => {
@@ -13,13 +13,15 @@ describe('benchmark scripts (small setting)', () => {
     expect(timings[0]!.medianMs).toBeGreaterThan(0);
   });
 
-  it('the sync benchmark syncs a project and replays its git commands', () => {
+  it('the sync benchmark syncs a project, replays its git commands and times the git floor', () => {
     const [small, large] = runSyncBench(20, 2, 1);
     expect(small!.userFiles).toBe(2);
     expect(large!.userFiles).toBe(20);
-    expect(large!.gitCommands).toBeGreaterThan(5);
+    expect(large!.gitSpawns).toBeGreaterThan(5);
     expect(large!.syncMs).toBeGreaterThan(0);
     expect(large!.rawGitMs).toBeGreaterThan(0);
+    expect(large!.floorMs).toBeGreaterThan(0);
+    expect(formatSyncBench(large!)).toMatch(/^20 files: sync \d+ ms, \d+ git spawns; .* git floor \d+ ms \(\d+\.\d\d×/);
   }, 120_000);
 
   it('the large-binary benchmark measures create and sync next to their floors, with peak memory', () => {
@@ -29,7 +31,8 @@ describe('benchmark scripts (small setting)', () => {
       expect(m.peakRssMb).toBeGreaterThan(0);
     }
     const rows = formatBinaryBench(result);
-    expect(rows).toHaveLength(6);
+    expect(rows).toHaveLength(8);
     expect(rows.join('\n')).toContain('2 MB binary replaced');
+    expect(rows.join('\n')).toContain('2 MB binary the user replaced');
   }, 120_000);
 });

@@ -24,6 +24,15 @@ describe('sync refuses unsafe starts with one clear line and changes nothing', (
     await expect(p.sync({ to: '1.1.0' })).rejects.toThrow(/Uncommitted changes to tracked files \(config\.txt\)/);
   });
 
+  it('a dirty work tree is reported before what the templates or the state file say (they are read while git checks)', async () => {
+    const p = await createProject('1.1.0');
+    p.write('config.txt', 'uncommitted\n');
+    await expect(p.sync({ to: '1.0.0' })).rejects.toThrow(/^Uncommitted changes to tracked files \(config\.txt\)/);
+    await expect(p.sync({ to: '9.9.9' })).rejects.toThrow(/^Uncommitted changes to tracked files \(config\.txt\)/);
+    p.write('.detml/state.json', '{"schema": 1}');
+    await expect(p.sync({ to: '1.1.0' })).rejects.toThrow(/^Uncommitted changes to tracked files \(.*config\.txt/);
+  });
+
   it('corrupt state file', async () => {
     const p = await createProject();
     p.write('.detml/state.json', '{"schema": 1, "generator": {}}');
