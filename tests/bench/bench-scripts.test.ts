@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { timeInterleaved } from '../../bench/harness.ts';
 import { formatBinaryBench, runBinaryBench } from '../../bench/large-binary.ts';
+import { formatStartup } from '../../bench/startup.ts';
 import { runSyncBench } from '../../bench/sync.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -11,6 +12,26 @@ describe('benchmark scripts (small setting)', () => {
     expect(timings).toHaveLength(1);
     expect(timings[0]!.samples).toHaveLength(3);
     expect(timings[0]!.medianMs).toBeGreaterThan(0);
+  });
+
+  it('the start-up rows hold create to ≤ 1.5× create-vite warm and ≤ 2× on a first run, each with its floor', () => {
+    const timing = (name: string, medianMs: number) => ({ name, medianMs, samples: [medianMs] });
+    const rows = formatStartup([
+      timing('node -e 0', 50),
+      timing('create-detml --help', 60),
+      timing('create-detml --version', 70),
+      timing('create-detml create (onnx)', 150),
+      timing('create-detml create (onnx), no code cache', 201),
+      timing('create-vite (react-ts)', 100),
+      timing('create-t3-app', 400),
+    ]);
+    expect(rows).toEqual([
+      expect.stringMatching(/^\| `create-detml demo .*\| 150 ms \| 1\.50× create-vite \(100 ms\) \| ≤ 1\.5× \| met \|$/),
+      expect.stringMatching(/^\| same, first run .*\| 201 ms \| 2\.01× create-vite \(100 ms\) \| ≤ 2× \| \*\*not met\*\* \|$/),
+      expect.stringMatching(/create-t3-app .*\| 0\.38× create-t3-app \(400 ms\) \| ≤ 0\.5× \| met \|$/),
+      expect.stringMatching(/--help.*\| 1\.20× `node -e 0` \(50 ms\) \| ≤ 1\.3× \| met \|$/),
+      expect.stringMatching(/--version.*\| 1\.40× `node -e 0` \(50 ms\) \| ≤ 1\.3× \| \*\*not met\*\* \|$/),
+    ]);
   });
 
   it('the sync benchmark syncs a project and replays its git commands', () => {
