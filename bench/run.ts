@@ -32,8 +32,12 @@ if (args[0] === 'fleet') {
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
     const ours = installPacked(ROOT, join(scratch, 'packed'));
     const timings = benchStartup(ours.bin, scratch, runs);
-    console.log(['| measure | value | ratio | target | status |', '|---|---|---|---|---|', ...formatStartup(timings)].join('\n'));
-    console.log(`\nMedians of ${runs} interleaved runs: ${timings.map((x) => `${x.name} ${x.medianMs.toFixed(0)} ms`).join('; ')}.`);
+    console.log(
+      ['| measure | value | ratio | target | status |', '|---|---|---|---|---|', ...formatStartup(timings)].join('\n'),
+    );
+    console.log(
+      `\nMedians of ${runs} interleaved runs: ${timings.map((x) => `${x.name} ${x.medianMs.toFixed(0)} ms`).join('; ')}.`,
+    );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

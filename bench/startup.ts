@@ -71,7 +71,13 @@ export function formatStartup(timings: Timing[]): string[] {
   const vite = t['create-vite (react-ts)']!;
   const node = t['node -e 0']!;
   return [
-    row('`create-detml demo --template onnx --yes --no-install --no-git`', create, vite, STARTUP_TARGETS.warm, `create-vite (${ms(vite)})`),
+    row(
+      '`create-detml demo --template onnx --yes --no-install --no-git`',
+      create,
+      vite,
+      STARTUP_TARGETS.warm,
+      `create-vite (${ms(vite)})`,
+    ),
     row(
       'same, first run on a machine (no code cache yet: `NODE_DISABLE_COMPILE_CACHE=1`)',
       t['create-detml create (onnx), no code cache']!,
@@ -86,7 +92,19 @@ export function formatStartup(timings: Timing[]): string[] {
       STARTUP_TARGETS.t3,
       `create-t3-app (${ms(t['create-t3-app']!)})`,
     ),
-    row('`create-detml --help`', t['create-detml --help']!, node, STARTUP_TARGETS.helpVersion, `\`node -e 0\` (${ms(node)})`),
-    row('`create-detml --version`', t['create-detml --version']!, node, STARTUP_TARGETS.helpVersion, `\`node -e 0\` (${ms(node)})`),
+    row(
+      '`create-detml --help`',
+      t['create-detml --help']!,
+      node,
+      STARTUP_TARGETS.helpVersion,
+      `\`node -e 0\` (${ms(node)})`,
+    ),
+    row(
+      '`create-detml --version`',
+      t['create-detml --version']!,
+      node,
+      STARTUP_TARGETS.helpVersion,
+      `\`node -e 0\` (${ms(node)})`,
+    ),
   ];
 }

@@ -26,8 +26,12 @@ describe('benchmark scripts (small setting)', () => {
       timing('create-t3-app', 400),
     ]);
     expect(rows).toEqual([
-      expect.stringMatching(/^\| `create-detml demo .*\| 150 ms \| 1\.50× create-vite \(100 ms\) \| ≤ 1\.5× \| met \|$/),
-      expect.stringMatching(/^\| same, first run .*\| 201 ms \| 2\.01× create-vite \(100 ms\) \| ≤ 2× \| \*\*not met\*\* \|$/),
+      expect.stringMatching(
+        /^\| `create-detml demo .*\| 150 ms \| 1\.50× create-vite \(100 ms\) \| ≤ 1\.5× \| met \|$/,
+      ),
+      expect.stringMatching(
+        /^\| same, first run .*\| 201 ms \| 2\.01× create-vite \(100 ms\) \| ≤ 2× \| \*\*not met\*\* \|$/,
+      ),
       expect.stringMatching(/create-t3-app .*\| 0\.38× create-t3-app \(400 ms\) \| ≤ 0\.5× \| met \|$/),
       expect.stringMatching(/--help.*\| 1\.20× `node -e 0` \(50 ms\) \| ≤ 1\.3× \| met \|$/),
       expect.stringMatching(/--version.*\| 1\.40× `node -e 0` \(50 ms\) \| ≤ 1\.3× \| \*\*not met\*\* \|$/),
