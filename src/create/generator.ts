@@ -1,7 +1,9 @@
 import { setModifiedFileState } from 'mem-fs-editor/state';
 import Generator from 'yeoman-generator';
 import type { BaseOptions } from 'yeoman-generator';
+import type { EnvironmentBase } from 'yeoman-environment';
 import type { RenderedTree } from '../templates/render.ts';
+import { commitRender } from './commit-task.ts';
 
 /** What the generator is given: a finished render and the state file text. It never prompts or renders. */
 export type DetmlGeneratorOptions = BaseOptions & {
@@ -14,6 +16,9 @@ export type DetmlGeneratorOptions = BaseOptions & {
  * conflicter guards existing files. Answers were collected and the template rendered before yeoman starts.
  */
 export class DetmlGenerator extends Generator<Record<string, never>, DetmlGeneratorOptions> {
+  // The environment runs this instead of its own commit (src/create/commit-task.ts says what differs and why).
+  override customFeatures = { customCommitTask: () => commitRender(this.env as unknown as EnvironmentBase) };
+
   writing(): void {
     for (const file of this.options.files) put(this.fs, this.destinationPath(file.path), file.contents, file.mode);
     const { path, contents } = this.options.stateFile;
