@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { createConflicterTransform, forceYoFiles } from '@yeoman/conflicter';
 import { isFilePending } from 'mem-fs-editor/state';
@@ -9,19 +10,19 @@ const WRITES_IN_FLIGHT = 16;
 
 /**
  * The generator's commit (yeoman's `customCommitTask` feature): the environment's own pipeline, conflicter and
- * mem-fs-editor writer, with two differences. It reads no `.yo-resolve` files: yeoman looks for them in every folder
+ * mem-fs-editor writer, with three differences. It reads no `.yo-resolve` files: yeoman looks for them in every folder
  * above each file, so a file outside the project could make create skip files its state records, and each miss costs a
- * failed stat per folder per file. And it writes several files at once instead of one after another.
+ * failed stat per folder per file. It writes several files at once instead of one after another. And into an empty
+ * folder (create's staging folder always is: collisions with the target were settled by the conflicter before it was
+ * made, src/create/collisions.ts) it skips the conflicter's stages, whose every answer there is "create".
  */
-export async function commitRender(env: EnvironmentBase): Promise<void> {
+export async function commitRender(env: EnvironmentBase, destination: string): Promise<void> {
   // yeoman-environment carries its own copy of mem-fs, whose stream types differ from mem-fs-editor's only in name.
   const pipeline = env.sharedFs.pipeline.bind(env.sharedFs) as (...steps: unknown[]) => Promise<void>;
-  await pipeline(
-    { filter: isFilePending },
-    forceYoFiles(),
-    createConflicterTransform(env.adapter, env.conflicterOptions),
-    concurrentCommit(WRITES_IN_FLIGHT),
-  );
+  const conflicter = isEmptyFolder(destination)
+    ? []
+    : [forceYoFiles(), createConflicterTransform(env.adapter, env.conflicterOptions)];
+  await pipeline({ filter: isFilePending }, ...conflicter, concurrentCommit(WRITES_IN_FLIGHT));
 }
 
 /**
@@ -63,4 +64,12 @@ function commitOne<T>(file: T): Promise<T> {
     commit.once('error', reject);
     commit.end(file);
   });
+}
+
+function isEmptyFolder(dir: string): boolean {
+  try {
+    return readdirSync(dir).length === 0;
+  } catch {
+    return false; // absent or unreadable: let yeoman's own stages look at each file
+  }
 }

@@ -17,7 +17,9 @@ export type DetmlGeneratorOptions = BaseOptions & {
  */
 export class DetmlGenerator extends Generator<Record<string, never>, DetmlGeneratorOptions> {
   // The environment runs this instead of its own commit (src/create/commit-task.ts says what differs and why).
-  override customFeatures = { customCommitTask: () => commitRender(this.env as unknown as EnvironmentBase) };
+  override customFeatures = {
+    customCommitTask: () => commitRender(this.env as unknown as EnvironmentBase, this.destinationRoot()),
+  };
 
   writing(): void {
     for (const file of this.options.files) put(this.fs, this.destinationPath(file.path), file.contents, file.mode);
