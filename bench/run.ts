@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PEERS } from './peers.ts';
 import { installPacked, measureInstalled } from './size.ts';
-import { benchStartup, formatStartup } from './startup.ts';
+import { benchStartup, formatStartup, startupNote } from './startup.ts';
 import { formatFleetBench, runFleetBench } from './fleet.ts';
 import { runSyncBench } from './sync.ts';
 import { binarySizeMb, formatBinaryBench, runBinaryBench } from './large-binary.ts';
@@ -38,6 +38,7 @@ if (args[0] === 'fleet') {
     console.log(
       `\nMedians of ${runs} interleaved runs: ${timings.map((x) => `${x.name} ${x.medianMs.toFixed(0)} ms`).join('; ')}.`,
     );
+    console.log(startupNote(timings));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -109,6 +110,7 @@ function runAll(scratch: string): string {
     ),
     '',
     `Raw: node -e 0 ${ms(t['node -e 0']!)}; create-vite ${ms(t['create-vite (react-ts)']!)}; create-t3-app ${ms(t['create-t3-app']!)}; npm pack unpacked size ${mb(ours.packUnpacked)}; create-vite installed ${mb(vite.installed)}.`,
+    ...(startupNote(startup) ? ['', startupNote(startup)] : []),
     '',
   ].join('\n');
 }

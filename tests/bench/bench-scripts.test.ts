@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { timeInterleaved } from '../../bench/harness.ts';
 import { formatBinaryBench, runBinaryBench } from '../../bench/large-binary.ts';
-import { formatStartup } from '../../bench/startup.ts';
+import { formatStartup, startupNote, usersEnv } from '../../bench/startup.ts';
 import { runSyncBench } from '../../bench/sync.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -36,6 +36,24 @@ describe('benchmark scripts (small setting)', () => {
       expect.stringMatching(/--help.*\| 1\.20× `node -e 0` \(50 ms\) \| ≤ 1\.3× \| met \|$/),
       expect.stringMatching(/--version.*\| 1\.40× `node -e 0` \(50 ms\) \| ≤ 1\.3× \| \*\*not met\*\* \|$/),
     ]);
+  });
+
+  it("start-up runs without the machine's NODE_EXTRA_CA_CERTS, and the report says what it would have added", () => {
+    const before = process.env.NODE_EXTRA_CA_CERTS;
+    process.env.NODE_EXTRA_CA_CERTS = '/etc/ssl/certs/ca-certificates.crt';
+    try {
+      const env = usersEnv();
+      expect(env.NODE_EXTRA_CA_CERTS).toBeUndefined();
+      expect(env.CI).toBe('1');
+    } finally {
+      if (before === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+      else process.env.NODE_EXTRA_CA_CERTS = before;
+    }
+    const timing = (name: string, medianMs: number) => ({ name, medianMs, samples: [medianMs] });
+    expect(startupNote([timing('node -e 0', 40)])).toBe('');
+    expect(startupNote([timing('node -e 0', 40), timing('node -e 0, with NODE_EXTRA_CA_CERTS', 71)])).toBe(
+      'This machine sets NODE_EXTRA_CA_CERTS: `node -e 0` takes 71 ms with it, 40 ms without; every command above ran without it (bench/startup.ts).',
+    );
   });
 
   it('the sync benchmark syncs a project and replays its git commands', () => {
