@@ -53,6 +53,13 @@ const BY_IMPORTER = [
       execa: `export function execa() { throw new Error('create-detml installs dependencies itself'); }
       export function execaSync() { throw new Error('create-detml does not look generators up'); }`,
       'which-package-manager': `export async function whichPackageManager() { throw new Error('create-detml installs dependencies itself'); }`,
+      // The environment's own commit task is replaced by create's (src/create/commit-task.ts), which asks the
+      // conflicter only about a folder that already holds files: loaded on first use, not with the environment.
+      // (By file: the package exports only an "import" condition, which a require() does not match.)
+      '@yeoman/conflicter': `const real = () => require(${JSON.stringify(`${modulesDir}@yeoman/conflicter/dist/index.js`)});
+      export const createConflicterTransform = (...args) => real().createConflicterTransform(...args);
+      export const createYoResolveTransform = (...args) => real().createYoResolveTransform(...args);
+      export const forceYoFiles = (...args) => real().forceYoFiles(...args);`,
     },
   ],
   [

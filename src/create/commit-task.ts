@@ -1,6 +1,5 @@
 import { readdirSync } from 'node:fs';
 import { Transform } from 'node:stream';
-import { createConflicterTransform, forceYoFiles } from '@yeoman/conflicter';
 import { isFilePending } from 'mem-fs-editor/state';
 import { createCommitTransform } from 'mem-fs-editor/transform';
 import type { EnvironmentBase } from 'yeoman-environment';
@@ -19,10 +18,12 @@ const WRITES_IN_FLIGHT = 16;
 export async function commitRender(env: EnvironmentBase, destination: string): Promise<void> {
   // yeoman-environment carries its own copy of mem-fs, whose stream types differ from mem-fs-editor's only in name.
   const pipeline = env.sharedFs.pipeline.bind(env.sharedFs) as (...steps: unknown[]) => Promise<void>;
-  const conflicter = isEmptyFolder(destination)
-    ? []
-    : [forceYoFiles(), createConflicterTransform(env.adapter, env.conflicterOptions)];
-  await pipeline({ filter: isFilePending }, ...conflicter, concurrentCommit(WRITES_IN_FLIGHT));
+  // The conflicter (and the diff and table modules it brings) loads only for a folder that holds files.
+  const conflicter = isEmptyFolder(destination) ? undefined : await import('@yeoman/conflicter');
+  const stages = conflicter
+    ? [conflicter.forceYoFiles(), conflicter.createConflicterTransform(env.adapter, env.conflicterOptions)]
+    : [];
+  await pipeline({ filter: isFilePending }, ...stages, concurrentCommit(WRITES_IN_FLIGHT));
 }
 
 /**
