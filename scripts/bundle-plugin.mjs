@@ -42,8 +42,9 @@ const STUB_DIRS = { 'lodash-es': 'lodash-es', 'yeoman-environment': 'yeoman-envi
 
 /**
  * Imports that yeoman's packages make for features detml never calls (generator lookup, package-manager installs,
- * `this.spawnCommand`, `this.git`). Lookup and installs throw if reached; spawn and git load the real module on first
- * use, so a generator that calls them still works, but nothing loads child_process at start-up.
+ * `this.spawnCommand`, `this.git`, `this._`). Lookup and installs throw if reached; spawn, git and the conflicter
+ * load the real module on first use, so a generator that calls them still works, but nothing loads child_process at
+ * start-up. The first importer that matches decides.
  */
 const BY_IMPORTER = [
   [
@@ -61,6 +62,13 @@ const BY_IMPORTER = [
       export const createYoResolveTransform = (...args) => real().createYoResolveTransform(...args);
       export const forceYoFiles = (...args) => real().forceYoFiles(...args);`,
     },
+  ],
+  [
+    // yeoman-generator imports all of lodash only to hand it to generators as \`this._\`, which create's generator
+    // never reads; without it the bundle keeps only the dozen lodash functions yeoman calls itself (72 KB less to
+    // parse on a first run, and ~640 fewer modules to initialise on every run).
+    /\/yeoman-generator\/dist\/generator\.js$/,
+    { 'lodash-es': 'export {};' },
   ],
   [
     /\/yeoman-generator\//,
@@ -124,6 +132,11 @@ const escape = (s) => s.replace(/[/@.-]/g, '\\$&');
 export const detmlBundlePlugin = {
   name: 'detml-bundle',
   setup(b) {
+    const lazyNames = [...new Set(BY_IMPORTER.flatMap(([, m]) => Object.keys(m)))];
+    b.onResolve({ filter: new RegExp(`^(${lazyNames.map(escape).join('|')})$`) }, (args) => {
+      const index = BY_IMPORTER.findIndex(([importer, m]) => importer.test(args.importer) && m[args.path]);
+      return index < 0 ? undefined : { path: args.path, namespace: `detml-scoped-${index}` };
+    });
     const stubFilter = new RegExp(`^(${Object.keys(STUBS).map(escape).join('|')})$`);
     b.onResolve({ filter: stubFilter }, (args) => ({ path: args.path, namespace: 'detml-stub' }));
     b.onLoad({ filter: /.*/, namespace: 'detml-stub' }, (args) => ({
@@ -132,11 +145,6 @@ export const detmlBundlePlugin = {
       resolveDir: STUB_DIRS[args.path] ? `${modulesDir}${STUB_DIRS[args.path]}` : modulesDir,
     }));
 
-    const lazyNames = [...new Set(BY_IMPORTER.flatMap(([, m]) => Object.keys(m)))];
-    b.onResolve({ filter: new RegExp(`^(${lazyNames.map(escape).join('|')})$`) }, (args) => {
-      const index = BY_IMPORTER.findIndex(([importer, m]) => importer.test(args.importer) && m[args.path]);
-      return index < 0 ? undefined : { path: args.path, namespace: `detml-scoped-${index}` };
-    });
     BY_IMPORTER.forEach(([, m], index) => {
       b.onLoad({ filter: /.*/, namespace: `detml-scoped-${index}` }, (args) => ({
         contents: m[args.path],
