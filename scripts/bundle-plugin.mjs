@@ -167,3 +167,26 @@ export const detmlBundlePlugin = {
     });
   },
 };
+
+/**
+ * Packages only a create that commits, installs or prompts needs, built into bundles of their own (dist/lazy/<name>.cjs,
+ * scripts/build.mjs): create's bundle reads, parses and caches a third less, and loads each one, through the same code
+ * cache (src/code-cache.ts), the first time it is used.
+ */
+export const LAZY_BUNDLES = { 'simple-git': 'simple-git', execa: 'execa', clack: '@clack/prompts' };
+
+/** The esbuild plugin that points create's imports of LAZY_BUNDLES at those bundles. */
+export const lazyBundlesPlugin = {
+  name: 'detml-lazy-bundles',
+  setup(b) {
+    const byPackage = Object.fromEntries(Object.entries(LAZY_BUNDLES).map(([file, pkg]) => [pkg, file]));
+    const filter = new RegExp(`^(${Object.keys(byPackage).map(escape).join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'detml-lazy-bundle' }));
+    b.onLoad({ filter: /.*/, namespace: 'detml-lazy-bundle' }, (args) => ({
+      contents: `const { loadBundle } = require(${JSON.stringify(new URL('src/code-cache.ts', root).pathname)});
+        module.exports = loadBundle(require('node:path').join(__dirname, 'lazy', ${JSON.stringify(`${byPackage[args.path]}.cjs`)})).exports;`,
+      loader: 'js',
+      resolveDir: modulesDir,
+    }));
+  },
+};
