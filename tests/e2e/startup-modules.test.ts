@@ -30,6 +30,14 @@ function builtinsLoadedBy(args: string[], cwd: string): string[] {
 }
 
 describe('what create loads', () => {
+  it('--help and --version load neither crypto nor vm (the bundle loader is not needed for them)', () => {
+    for (const flag of ['--help', '--version']) {
+      const loaded = builtinsLoadedBy([flag], tempDir());
+      expect(loaded).toContain('fs'); // the list is real
+      for (const name of ['crypto', 'vm']) expect(loaded, flag).not.toContain(name);
+    }
+  });
+
   it('--yes --no-git --no-install loads no child_process (nor the dgram it brings)', () => {
     const loaded = builtinsLoadedBy(['p', '--template', 'onnx', '--yes', '--no-git', '--no-install'], tempDir());
     expect(loaded).toContain('fs/promises'); // the list is real: yeoman's commit writes through it
