@@ -1,7 +1,8 @@
 // `npm run bench` runs every benchmark and writes bench/RESULTS.md; `npm run bench -- --quick` is a small setting
 // that only prints. `npm run bench -- sync [files] [commits] [runs]` runs sync alone, and
 // `npm run bench -- fleet [repos] [concurrency]` the fleet benchmark against the local fake GitHub, and
-// `npm run bench -- binary [runs]` the large-binary one (DETML_BENCH_BINARY_MB sets the size, 256 by default).
+// `npm run bench -- binary [runs]` the large-binary one (DETML_BENCH_BINARY_MB sets the size, 256 by default), and
+// `npm run bench -- startup [runs]` the start-up part alone (built, packed and installed as in the full run).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PEERS } from './peers.ts';
 import { installPacked, measureInstalled } from './size.ts';
-import { benchStartup } from './startup.ts';
+import { benchStartup, formatStartup, startupNote } from './startup.ts';
 import { formatFleetBench, runFleetBench } from './fleet.ts';
 import { formatSyncBench, runSyncBench } from './sync.ts';
 import { binarySizeMb, formatBinaryBench, runBinaryBench } from './large-binary.ts';
@@ -24,6 +25,23 @@ if (args[0] === 'fleet') {
 } else if (args[0] === 'binary') {
   const [runs = 3] = args.slice(1).map(Number);
   console.log(formatBinaryBench(runBinaryBench(binarySizeMb(), runs)).join('\n'));
+} else if (args[0] === 'startup') {
+  const [runs = 15] = args.slice(1).map(Number);
+  const scratch = mkdtempSync(join(tmpdir(), 'detml-bench-'));
+  try {
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+    const ours = installPacked(ROOT, join(scratch, 'packed'));
+    const timings = benchStartup(ours.bin, scratch, runs);
+    console.log(
+      ['| measure | value | ratio | target | status |', '|---|---|---|---|---|', ...formatStartup(timings)].join('\n'),
+    );
+    console.log(
+      `\nMedians of ${runs} interleaved runs: ${timings.map((x) => `${x.name} ${x.medianMs.toFixed(0)} ms`).join('; ')}.`,
+    );
+    console.log(startupNote(timings));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 } else if (args[0] === 'sync') {
   const [files = 5000, commits = 300, runs = 5] = args.slice(1).map(Number);
   for (const r of runSyncBench(files, commits, runs)) console.log(formatSyncBench(r));
@@ -46,7 +64,8 @@ if (args[0] === 'fleet') {
 
 function runAll(scratch: string): string {
   const ours = installPacked(ROOT, join(scratch, 'packed'));
-  const t = Object.fromEntries(benchStartup(ours.bin, scratch, quick ? 3 : 15).map((x) => [x.name, x.medianMs]));
+  const startup = benchStartup(ours.bin, scratch, quick ? 3 : 15);
+  const t = Object.fromEntries(startup.map((x) => [x.name, x.medianMs]));
   const [small, large] = runSyncBench(quick ? 200 : 5000, quick ? 10 : 300, quick ? 2 : 5);
   const binary = runBinaryBench(quick ? 16 : binarySizeMb(), quick ? 1 : 3);
   const vite = measureInstalled(`create-vite@${PEERS['create-vite']}`);
@@ -54,7 +73,6 @@ function runAll(scratch: string): string {
   const mb = (v: number) => `${(v / 1e6).toFixed(1)} MB`;
   const row = (what: string, value: string, ratio: number, target: number, against: string) =>
     `| ${what} | ${value} | ${ratio.toFixed(2)}× ${against} | ≤ ${target}× | ${ratio <= target ? 'met' : '**not met**'} |`;
-  const create = t['create-detml create (onnx)']!;
   return [
     '# Benchmark results',
     '',
@@ -63,35 +81,7 @@ function runAll(scratch: string): string {
     '',
     '| measure | value | ratio | target | status |',
     '|---|---|---|---|---|',
-    row(
-      '`create-detml demo --template onnx --yes --no-install --no-git`',
-      ms(create),
-      create / t['create-vite (react-ts)']!,
-      2.5,
-      'create-vite',
-    ),
-    row(
-      'same, against create-t3-app `--CI --noGit --noInstall`',
-      ms(create),
-      create / t['create-t3-app']!,
-      0.5,
-      'create-t3-app',
-    ),
-    `| same, first run on a machine (no code cache yet; not a target) | ${ms(t['create-detml create (onnx), no code cache']!)} | ${(t['create-detml create (onnx), no code cache']! / t['create-vite (react-ts)']!).toFixed(2)}× create-vite | – | – |`,
-    row(
-      '`create-detml --help`',
-      ms(t['create-detml --help']!),
-      t['create-detml --help']! / t['node -e 0']!,
-      1.3,
-      '`node -e 0`',
-    ),
-    row(
-      '`create-detml --version`',
-      ms(t['create-detml --version']!),
-      t['create-detml --version']! / t['node -e 0']!,
-      1.3,
-      '`node -e 0`',
-    ),
+    ...formatStartup(startup),
     row(
       `\`sync --local\`, ${large!.userFiles} user files, ${large!.commits} commits`,
       ms(large!.syncMs),
@@ -124,6 +114,7 @@ function runAll(scratch: string): string {
     ),
     '',
     `Raw: node -e 0 ${ms(t['node -e 0']!)}; create-vite ${ms(t['create-vite (react-ts)']!)}; create-t3-app ${ms(t['create-t3-app']!)}; npm pack unpacked size ${mb(ours.packUnpacked)}; create-vite installed ${mb(vite.installed)}.`,
+    ...(startupNote(startup) ? ['', startupNote(startup)] : []),
     '',
   ].join('\n');
 }

@@ -1,11 +1,12 @@
 // Builds dist/: a small entry (dist/main.cjs: --help, --version, routing, the code-cache loader) and one bundle per
 // command (dist/<command>.cjs) with every dependency inlined, so the published package needs no install of its own
-// and each run reads only its command's code. CommonJS throughout: on Node 20 V8's code cache is only reachable for
+// and each run reads only its command's code (create's git, install and prompt libraries sit in dist/lazy/, loaded
+// on first use). CommonJS throughout: on Node 20 V8's code cache is only reachable for
 // scripts (src/code-cache.ts), and an ESM entry would start the ESM loader for nothing. What the bundles swap out
 // is in scripts/bundle-plugin.mjs.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
-import { detmlBundlePlugin } from './bundle-plugin.mjs';
+import { detmlBundlePlugin, LAZY_BUNDLES, lazyBundlesPlugin } from './bundle-plugin.mjs';
 import { compileSchemas } from './compile-schemas.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -15,8 +16,7 @@ const commands = readdirSync(new URL('../src/entries', import.meta.url)).map((f)
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 // JSON Schemas become plain validator code now, so no run of the CLI compiles a schema (or loads ajv's compiler).
 compileSchemas();
-await build({
-  entryPoints: { main: 'src/entry.ts', ...Object.fromEntries(commands.map((c) => [c, `src/entries/${c}.ts`])) },
+const common = {
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
   bundle: true,
@@ -33,4 +33,19 @@ await build({
   banner: { js: "'use strict'; var __detml_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [detmlBundlePlugin],
   logLevel: 'warning',
+};
+const others = commands.filter((c) => c !== 'create');
+await build({
+  ...common,
+  entryPoints: { main: 'src/entry.ts', ...Object.fromEntries(others.map((c) => [c, `src/entries/${c}.ts`])) },
+});
+// create's bundle leaves git, installs and prompts to bundles of their own, loaded on first use (bundle-plugin.mjs).
+await build({
+  ...common,
+  entryPoints: { create: 'src/entries/create.ts' },
+  plugins: [detmlBundlePlugin, lazyBundlesPlugin],
+});
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(Object.entries(LAZY_BUNDLES).map(([file, pkg]) => [`lazy/${file}`, pkg])),
 });

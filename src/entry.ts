@@ -1,17 +1,20 @@
 // The published entry (dist/main.cjs, required by bin.cjs): answers --help and --version from this small file and
 // otherwise hands the command line to one command bundle, loaded through V8's code cache (src/code-cache.ts).
 import { join } from 'node:path';
-import { HELP, routeOf } from './cli.ts';
-import { loadBundle } from './code-cache.ts';
+import { HELP, routeOf, type BundleName } from './cli.ts';
 import { GENERATOR_VERSION } from './version.ts';
 
 const argv = process.argv.slice(2);
 const route = routeOf(argv);
 if (route.kind === 'help') process.stdout.write(HELP);
 else if (route.kind === 'version') process.stdout.write(`${GENERATOR_VERSION}\n`);
-else {
+else void runBundle(route.bundle);
+
+async function runBundle(bundle: BundleName): Promise<void> {
+  // The loader brings crypto and vm with it: loaded here, so --help and --version never pay for them.
+  const { loadBundle } = await import('./code-cache.ts');
   // The bundle's main owns the process from here: it reports errors and exits (src/main.ts).
-  const file = join(__dirname, `${route.bundle}.cjs`);
+  const file = join(__dirname, `${bundle}.cjs`);
   let main: ((argv: readonly string[]) => Promise<void>) | undefined;
   try {
     main = loadBundle<{ main: typeof main }>(file).exports.main;

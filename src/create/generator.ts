@@ -2,7 +2,9 @@ import { setModifiedFileState } from 'mem-fs-editor/state';
 import Generator from 'yeoman-generator';
 import type { BaseOptions } from 'yeoman-generator';
 import type { Readable } from 'node:stream';
+import type { EnvironmentBase } from 'yeoman-environment';
 import type { RenderedTree } from '../templates/render.ts';
+import { commitRender } from './commit-task.ts';
 import { verifiedSource } from './streamed-copy.ts';
 
 /** What the generator is given: a finished render and the state file text. It never prompts or renders. */
@@ -18,6 +20,11 @@ export type DetmlGeneratorOptions = BaseOptions & {
  * conflicter guards existing files. Answers were collected and the template rendered before yeoman starts.
  */
 export class DetmlGenerator extends Generator<Record<string, never>, DetmlGeneratorOptions> {
+  // The environment runs this instead of its own commit (src/create/commit-task.ts says what differs and why).
+  override customFeatures = {
+    customCommitTask: () => commitRender(this.env as unknown as EnvironmentBase, this.destinationRoot()),
+  };
+
   writing(): void {
     for (const file of this.options.files) {
       const contents = 'contents' in file ? file.contents : verifiedSource(file, this.options.sha256[file.path]!);

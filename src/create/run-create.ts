@@ -7,7 +7,6 @@ import { refuseSymlinksOnPaths } from '../templates/containment.ts';
 import { ownershipOf } from '../templates/ownership.ts';
 import type { ResolvedTemplate } from '../templates/registry.ts';
 import { renderTemplate, type RenderedTree } from '../templates/render.ts';
-import { commitInitialRender, requireGit } from './initial-commit.ts';
 import { thisGenerator } from './own-integrity.ts';
 import { publish, type CollisionDecision } from './publish.ts';
 import { runGenerator } from './run-generator.ts';
@@ -60,7 +59,9 @@ export async function runCreate(options: CreateOptions): Promise<CreateResult> {
   // when it is not already inside someone's work tree.
   const commit =
     options.git && (targetState !== 'non-empty' || !(await (await import('../git.ts')).isInsideWorkTree(target)));
-  if (commit) requireGit();
+  // Loaded only when committing: it brings in child_process (and with it dgram), which --no-git never needs.
+  const git = commit ? await import('./initial-commit.ts') : undefined;
+  git?.requireGit();
 
   // 2. Render and describe the result; pure, so the same answers give the same bytes.
   const generator = thisGenerator();
@@ -90,8 +91,8 @@ export async function runCreate(options: CreateOptions): Promise<CreateResult> {
     progress(`Writing ${rendered.length} files from ${manifest.id}@${manifest.version}`);
     const sha256 = Object.fromEntries(Object.entries(state.files).map(([path, f]) => [path, f.sha256]));
     await runGenerator({ destination: staging.dir, files: tree, stateFile, sha256, force: false });
-    if (commit)
-      await commitInitialRender(
+    if (git)
+      await git.commitInitialRender(
         staging.dir,
         `Create project from create-detml template ${manifest.id}@${manifest.version}`,
       );

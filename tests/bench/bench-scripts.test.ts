@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { timeInterleaved } from '../../bench/harness.ts';
 import { formatBinaryBench, runBinaryBench } from '../../bench/large-binary.ts';
+import { formatStartup, startupNote, usersEnv } from '../../bench/startup.ts';
 import { formatSyncBench, runSyncBench } from '../../bench/sync.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -11,6 +12,48 @@ describe('benchmark scripts (small setting)', () => {
     expect(timings).toHaveLength(1);
     expect(timings[0]!.samples).toHaveLength(3);
     expect(timings[0]!.medianMs).toBeGreaterThan(0);
+  });
+
+  it('the start-up rows hold create to ≤ 1.5× create-vite warm and ≤ 2× on a first run, each with its floor', () => {
+    const timing = (name: string, medianMs: number) => ({ name, medianMs, samples: [medianMs] });
+    const rows = formatStartup([
+      timing('node -e 0', 50),
+      timing('create-detml --help', 60),
+      timing('create-detml --version', 70),
+      timing('create-detml create (onnx)', 150),
+      timing('create-detml create (onnx), no code cache', 201),
+      timing('create-vite (react-ts)', 100),
+      timing('create-t3-app', 400),
+    ]);
+    expect(rows).toEqual([
+      expect.stringMatching(
+        /^\| `create-detml demo .*\| 150 ms \| 1\.50× create-vite \(100 ms\) \| ≤ 1\.5× \| met \|$/,
+      ),
+      expect.stringMatching(
+        /^\| same, first run .*\| 201 ms \| 2\.01× create-vite \(100 ms\) \| ≤ 2× \| \*\*not met\*\* \|$/,
+      ),
+      expect.stringMatching(/create-t3-app .*\| 0\.38× create-t3-app \(400 ms\) \| ≤ 0\.5× \| met \|$/),
+      expect.stringMatching(/--help.*\| 1\.20× `node -e 0` \(50 ms\) \| ≤ 1\.3× \| met \|$/),
+      expect.stringMatching(/--version.*\| 1\.40× `node -e 0` \(50 ms\) \| ≤ 1\.3× \| \*\*not met\*\* \|$/),
+    ]);
+  });
+
+  it("start-up runs without the machine's NODE_EXTRA_CA_CERTS, and the report says what it would have added", () => {
+    const before = process.env.NODE_EXTRA_CA_CERTS;
+    process.env.NODE_EXTRA_CA_CERTS = '/etc/ssl/certs/ca-certificates.crt';
+    try {
+      const env = usersEnv();
+      expect(env.NODE_EXTRA_CA_CERTS).toBeUndefined();
+      expect(env.CI).toBe('1');
+    } finally {
+      if (before === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+      else process.env.NODE_EXTRA_CA_CERTS = before;
+    }
+    const timing = (name: string, medianMs: number) => ({ name, medianMs, samples: [medianMs] });
+    expect(startupNote([timing('node -e 0', 40)])).toBe('');
+    expect(startupNote([timing('node -e 0', 40), timing('node -e 0, with NODE_EXTRA_CA_CERTS', 71)])).toBe(
+      'This machine sets NODE_EXTRA_CA_CERTS: `node -e 0` takes 71 ms with it, 40 ms without; every command above ran without it (bench/startup.ts).',
+    );
   });
 
   it('the sync benchmark syncs a project, replays its git commands and times the git floor', () => {

@@ -1,0 +1,103 @@
+import { mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { create as memFs } from 'mem-fs';
+import type { MemFsEditorFile } from 'mem-fs-editor';
+import { setModifiedFileState } from 'mem-fs-editor/state';
+import { describe, expect, it } from 'vitest';
+import type { EnvironmentBase } from 'yeoman-environment';
+import { commitRender, concurrentCommit } from '../../src/create/commit-task.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+// What mem-fs-editor's writer reads of a mem-fs file: a path, contents, mode, and the "modified" state.
+const pending = (path: string, text: string, mode = 0o644) => ({
+  path,
+  contents: Buffer.from(text),
+  stat: { mode },
+  state: 'modified',
+});
+
+async function commitAll(files: object[], width: number): Promise<object[]> {
+  const out: object[] = [];
+  const sink = new Writable({ objectMode: true, write: (file, _enc, done) => (out.push(file), done()) });
+  await pipeline(Readable.from(files), concurrentCommit(width), sink);
+  return out;
+}
+
+describe('concurrent commit (src/create/commit-task.ts)', () => {
+  it('writes every file, with its mode, through more files than writes in flight, and passes each on once', async () => {
+    const dir = tempDir();
+    const files = Array.from({ length: 23 }, (_, i) =>
+      pending(join(dir, `d${i % 4}`, 'deeper', `f${i}.txt`), `file ${i}\n`, i % 5 ? 0o644 : 0o755),
+    );
+    const out = await commitAll(files, 4);
+    expect(new Set(out)).toEqual(new Set(files));
+    expect(out).toHaveLength(files.length);
+    for (const [i, f] of files.entries()) {
+      expect(readFileSync(f.path, 'utf8')).toBe(`file ${i}\n`);
+      expect(statSync(f.path).mode & 0o777).toBe(i % 5 ? 0o644 : 0o755);
+    }
+  });
+
+  it('a failed write fails the commit (it never hangs or reports success)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'blocker'), 'a file where a folder must go');
+    mkdirSync(join(dir, 'ok'));
+    const files = [
+      ...Array.from({ length: 6 }, (_, i) => pending(join(dir, 'ok', `f${i}`), 'x')),
+      pending(join(dir, 'blocker', 'inside.txt'), 'y'),
+      ...Array.from({ length: 6 }, (_, i) => pending(join(dir, 'ok', `g${i}`), 'x')),
+    ];
+    await expect(commitAll(files, 3)).rejects.toThrow(/blocker/);
+  });
+});
+
+/** What commitRender uses of yeoman's environment: its mem-fs store, adapter (logging the conflicter's verdicts) and options. */
+function environment(cwd: string, files: Record<string, string>, force = false) {
+  const sharedFs = memFs<MemFsEditorFile>();
+  for (const [path, text] of Object.entries(files)) {
+    const file = sharedFs.get(join(cwd, path));
+    Object.assign(file, { contents: Buffer.from(text), stat: { mode: 0o100644 } }); // st_mode, as the conflicter compares it
+    setModifiedFileState(file);
+    sharedFs.add(file);
+  }
+  const verdicts: string[] = [];
+  const log = Object.assign(() => log, {});
+  for (const level of ['create', 'force', 'identical', 'skip', 'conflict', 'info', 'writeln', 'write', 'ok', 'error'])
+    Object.assign(log, { [level]: (path: string) => void verdicts.push(`${level} ${path ?? ''}`.trim()) });
+  const adapter = {
+    log,
+    queue: (fn: (a: unknown) => unknown) => fn(adapter),
+    prompt: () => Promise.reject(new Error('create never prompts inside yeoman')),
+  };
+  const env = { sharedFs, adapter, conflicterOptions: { force, cwd } } as unknown as EnvironmentBase;
+  return { env, verdicts };
+}
+
+describe("the generator's commit (commitRender)", () => {
+  it('into an empty folder writes every file without asking the conflicter', async () => {
+    const dir = tempDir();
+    const { env, verdicts } = environment(dir, { 'a.txt': 'a\n', 'deep/b.txt': 'b\n' });
+    await commitRender(env, dir);
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('a\n');
+    expect(readFileSync(join(dir, 'deep/b.txt'), 'utf8')).toBe('b\n');
+    expect(verdicts).toEqual([]);
+  });
+
+  it("into a folder that holds files runs yeoman's conflicter: an identical file is left alone, a changed one overwritten under force", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'same.txt'), 'same\n');
+    utimesSync(join(dir, 'same.txt'), 1_700_000_000, 1_700_000_000); // a rewrite would move the mtime
+    const kept = environment(dir, { 'same.txt': 'same\n', 'new.txt': 'n\n' }, false);
+    await commitRender(kept.env, dir);
+    expect(statSync(join(dir, 'same.txt')).mtimeMs).toBe(1_700_000_000_000);
+    expect(readFileSync(join(dir, 'new.txt'), 'utf8')).toBe('n\n');
+    expect(kept.verdicts.map((v) => v.split(' ')[0]).sort()).toEqual(['create', 'identical']);
+    // With force (create --force settles collisions this way), a changed file is overwritten.
+    const forced = environment(dir, { 'same.txt': 'changed\n' }, true);
+    await commitRender(forced.env, dir);
+    expect(readFileSync(join(dir, 'same.txt'), 'utf8')).toBe('changed\n');
+    expect(forced.verdicts.map((v) => v.split(' ')[0])).toEqual(['force']);
+  });
+});
