@@ -87,6 +87,9 @@ function measure(commands: Timed[], runs: number, scratch: string): Record<strin
   for (let r = -1; r < runs; r++) {
     commands.forEach((c, i) => {
       c.prepare?.();
+      // Gigabytes written by the command before would still be flushing to disk during this one: every command
+      // starts with none pending, so each pays for its own writes only (and the kernel's write-back of them).
+      execFileSync('sync');
       const start = process.hrtime.bigint();
       const out = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, ...c.argv], {
         cwd: c.cwd,

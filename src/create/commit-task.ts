@@ -1,8 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { Transform } from 'node:stream';
-import { isFilePending } from 'mem-fs-editor/state';
+import { clearFileState, isFilePending, setCommittedFile } from 'mem-fs-editor/state';
 import { createCommitTransform } from 'mem-fs-editor/transform';
 import type { EnvironmentBase } from 'yeoman-environment';
+import { copyStreamed, StreamedContents } from './streamed-copy.ts';
 
 /** Files written at once: enough to hide each write's round trips, few enough to stay far below open-file limits. */
 const WRITES_IN_FLIGHT = 16;
@@ -58,7 +59,15 @@ export function concurrentCommit(width: number): Transform {
   });
 }
 
-function commitOne<T>(file: T): Promise<T> {
+// mem-fs-editor's writer takes bytes; a large binary is copied by the kernel instead and marked committed the same way.
+async function commitOne<T>(file: T): Promise<T> {
+  const f = file as { path: string; streamed?: unknown; stat?: { mode?: number } };
+  if (f.streamed instanceof StreamedContents) {
+    setCommittedFile(file as never);
+    await copyStreamed(f.path, f.streamed, f.stat?.mode ?? 0o644);
+    clearFileState(file as never);
+    return file;
+  }
   return new Promise((resolve, reject) => {
     const commit = createCommitTransform();
     commit.once('data', resolve);

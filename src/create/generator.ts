@@ -1,11 +1,10 @@
 import { setModifiedFileState } from 'mem-fs-editor/state';
 import Generator from 'yeoman-generator';
 import type { BaseOptions } from 'yeoman-generator';
-import type { Readable } from 'node:stream';
 import type { EnvironmentBase } from 'yeoman-environment';
 import type { RenderedTree } from '../templates/render.ts';
 import { commitRender } from './commit-task.ts';
-import { verifiedSource } from './streamed-copy.ts';
+import { StreamedContents } from './streamed-copy.ts';
 
 /** What the generator is given: a finished render and the state file text. It never prompts or renders. */
 export type DetmlGeneratorOptions = BaseOptions & {
@@ -27,7 +26,7 @@ export class DetmlGenerator extends Generator<Record<string, never>, DetmlGenera
 
   writing(): void {
     for (const file of this.options.files) {
-      const contents = 'contents' in file ? file.contents : verifiedSource(file, this.options.sha256[file.path]!);
+      const contents = 'contents' in file ? file.contents : new StreamedContents(file, this.options.sha256[file.path]!);
       put(this.fs, this.destinationPath(file.path), contents, file.mode);
     }
     const { path, contents } = this.options.stateFile;
@@ -38,11 +37,14 @@ export class DetmlGenerator extends Generator<Record<string, never>, DetmlGenera
 // mem-fs-editor's write() does exactly this and then returns `contents.toString()`: a model-sized binary would be
 // decoded as UTF-8 only to be thrown away (seconds, a second copy in memory, and past V8's string limit an error).
 // So the file is put into the same store, marked modified the same way, and the commit and conflicter see it as
-// written; a large binary's contents are a stream, which the commit's fs.writeFile consumes chunk by chunk.
+// written; a large binary's contents only say where it is: the commit task copies it (src/create/commit-task.ts).
 // (A function, not a method: yeoman runs every public method of a generator as a task.)
-function put(fs: DetmlGenerator['fs'], path: string, contents: Buffer | Readable, mode: number): void {
+function put(fs: DetmlGenerator['fs'], path: string, contents: Buffer | StreamedContents, mode: number): void {
   const file = fs.store.get(path);
-  Object.assign(file, { contents, stat: { mode } });
+  // A vinyl file holds bytes, a stream or null: a large binary is null there, and says where it is beside.
+  Object.assign(file, contents instanceof StreamedContents ? { contents: null, streamed: contents } : { contents }, {
+    stat: { mode },
+  });
   setModifiedFileState(file);
   fs.store.add(file);
 }

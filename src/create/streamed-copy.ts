@@ -1,32 +1,33 @@
-// Large binaries (model weights) reach the project without ever being held in memory: yeoman's commit writes a
-// stream of the template file, checked against the sha256 the state file records, and collisions compare by streaming.
-import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
-import { Transform, type Readable } from 'node:stream';
+// Large binaries (model weights) reach the project without ever being held in memory: create's commit task copies the
+// template file with the kernel's copy, checked against the sha256 the state file records; collisions compare by
+// streaming.
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { chmod, copyFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { UserError } from '../errors.ts';
 import { fileDigests } from '../templates/file-digests.ts';
 import type { StreamedFile } from '../templates/render.ts';
 
+/** A large binary's place in yeoman's mem-fs: which template file to copy, and the sha256 the state file records. */
+export class StreamedContents {
+  constructor(
+    readonly file: StreamedFile,
+    readonly sha256: string,
+  ) {}
+}
+
 /**
- * The template file's bytes as a stream that fails at its end unless the file still has the sha256 the state file
- * records: the digest is remembered for the file's exact state (file-digests.ts), so a file that changed while it
- * was copied is hashed again and fails, and an unchanged one is not read a second time.
+ * Copies a large binary into place with the kernel's file copy (never through memory), with its mode, then checks
+ * that the template file still has the sha256 the state file records: the digest is remembered for the file's exact
+ * state (file-digests.ts), so a file that changed while it was copied is hashed again and fails, and an unchanged one
+ * is not read a second time.
  */
-export function verifiedSource(file: StreamedFile, sha256: string): Readable {
-  const check = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      done(null, chunk);
-    },
-    flush(done) {
-      done(
-        fileDigests(file.source, ['sha256']).sha256 === sha256
-          ? null
-          : new UserError(`${file.source} changed while it was being copied; run the command again.`),
-      );
-    },
-  });
-  return createReadStream(file.source, { highWaterMark: 1 << 20 })
-    .on('error', (error) => check.destroy(error))
-    .pipe(check);
+export async function copyStreamed(path: string, contents: StreamedContents, mode: number): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await copyFile(contents.file.source, path);
+  await chmod(path, mode);
+  if (fileDigests(contents.file.source, ['sha256']).sha256 !== contents.sha256)
+    throw new UserError(`${contents.file.source} changed while it was being copied; run the command again.`);
 }
 
 /** Whether the file at `path` holds exactly the template file's bytes, compared 1 MiB at a time. */

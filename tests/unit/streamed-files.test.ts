@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { create as memFs } from 'mem-fs';
 import { create as memFsEditor, type MemFsEditorFile } from 'mem-fs-editor';
+import { isFilePending } from 'mem-fs-editor/state';
+import { concurrentCommit } from '../../src/create/commit-task.ts';
 import { DetmlGenerator } from '../../src/create/generator.ts';
 import { sameBytesAs } from '../../src/create/streamed-copy.ts';
 import { resolveAnswers } from '../../src/templates/answers.ts';
@@ -46,7 +48,8 @@ async function generate(tree: RenderedTree, digests: Record<string, string>): Pr
     options: { files: tree, stateFile: { path: '.detml/state.json', contents: '{}\n' }, sha256: digests },
   });
   generator.writing();
-  await fs.commit();
+  // create's own commit task's writer (src/create/commit-task.ts), over the same store.
+  await (fs.store.pipeline as (...steps: unknown[]) => Promise<void>)({ filter: isFilePending }, concurrentCommit(4));
   return dir;
 }
 
@@ -75,7 +78,7 @@ describe('large binaries in a render', () => {
     expect(treeHash(tree)).toBe(treeHash(inMemory));
   });
 
-  it('are written by the generator byte for byte, with their mode', async () => {
+  it("are copied by create's commit byte for byte, with their mode", async () => {
     const tree = renderWith({ 'weights/model.onnx': model });
     const dir = await generate(tree, { 'weights/model.onnx': sha256(model) });
     expect(readFileSync(join(dir, 'weights/model.onnx')).equals(model)).toBe(true);
