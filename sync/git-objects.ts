@@ -57,10 +57,15 @@ export type BlobSource = Buffer | { file: string; size: number };
 
 /**
  * Writes many blobs and returns their object ids, in order: small ones with one `git fast-import`; large ones (model
- * files) only when the repository lacks them (one `cat-file --batch-check` asks), each with `git hash-object -w`, so
- * an unchanged model costs a hash (remembered for a file) and a replaced one git's own write.
+ * files) only when the repository lacks them, each with `git hash-object -w`, so an unchanged model costs a hash
+ * (remembered for a file) and a replaced one git's own write. `present` holds ids known to exist (blobs of a tree the
+ * repository has); one `cat-file --batch-check` asks about the others, and none runs when there are none.
  */
-export async function writeBlobs(repo: Repo, contents: readonly BlobSource[]): Promise<string[]> {
+export async function writeBlobs(
+  repo: Repo,
+  contents: readonly BlobSource[],
+  present: ReadonlySet<string> = new Set(),
+): Promise<string[]> {
   const isSmall = (c: BlobSource) => Buffer.isBuffer(c) && c.length < LARGE_BLOB;
   const small = [...contents.keys()].filter((i) => isSmall(contents[i]!));
   const large = [...contents.keys()].filter((i) => !isSmall(contents[i]!));
@@ -72,6 +77,7 @@ export async function writeBlobs(repo: Repo, contents: readonly BlobSource[]): P
     writeLarge(
       repo,
       large.map((i) => contents[i]!),
+      present,
     ),
   ]);
   const oids = new Array<string>(contents.length);
@@ -80,24 +86,29 @@ export async function writeBlobs(repo: Repo, contents: readonly BlobSource[]): P
   return oids;
 }
 
-async function writeLarge(repo: Repo, contents: readonly BlobSource[]): Promise<string[]> {
+async function writeLarge(repo: Repo, contents: readonly BlobSource[], known: ReadonlySet<string>): Promise<string[]> {
   if (contents.length === 0) return [];
   const { dir, env } = storeOf(repo);
-  // The SHA-1 id is only a question to git: an answer names an object that exists (in a SHA-256 repository none
-  // does, and the blob is simply written), so a wrong guess can never reach a tree.
+  // The SHA-1 id is only a question: it is used when it names an object that exists (a blob of a tree the repository
+  // has, or git's answer; in a SHA-256 repository none does, and the blob is simply written), so a wrong guess can
+  // never reach a tree.
   const guesses = contents.map((c) => (Buffer.isBuffer(c) ? blobId(c) : fileDigests(c.file, ['blobId']).blobId));
-  const out = (
-    await runGit(dir, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
-      env,
-      input: guesses.join('\n') + '\n',
-    })
-  ).stdout.toString('utf8');
-  const present = new Set(
-    out
+  const ask = [...new Set(guesses.filter((g) => !known.has(g)))];
+  const out = ask.length
+    ? (
+        await runGit(dir, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
+          env,
+          input: ask.join('\n') + '\n',
+        })
+      ).stdout.toString('utf8')
+    : '';
+  const present = new Set([
+    ...known,
+    ...out
       .split('\n')
       .filter((l) => l.endsWith(' blob'))
-      .map((l) => l.split(' ')[0]),
-  );
+      .map((l) => l.split(' ')[0]!),
+  ]);
   const written = new Map<string, string>();
   const oids: string[] = [];
   for (const [i, data] of contents.entries()) {

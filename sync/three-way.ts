@@ -92,10 +92,16 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
   // One fast-import for every blob we know up front: both renders and the extra files.
   const all = [...old, ...next];
   const extra = [...input.extra];
-  const oids = await writeBlobs(store, [
-    ...all.map((f): BlobSource => ('contents' in f ? f.contents : { file: f.source, size: f.size })),
-    ...extra.map(([, contents]) => contents),
-  ]);
+  // The blobs of your HEAD at the template's paths exist: an unchanged model is found among them without asking git.
+  const inHead = new Set([...yoursAtTemplate.values()].filter((e) => e.mode !== GITLINK).map((e) => e.oid));
+  const oids = await writeBlobs(
+    store,
+    [
+      ...all.map((f): BlobSource => ('contents' in f ? f.contents : { file: f.source, size: f.size })),
+      ...extra.map(([, contents]) => contents),
+    ],
+    inHead,
+  );
   const entryOf = (i: number): Entry => ({ mode: all[i]!.mode === 0o755 ? '100755' : '100644', oid: oids[i]! });
   const oldEntries = new Map(old.map((f, i) => [f.path, entryOf(i)]));
   const nextEntries = new Map(next.map((f, i) => [f.path, entryOf(old.length + i)]));
