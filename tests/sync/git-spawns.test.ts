@@ -1,37 +1,12 @@
 // How sync --local talks to git (bench/sync.ts measures the time): a fixed, small number of git processes whatever
 // the repository's size, no throwaway index for the merge's trees, and no rename search when the template renames
 // nothing.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { gitCommand as command, traceGitCalls, type TracedGitCall as Traced } from '../helpers/git-trace.ts';
 import { scenario } from '../helpers/sync-project.ts';
-import { tempDir } from '../helpers/tmp.ts';
-
-type Traced = { args: string[]; env: Record<string, string> };
-
-// The git command a traced call ran, past any leading `-c name=value` options.
-function command(c: { args: string[] }): string | undefined {
-  let i = 0;
-  while (c.args[i] === '-c') i += 2;
-  return c.args[i];
-}
 
 describe('git processes of one sync --local', () => {
-  let trace = '';
-  const saved = process.env.DETML_GIT_TRACE;
-  beforeEach(() => {
-    trace = join(tempDir('detml-trace-'), 'trace.jsonl');
-    process.env.DETML_GIT_TRACE = trace;
-  });
-  afterEach(() => {
-    if (saved === undefined) delete process.env.DETML_GIT_TRACE;
-    else process.env.DETML_GIT_TRACE = saved;
-  });
-  const calls = (): Traced[] =>
-    readFileSync(trace, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Traced);
+  const { calls, restart } = traceGitCalls();
 
   async function syncWith(userFiles: number, renamed: boolean): Promise<Traced[]> {
     const p = await scenario({ 'a.txt': 'a\n', 'b.txt': 'b\n', 'dir/c.txt': 'c\n' });
@@ -50,7 +25,7 @@ describe('git processes of one sync --local', () => {
 
   it('spawns the same few processes for 20 and 2,000 user files, none of them an index pass over the tree', async () => {
     const small = await syncWith(20, true);
-    process.env.DETML_GIT_TRACE = trace = join(tempDir('detml-trace-'), 'trace.jsonl');
+    restart();
     const large = await syncWith(2000, true);
     expect(
       large.map((c) =>
@@ -78,7 +53,7 @@ describe('git processes of one sync --local', () => {
   it('asks git for renames only when the template drops a path and adds one', async () => {
     const renamed = await syncWith(0, true);
     expect(renamed.some((c) => command(c) === 'diff-tree' && c.args.includes('-M'))).toBe(true);
-    process.env.DETML_GIT_TRACE = trace = join(tempDir('detml-trace-'), 'trace.jsonl');
+    restart();
     const kept = await syncWith(0, false);
     expect(kept.some((c) => command(c) === 'diff-tree' && c.args.includes('-M'))).toBe(false);
   }, 120_000);

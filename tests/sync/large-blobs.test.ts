@@ -1,36 +1,20 @@
 // Model-sized blobs: an unchanged one is never written again, a new one goes through `git hash-object -w`, and
 // neither ever passes through `git fast-import` (which packs, unpacks and recompresses it).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { writeBlobs } from '../../sync/git-objects.ts';
+import { traceGitCalls, type TracedGitCall as Traced } from '../helpers/git-trace.ts';
 import { createProject, scenario, statusOf } from '../helpers/sync-project.ts';
 import { tempDir } from '../helpers/tmp.ts';
-
-type Traced = { args: string[]; input: string };
 
 function gitHash(dir: string, data: Buffer): string {
   return execFileSync('git', ['hash-object', '--stdin'], { cwd: dir, input: data }).toString().trim();
 }
 
 describe('writing large blobs', () => {
-  let trace = '';
-  const saved = process.env.DETML_GIT_TRACE;
-  beforeEach(() => {
-    trace = join(tempDir('detml-trace-'), 'trace.jsonl');
-    process.env.DETML_GIT_TRACE = trace;
-  });
-  afterEach(() => {
-    if (saved === undefined) delete process.env.DETML_GIT_TRACE;
-    else process.env.DETML_GIT_TRACE = saved;
-  });
-  const calls = (): Traced[] =>
-    (existsSync(trace) ? readFileSync(trace, 'utf8') : '')
-      .trim()
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Traced);
+  const { calls } = traceGitCalls();
 
   it('writes a new model once with hash-object, keeps small files in one fast-import, and reuses it next time', async () => {
     const dir = tempDir();

@@ -2,13 +2,14 @@
 // it replaced (a throwaway index: read-tree, update-index --index-info, write-tree), kept here as the reference and
 // run against the same real repository for every edit pattern, including the ones git refuses.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../src/git.ts';
 import { listTree, writeTree, type Entry, type Listing } from '../../sync/git-objects.ts';
 import { indexAcceptsPath } from '../../sync/index-path.ts';
 import { suiteTempDir, tempDir } from '../helpers/tmp.ts';
+import { readGitTrace } from '../helpers/git-trace.ts';
 
 type Edits = Map<string, Entry | null>;
 
@@ -388,10 +389,7 @@ describe('writeTree without an index', () => {
       if (saved === undefined) delete process.env.DETML_GIT_TRACE;
       else process.env.DETML_GIT_TRACE = saved;
     }
-    const calls = readFileSync(trace, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { args: string[]; env: Record<string, string>; input: string });
+    const calls = readGitTrace(trace);
     expect(calls.map((c) => c.args[0]).sort()).toEqual(['cat-file', 'mktree']);
     expect(calls.every((c) => !c.env.GIT_INDEX_FILE)).toBe(true);
     // The root, data/ and data/d3/ are read; each of them written once.
