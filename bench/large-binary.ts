@@ -9,6 +9,7 @@ import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, usersEnv } from './harness.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin.cjs');
@@ -93,7 +94,7 @@ function measure(commands: Timed[], runs: number, scratch: string): Record<strin
       const start = process.hrtime.bigint();
       const out = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, ...c.argv], {
         cwd: c.cwd,
-        env: { ...process.env, CI: '1' },
+        env: usersEnv(),
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
@@ -111,11 +112,6 @@ function measure(commands: Timed[], runs: number, scratch: string): Record<strin
   return Object.fromEntries(
     commands.map((c, i) => [c.name, { name: c.name, ms: median(samples[i]!.ms), peakRssMb: samples[i]!.rss }]),
   );
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
 }
 
 /**

@@ -1,21 +1,9 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { timeInterleaved, type Timing } from './harness.ts';
+import { timeInterleaved, usersEnv, type Timing } from './harness.ts';
 import { installPeers } from './peers.ts';
 
 const EXTRA_CA_CERTS_NODE = 'node -e 0, with NODE_EXTRA_CA_CERTS';
-
-/**
- * The environment every timed command runs in: this one, with CI set, and without NODE_EXTRA_CA_CERTS. Node reads
- * and parses that file in every process before any script runs (a whole CA bundle costs ~30 ms on the development
- * machine): the same constant added to both sides of every ratio, which would flatter each one, and not what users'
- * machines pay. Where it is set, `node -e 0` with it is timed too, so the report shows the difference.
- */
-export function usersEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: '1' };
-  delete env.NODE_EXTRA_CA_CERTS;
-  return env;
-}
 
 /** Whole-process timings of create-detml next to bare Node, create-vite and create-t3-app, in one interleaved run. */
 export function benchStartup(bin: string, scratch: string, runs: number): Timing[] {

@@ -8,7 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median } from './harness.ts';
+import { median, usersEnv } from './harness.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin.cjs');
@@ -101,7 +101,7 @@ function replay(dir: string, traceFile: string, scratch: string): number {
   return performance.now() - start;
 }
 
-function timed(argv: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): number {
+function timed(argv: string[], cwd: string, env: NodeJS.ProcessEnv = usersEnv()): number {
   const start = process.hrtime.bigint();
   const out = spawnSync(argv[0]!, argv.slice(1), { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
@@ -120,7 +120,7 @@ export function benchSync(userFiles: number, commits: number, runs: number): Syn
     const reset = (cwd: string) => git(cwd, 'reset', '-q', '--hard', 'HEAD');
     // One traced sync, untimed: its trace is what gets replayed and counted.
     const traceFile = join(root, 'trace.jsonl');
-    timed(syncArgv, dir, { ...process.env, DETML_GIT_TRACE: traceFile });
+    timed(syncArgv, dir, { ...usersEnv(), DETML_GIT_TRACE: traceFile });
     if (!readFileSync(join(dir, '.detml', 'state.json'), 'utf8').includes('"1.1.0"'))
       throw new Error('the benchmark sync did not move the project to 1.1.0');
     reset(dir);

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { timeInterleaved } from '../../bench/harness.ts';
 import { formatBinaryBench, runBinaryBench } from '../../bench/large-binary.ts';
-import { formatStartup, startupNote, usersEnv } from '../../bench/startup.ts';
+import { formatStartup, startupNote } from '../../bench/startup.ts';
+import { usersEnv } from '../../bench/harness.ts';
 import { formatSyncBench, runSyncBench } from '../../bench/sync.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
