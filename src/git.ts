@@ -180,7 +180,9 @@ export async function startGit(
   });
   const sent: Buffer[] = [];
   const err: Buffer[] = [];
-  let buffered: Buffer = Buffer.alloc(0);
+  // Output not yet taken, as it arrived: joined only when taken, so reading a large blob copies it once.
+  let chunks: Buffer[] = [];
+  let size = 0;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
   const exited = new Promise<number>((resolve) => {
@@ -191,29 +193,39 @@ export async function startGit(
     child.on('close', (code) => resolve(code ?? -1));
   });
   const closed = exited.then((code) => {
-    failure ??= new GitError(args, { code, stdout: buffered, stderr: Buffer.concat(err).toString('utf8') });
+    failure ??= new GitError(args, {
+      code,
+      stdout: Buffer.concat(chunks),
+      stderr: Buffer.concat(err).toString('utf8'),
+    });
     wake?.();
   });
   child.stdout.on('data', (d: Buffer) => {
-    buffered = buffered.length ? Buffer.concat([buffered, d]) : d;
+    chunks.push(d);
+    size += d.length;
     wake?.();
   });
-  child.stderr.on('data', (d: Buffer) => err.push(d));
-  child.stdin.on('error', () => {}); // git may exit early; the exit code tells what happened
-  // Resolves once `ready(buffered)` says how many bytes to take, or rejects when git has exited without them.
-  const take = async (ready: (b: Buffer) => number | undefined): Promise<Buffer> => {
+  const joined = (): Buffer => {
+    if (chunks.length > 1) chunks = [Buffer.concat(chunks, size)];
+    return chunks[0] ?? Buffer.alloc(0);
+  };
+  // Resolves once `ready()` says how many bytes to take, or rejects when git has exited without them.
+  const take = async (ready: () => number | undefined): Promise<Buffer> => {
     for (;;) {
-      const n = ready(buffered);
+      const n = ready();
       if (n !== undefined) {
-        const out = buffered.subarray(0, n);
-        buffered = buffered.subarray(n);
-        return out;
+        const all = joined();
+        chunks = n < all.length ? [all.subarray(n)] : [];
+        size -= n;
+        return all.subarray(0, n);
       }
       if (failure) throw failure;
       await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
     }
   };
+  child.stderr.on('data', (d: Buffer) => err.push(d));
+  child.stdin.on('error', () => {}); // git may exit early; the exit code tells what happened
   let ended: Promise<void> | undefined;
   const finish = async () => {
     child.stdin.end();
@@ -230,13 +242,13 @@ export async function startGit(
       child.stdin.write(b);
     },
     readLine: async () => {
-      const line = await take((b) => {
-        const eol = b.indexOf(0x0a);
+      const line = await take(() => {
+        const eol = joined().indexOf(0x0a);
         return eol < 0 ? undefined : eol + 1;
       });
       return line.subarray(0, line.length - 1).toString('utf8');
     },
-    readBytes: (n) => take((b) => (b.length >= n ? n : undefined)),
+    readBytes: (n) => take(() => (size >= n ? n : undefined)),
     end: () => (ended ??= finish()),
   };
 }

@@ -5,7 +5,7 @@ import { runGit, STREAM_LARGE_BLOBS } from '../src/git.ts';
 import { fileDigests } from '../src/templates/file-digests.ts';
 import { blobId } from './bytes.ts';
 import { editTree, writeNewTrees } from './tree-edit.ts';
-import { listAt, withTreeReader } from './tree-reader.ts';
+import { listAt, sharedTreeReader, withTreeReader, type TreeReader } from './tree-reader.ts';
 
 /** A tree entry: git file mode ("100644", "100755", "120000") and object id. */
 export interface Entry {
@@ -56,69 +56,80 @@ const LARGE_BLOB = 1 << 20;
 export type BlobSource = Buffer | { file: string; size: number };
 
 /**
- * Writes many blobs and returns their object ids, in order: small ones with one `git fast-import`; large ones (model
- * files) only when the repository lacks them, each with `git hash-object -w`, so an unchanged model costs a hash
- * (remembered for a file) and a replaced one git's own write. `present` holds ids known to exist (blobs of a tree the
- * repository has); one `cat-file --batch-check` asks about the others, and none runs when there are none.
+ * Writes many blobs and returns their object ids, in order, writing only those the repository lacks: small ones
+ * with one `git fast-import`; large ones (model files) each with `git hash-object -w`, so an unchanged model costs a
+ * hash (remembered for a file) and a replaced one git's own write. `present` holds ids known to exist (blobs of a
+ * tree the repository has). The others are asked of the run's shared reader (tree-reader.ts) when there is one; without
+ * it, one `cat-file --batch-check` asks about the large ones only (for small ones it would cost what writing them does).
  */
 export async function writeBlobs(
   repo: Repo,
   contents: readonly BlobSource[],
   present: ReadonlySet<string> = new Set(),
 ): Promise<string[]> {
+  const store = storeOf(repo);
+  // A SHA-1 id is only a question: it is used when it names an object that exists (a blob of a tree the repository
+  // has, or git's answer; in a SHA-256 repository none does, and the blob is simply written), so a wrong guess can
+  // never reach a tree.
+  const guesses = contents.map((c) => (Buffer.isBuffer(c) ? blobId(c) : fileDigests(c.file, ['blobId']).blobId));
   const isSmall = (c: BlobSource) => Buffer.isBuffer(c) && c.length < LARGE_BLOB;
-  const small = [...contents.keys()].filter((i) => isSmall(contents[i]!));
-  const large = [...contents.keys()].filter((i) => !isSmall(contents[i]!));
+  const reader = sharedTreeReader(store);
+  const ask = [...new Set(guesses.filter((g, i) => !present.has(g) && (reader || !isSmall(contents[i]!))))];
+  const have = new Set([...present, ...(await existingBlobs(store, ask, reader))]);
+  const missing = [...contents.keys()].filter((i) => !have.has(guesses[i]!));
+  const small = missing.filter((i) => isSmall(contents[i]!));
+  const large = missing.filter((i) => !isSmall(contents[i]!));
   const [smallOids, largeOids] = await Promise.all([
     fastImport(
-      repo,
+      store,
       small.map((i) => contents[i] as Buffer),
     ),
     writeLarge(
-      repo,
+      store,
       large.map((i) => contents[i]!),
-      present,
+      large.map((i) => guesses[i]!),
     ),
   ]);
-  const oids = new Array<string>(contents.length);
+  const oids = [...guesses];
   small.forEach((i, k) => (oids[i] = smallOids[k]!));
   large.forEach((i, k) => (oids[i] = largeOids[k]!));
   return oids;
 }
 
-async function writeLarge(repo: Repo, contents: readonly BlobSource[], known: ReadonlySet<string>): Promise<string[]> {
-  if (contents.length === 0) return [];
-  const { dir, env } = storeOf(repo);
-  // The SHA-1 id is only a question: it is used when it names an object that exists (a blob of a tree the repository
-  // has, or git's answer; in a SHA-256 repository none does, and the blob is simply written), so a wrong guess can
-  // never reach a tree.
-  const guesses = contents.map((c) => (Buffer.isBuffer(c) ? blobId(c) : fileDigests(c.file, ['blobId']).blobId));
-  const ask = [...new Set(guesses.filter((g) => !known.has(g)))];
-  const out = ask.length
-    ? (
-        await runGit(dir, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
-          env,
-          input: ask.join('\n') + '\n',
-        })
-      ).stdout.toString('utf8')
-    : '';
-  const present = new Set([
-    ...known,
-    ...out
-      .split('\n')
-      .filter((l) => l.endsWith(' blob'))
-      .map((l) => l.split(' ')[0]!),
-  ]);
+// The ids among `ids` that name blobs the repository has.
+async function existingBlobs(
+  store: ObjectStore,
+  ids: readonly string[],
+  reader: Promise<TreeReader> | undefined,
+): Promise<string[]> {
+  if (ids.length === 0) return [];
+  if (reader) {
+    const answers = await (await reader).info(ids);
+    return answers.flatMap((a) => (a?.type === 'blob' ? [a.oid] : []));
+  }
+  const out = await runGit(store.dir, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
+    env: store.env,
+    input: ids.join('\n') + '\n',
+  });
+  return out.stdout
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.endsWith(' blob'))
+    .map((l) => l.split(' ')[0]!);
+}
+
+// Large blobs the repository lacks, each written once however often it appears (the same model in both renders).
+async function writeLarge(
+  store: ObjectStore,
+  contents: readonly BlobSource[],
+  guesses: readonly string[],
+): Promise<string[]> {
   const written = new Map<string, string>();
   const oids: string[] = [];
   for (const [i, data] of contents.entries()) {
     const guess = guesses[i]!;
-    if (present.has(guess)) oids.push(guess);
-    else {
-      // The same model in both renders is written once.
-      if (!written.has(guess)) written.set(guess, await writeBlob(repo, data));
-      oids.push(written.get(guess)!);
-    }
+    if (!written.has(guess)) written.set(guess, await writeBlob(store, data));
+    oids.push(written.get(guess)!);
   }
   return oids;
 }
@@ -134,7 +145,10 @@ async function fastImport(repo: Repo, contents: readonly Buffer[]): Promise<stri
       parts.push(Buffer.from(`blob\nmark :${i + 1}\ndata ${c.length}\n`), c, Buffer.from('\n')),
     );
     parts.push(Buffer.from('done\n'));
-    await runGit(store.dir, ['fast-import', '--quiet', '--done', `--export-marks=${marks}`], {
+    // unpackLimit=0: git keeps the imported pack as it is. Below the limit (100 objects by default) fast-import
+    // starts `git unpack-objects` to turn it into loose objects, a second process that doubled a small import's time.
+    const args = ['-c', 'fastimport.unpackLimit=0', 'fast-import', '--quiet', '--done', `--export-marks=${marks}`];
+    await runGit(store.dir, args, {
       env: store.env,
       input: Buffer.concat(parts),
     });
@@ -203,23 +217,12 @@ export async function commitTree(
   return (await runGit(store.dir, args, { env, input: message })).stdout.toString('utf8').trim();
 }
 
-/** Reads blobs by id with one `git cat-file --batch`. */
+/** Reads blobs by id, through the run's shared reader when there is one (tree-reader.ts). */
 export async function readBlobs(repo: Repo, oids: readonly string[]): Promise<Map<string, Buffer>> {
-  const { dir, env } = storeOf(repo);
   const unique = [...new Set(oids)];
-  const result = new Map<string, Buffer>();
-  if (unique.length === 0) return result;
-  const out = (await runGit(dir, ['cat-file', '--batch'], { env, input: unique.join('\n') + '\n' })).stdout;
-  let pos = 0;
-  for (const oid of unique) {
-    const eol = out.indexOf(0x0a, pos);
-    const [, , size] = out.subarray(pos, eol).toString('utf8').split(' ');
-    const start = eol + 1;
-    const end = start + Number(size);
-    result.set(oid, out.subarray(start, end));
-    pos = end + 1;
-  }
-  return result;
+  if (unique.length === 0) return new Map();
+  const blobs = await withTreeReader(storeOf(repo), (reader) => reader.blobs(unique));
+  return new Map(unique.map((oid, i) => [oid, blobs[i]!]));
 }
 
 /** Writes one blob from memory, or from a file git streams into a pack itself (never the whole file in memory). */

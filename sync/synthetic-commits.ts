@@ -1,13 +1,14 @@
 // The synthetic history the merge runs on (three-way.ts): commits that only feed `git merge-tree` and are never
 // pushed. They are written in one `git hash-object --stdin-paths` instead of one `git commit-tree` each, which needs
 // each parent's id before its child is written: the ids are computed here (a commit's id is the hash of its bytes),
-// and git's answer must repeat them.
-import { createHash } from 'node:crypto';
+// and git's answer must repeat them. A history the repository already has (a sync run again) is not written again.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGit } from '../src/git.ts';
 import { storeOf, SYNTHETIC, type Repo } from './git-objects.ts';
+import { formatOf, objectId } from './object-ids.ts';
+import { sharedTreeReader } from './tree-reader.ts';
 
 /** One commit to write: its tree, its parents (object ids, or the index of an earlier commit of the same call). */
 export interface SyntheticCommit {
@@ -36,10 +37,12 @@ export async function writeSyntheticCommits(repo: Repo, commits: readonly Synthe
       ].join('\n'),
     );
     // The repository's hash is the one its ids are written in: 40 hex digits for SHA-1, 64 for SHA-256.
-    const hash = createHash(c.tree.length === 64 ? 'sha256' : 'sha1');
-    ids.push(hash.update(`commit ${body.length}\0`).update(body).digest('hex'));
+    ids.push(objectId('commit', body, formatOf(c.tree)));
     return body;
   });
+  // The same history as a run before (the same merge again) is in the repository already: nothing to write.
+  const reader = sharedTreeReader(store);
+  if (reader && (await (await reader).info(ids)).every((a, i) => a?.type === 'commit' && a.oid === ids[i])) return ids;
   const scratch = mkdtempSync(join(store.scratch ?? tmpdir(), 'detml-commits-'));
   try {
     const files = bodies.map((body, i) => {

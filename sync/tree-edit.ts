@@ -7,12 +7,14 @@ import { UserError } from '../src/errors.ts';
 import { startGit, type GitSession } from '../src/git.ts';
 import type { Entry, ObjectStore } from './git-objects.ts';
 import { indexAcceptsPath } from './index-path.ts';
+import { formatOf, objectId, treeBody, type RawTreeEntry } from './object-ids.ts';
 import {
   depthOf,
   joinPath as join,
   nameOf,
   parentOf,
   readAlong,
+  sharedTreeReader,
   TREE,
   withTreeReader,
   type TreeItem as Item,
@@ -39,8 +41,12 @@ export async function editTree(
 ): Promise<string> {
   if (!base) return (await writeNewTrees(store, [entries]))[0]!;
   const edits = parseEdits(entries);
-  // The mktree process starts while the base is read; it is only needed when some edit is valid.
-  const writing = edits.length ? startGit(store.dir, ['mktree', '--batch', '-z'], { env: store.env }) : undefined;
+  // Without a shared reader to ask whether the result exists, mktree starts while the base is read (it is only
+  // needed when some edit is valid).
+  const writing =
+    edits.length && !sharedTreeReader(store)
+      ? startGit(store.dir, ['mktree', '--batch', '-z'], { env: store.env })
+      : undefined;
   try {
     const { root, dirs } = await withTreeReader(store, (reader) =>
       readAlong(
@@ -49,32 +55,27 @@ export async function editTree(
         edits.map((e) => e.path),
       ),
     );
-    if (!writing) return root;
-    const writer = await writing;
-    const tree = await writeDirs(writer, apply(edits, dirs));
-    await writer.end();
-    return tree;
+    if (!edits.length) return root;
+    return (await writeFolders(store, [{ dirs: apply(edits, dirs), format: formatOf(root) }], writing))[0]!;
   } finally {
     // After a failure: close it, so no git process waits on its stdin.
     if (writing) await Promise.allSettled([writing.then((w) => w.end())]);
   }
 }
 
-/** Writes several trees from scratch (no base) with one `git mktree --batch`, and returns their ids in order. */
+/** Writes several trees from scratch (no base) with at most one `git mktree --batch`, and returns their ids in order. */
 export async function writeNewTrees(
   store: ObjectStore,
   list: readonly ReadonlyMap<string, Entry | null>[],
 ): Promise<string[]> {
-  const edits = list.map(parseEdits);
-  const writer = await startGit(store.dir, ['mktree', '--batch', '-z'], { env: store.env });
-  try {
-    const ids: string[] = [];
-    for (const e of edits) ids.push(await writeDirs(writer, apply(e, new Map([['', new Map()]]))));
-    await writer.end();
-    return ids;
-  } finally {
-    await Promise.allSettled([writer.end()]);
-  }
+  return writeFolders(
+    store,
+    list.map((entries) => {
+      const edits = parseEdits(entries);
+      const oid = edits.find((e) => e.item)?.item?.oid;
+      return { dirs: apply(edits, new Map([['', new Map()]])), format: oid ? formatOf(oid) : undefined };
+    }),
+  );
 }
 
 interface Edit {
@@ -130,9 +131,69 @@ function apply(edits: readonly Edit[], dirs: Map<string, Map<string, Item>>): Ma
   return dirs;
 }
 
-// Writes the edited directories, deepest first (a folder's entry needs its child's id), one level per round trip;
-// a folder left without files is dropped from its parent, as the index drops it. Returns the root's id.
-async function writeDirs(writer: GitSession, dirs: Map<string, Map<string, Item>>): Promise<string> {
+// The id of every folder of `dirs` as git computes it, deepest first (a folder's entry needs its child's id); a folder
+// left without files is dropped from its parent, as the index drops it (its id is undefined, the root's never is).
+function folderIds(dirs: Map<string, Map<string, Item>>, format: 'sha1' | 'sha256'): Map<string, string | undefined> {
+  const ids = new Map<string, string | undefined>();
+  for (const path of [...dirs.keys()].sort((a, b) => depthOf(b) - depthOf(a))) {
+    const entries = folderEntries(dirs, ids, path);
+    ids.set(path, entries.length || path === '' ? objectId('tree', treeBody(entries), format) : undefined);
+  }
+  return ids;
+}
+
+// A folder's entries with their final ids: a rewritten child's from `ids`, an empty tree's none.
+function folderEntries(
+  dirs: Map<string, Map<string, Item>>,
+  ids: Map<string, string | undefined>,
+  path: string,
+): RawTreeEntry[] {
+  const entries: RawTreeEntry[] = [];
+  for (const [name, item] of dirs.get(path)!) {
+    let oid: string | undefined = item.oid;
+    if (item.mode === TREE)
+      oid = dirs.has(join(path, name)) ? ids.get(join(path, name)) : EMPTY_TREE.has(oid) ? undefined : oid;
+    if (oid !== undefined) entries.push({ mode: item.mode, oid, name: bytesOf(name) });
+  }
+  return entries;
+}
+
+/**
+ * Writes trees (each the folders of an edit, by path) and returns their roots' ids. Where the hash is known, the ids
+ * are computed first, and a root the run's shared reader (tree-reader.ts) finds in the repository already (the same
+ * merge as a run before) is not written again; the others go through one `mktree --batch` (`writer`, when the caller
+ * started it), whose ids must equal ours.
+ */
+async function writeFolders(
+  store: ObjectStore,
+  trees: readonly { dirs: Map<string, Map<string, Item>>; format: 'sha1' | 'sha256' | undefined }[],
+  writer?: Promise<GitSession>,
+): Promise<string[]> {
+  const expected = trees.map((t) => (t.format ? folderIds(t.dirs, t.format) : undefined));
+  const roots = expected.map((ids) => ids?.get(''));
+  const reader = writer ? undefined : sharedTreeReader(store);
+  const asked = roots.filter((r): r is string => r !== undefined);
+  const found = reader && asked.length ? await (await reader).info(asked) : [];
+  const present = new Set(found.flatMap((a) => (a?.type === 'tree' ? [a.oid] : [])));
+  const todo = [...trees.keys()].filter((i) => !present.has(roots[i] ?? ''));
+  if (!todo.length) return roots as string[];
+  const session = await (writer ?? startGit(store.dir, ['mktree', '--batch', '-z'], { env: store.env }));
+  try {
+    const out = [...roots];
+    for (const i of todo) out[i] = await writeLevels(session, trees[i]!.dirs, expected[i]);
+    await session.end();
+    return out as string[];
+  } finally {
+    await Promise.allSettled([session.end()]);
+  }
+}
+
+// Writes one tree's folders, deepest first, one level per round trip; checks each id against `expected`.
+async function writeLevels(
+  session: GitSession,
+  dirs: Map<string, Map<string, Item>>,
+  expected: Map<string, string | undefined> | undefined,
+): Promise<string> {
   const written = new Map<string, string | undefined>();
   const paths = [...dirs.keys()].sort((a, b) => depthOf(b) - depthOf(a));
   for (let k = 0; k < paths.length;) {
@@ -141,25 +202,26 @@ async function writeDirs(writer: GitSession, dirs: Map<string, Map<string, Item>
     const parts: Buffer[] = [];
     for (; k < paths.length && depthOf(paths[k]!) === depth; k++) {
       const path = paths[k]!;
-      const lines: Buffer[] = [];
-      for (const [name, item] of dirs.get(path)!) {
-        let oid: string | undefined = item.oid;
-        if (item.mode === TREE)
-          oid = dirs.has(join(path, name)) ? written.get(join(path, name)) : EMPTY_TREE.has(oid) ? undefined : oid;
-        if (oid === undefined) continue;
-        const type = item.mode === TREE ? 'tree' : item.mode === '160000' ? 'commit' : 'blob';
-        lines.push(Buffer.from(`${item.mode} ${type} ${oid}\t`), bytesOf(name), Buffer.from([0]));
-      }
-      if (!lines.length && path !== '') {
+      const entries = folderEntries(dirs, written, path);
+      if (!entries.length && path !== '') {
         written.set(path, undefined);
         continue;
       }
       level.push(path);
-      parts.push(...lines, Buffer.from([0]));
+      for (const e of entries) {
+        const type = e.mode === TREE ? 'tree' : e.mode === '160000' ? 'commit' : 'blob';
+        parts.push(Buffer.from(`${e.mode} ${type} ${e.oid}\t`), e.name, Buffer.from([0]));
+      }
+      parts.push(Buffer.from([0]));
     }
     if (!level.length) continue;
-    writer.write(Buffer.concat(parts));
-    for (const path of level) written.set(path, await writer.readLine());
+    session.write(Buffer.concat(parts));
+    for (const path of level) {
+      const oid = await session.readLine();
+      if (expected && oid !== expected.get(path))
+        throw new Error(`git wrote the folder "${path}" as tree ${oid}, where ${expected.get(path)} was computed`);
+      written.set(path, oid);
+    }
   }
   return written.get('')!;
 }

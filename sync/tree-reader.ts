@@ -1,4 +1,4 @@
-// Reads trees through one `git cat-file --batch` for a whole sync run (listings at given paths, the folders a tree
+// Reads trees and blobs through one `git cat-file --batch-command` for a whole sync run (listings at given paths, the folders a tree
 // edit rewrites) instead of one `ls-tree` or `cat-file` process per question: each git process costs a fork of this
 // one, which grows with its memory. Hand-written because git's own listing (`ls-tree`) answers one tree per process.
 import { UserError } from '../src/errors.ts';
@@ -19,7 +19,10 @@ export interface ReadTree {
 
 export const TREE = '040000';
 
-/** One `git cat-file --batch`; questions of concurrent callers take turns, each answered in the order asked. */
+/**
+ * One `git cat-file --batch-command`; questions of concurrent callers take turns, each answered in the order asked.
+ * Besides trees it reads blobs, and says which objects exist without reading them (`info`).
+ */
 export class TreeReader {
   private turn: Promise<unknown> = Promise.resolve();
   private broken: unknown;
@@ -27,18 +30,59 @@ export class TreeReader {
 
   /** Starts the reader's git process. */
   static async start(store: ObjectStore): Promise<TreeReader> {
-    return new TreeReader(await startGit(store.dir, ['cat-file', '--batch'], { env: store.env }));
+    return new TreeReader(await startGit(store.dir, ['cat-file', '--batch-command'], { env: store.env }));
   }
 
   /** Reads trees by name (an id, or `<rev>^{tree}`), in order. */
   read(names: readonly string[]): Promise<ReadTree[]> {
+    return this.ask(
+      names.map((n) => `contents ${n}\n`),
+      (i) => readOne(this.session, names[i]!),
+    );
+  }
+
+  /** Reads blobs by id, in order. */
+  blobs(oids: readonly string[]): Promise<Buffer[]> {
+    return this.ask(
+      oids.map((oid) => `contents ${oid}\n`),
+      async (i) => {
+        const header = (await this.session.readLine()).split(' ');
+        if (header[1] !== 'blob')
+          throw new UserError(`git cat-file: ${oids[i]} is not a blob (${header.slice(1).join(' ')})`);
+        return (await this.session.readBytes(Number(header[2]) + 1)).subarray(0, -1);
+      },
+    );
+  }
+
+  /**
+   * The object each of `names` names (its id and type as git answers them), or undefined for one the repository
+   * lacks, without reading any object's contents.
+   */
+  info(names: readonly string[]): Promise<({ oid: string; type: string } | undefined)[]> {
+    return this.ask(
+      names.map((n) => `info ${n}\n`),
+      async () => {
+        const header = (await this.session.readLine()).split(' ');
+        // "<name> missing" or "<name> ambiguous" name no object; "<oid> <type> <size>" one.
+        return header.length === 3 ? { oid: header[0]!, type: header[1]! } : undefined;
+      },
+    );
+  }
+
+  /** Closes the process and waits for it. */
+  end(): Promise<void> {
+    return this.session.end();
+  }
+
+  // Sends the commands at once, then reads one answer per command, in turn with other callers.
+  private ask<T>(commands: readonly string[], answer: (i: number) => Promise<T>): Promise<T[]> {
     const run = this.turn.then(async () => {
       if (this.broken) throw this.broken;
       try {
-        this.session.write(names.map((n) => `${n}\n`).join(''));
-        const trees: ReadTree[] = [];
-        for (const name of names) trees.push(await readOne(this.session, name));
-        return trees;
+        if (commands.length) this.session.write(commands.join(''));
+        const out: T[] = [];
+        for (let i = 0; i < commands.length; i++) out.push(await answer(i));
+        return out;
       } catch (error) {
         // Unread answers would be taken for the next question's: nothing more is asked of this process.
         this.broken = error;
@@ -47,11 +91,6 @@ export class TreeReader {
     });
     this.turn = run.catch(() => {});
     return run;
-  }
-
-  /** Closes the process and waits for it. */
-  end(): Promise<void> {
-    return this.session.end();
   }
 }
 
@@ -89,10 +128,19 @@ export async function closeTreeReader(store: ObjectStore): Promise<void> {
   if (reader) await (await reader).end();
 }
 
+/**
+ * The store's shared reader while sharing is on (started on first use), else undefined: for questions worth asking
+ * only where no git process has to start for them.
+ */
+export function sharedTreeReader(store: ObjectStore): Promise<TreeReader> | undefined {
+  const slot = shared.get(store);
+  return slot ? (slot.reader ??= TreeReader.start(store)) : undefined;
+}
+
 /** Runs `fn` with the store's shared reader, or with one of its own that is closed afterwards. */
 export async function withTreeReader<T>(store: ObjectStore, fn: (reader: TreeReader) => Promise<T>): Promise<T> {
-  const slot = shared.get(store);
-  if (slot) return fn(await (slot.reader ??= TreeReader.start(store)));
+  const sharedReader = sharedTreeReader(store);
+  if (sharedReader) return fn(await sharedReader);
   const reader = await TreeReader.start(store);
   try {
     const out = await fn(reader);

@@ -62,7 +62,10 @@ describe('benchmark scripts (small setting)', () => {
     expect(small!.userFiles).toBe(2);
     expect(large!.userFiles).toBe(20);
     expect(large!.gitSpawns).toBeGreaterThan(5);
+    // Run again, the sync writes no object the first one wrote.
+    expect(large!.gitSpawnsAgain).toBeLessThan(large!.gitSpawns);
     expect(large!.syncMs).toBeGreaterThan(0);
+    expect(large!.firstSyncMs).toBeGreaterThan(0);
     expect(large!.rawGitMs).toBeGreaterThan(0);
     expect(large!.floorMs).toBeGreaterThan(0);
     expect(formatSyncBench(large!)).toMatch(/^20 files: sync \d+ ms, \d+ git spawns; .* git floor \d+ ms \(\d+\.\d\d×/);

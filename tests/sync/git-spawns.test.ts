@@ -8,8 +8,10 @@ import { scenario } from '../helpers/sync-project.ts';
 describe('git processes of one sync --local', () => {
   const { calls, restart } = traceGitCalls();
 
+  let lastProject: Awaited<ReturnType<typeof scenario>> | undefined;
   async function syncWith(userFiles: number, renamed: boolean): Promise<Traced[]> {
     const p = await scenario({ 'a.txt': 'a\n', 'b.txt': 'b\n', 'dir/c.txt': 'c\n' });
+    lastProject = p;
     for (let i = 0; i < userFiles; i++) p.write(`data/d${i % 10}/f${i}.txt`, `${i}\n`);
     p.write('a.txt', 'a\nmine\n');
     p.commit();
@@ -42,12 +44,35 @@ describe('git processes of one sync --local', () => {
           .replace(/\/\S+/g, 'PATH'),
       ),
     );
-    expect(large.length).toBeLessThanOrEqual(14);
+    expect(large.length).toBeLessThanOrEqual(13);
     // The only index sync writes is the user's own (through its temporary copy, renamed into place).
     expect(large.filter((c) => c.env.GIT_INDEX_FILE).map(command)).toEqual(['read-tree']);
     expect(large.filter((c) => c.env.GIT_INDEX_FILE)[0]!.env.GIT_INDEX_FILE).toMatch(/index\.detml-sync$/);
     expect(large.map(command)).not.toContain('ls-tree');
     expect(large.map(command)).not.toContain('write-tree');
+  }, 120_000);
+
+  it('writes no object the repository has: the same sync run again starts no process that writes one', async () => {
+    const first = await syncWith(20, true);
+    const writers = ['fast-import', 'mktree', 'hash-object'];
+    expect(first.map(command).filter((c) => writers.includes(c!))).toEqual([
+      'fast-import',
+      'mktree',
+      'hash-object',
+      'mktree',
+    ]);
+    const p = lastProject!;
+    const after = p.snapshot();
+    p.git('reset', '-q', '--hard', 'HEAD');
+    restart();
+    const r = await p.sync({ to: '2.0.0', mode: 'local' });
+    expect(r.status).toBe('clean');
+    expect(
+      calls()
+        .map(command)
+        .filter((c) => writers.includes(c!)),
+    ).toEqual([]);
+    expect(p.snapshot()).toBe(after);
   }, 120_000);
 
   it('asks git for renames only when the template drops a path and adds one', async () => {
