@@ -24,19 +24,30 @@ export interface RepoLayout {
   /** Absolute paths of the index and of sync's journal in the git folder (gitfiles and linked worktrees included). */
   index: string;
   journal: string;
+  /** The commit, its tree and the symbolic ref HEAD names ("HEAD" when detached); undefined before the first commit. */
+  head?: { commit: string; tree: string; ref: string } | undefined;
 }
 
-/** Asks git once for the repository's layout, and for its version at the same time. */
+/** Asks git once for the repository's layout and HEAD, and for its version at the same time. */
 export async function probeRepository(dir: string): Promise<RepoLayout> {
   const args = ['rev-parse', '--is-inside-work-tree', '--show-prefix', '--show-toplevel'];
   const [version, out] = await Promise.all([
     gitVersion(dir),
-    runGit(dir, [...args, '--git-path', 'index', '--git-path', JOURNAL], { okCodes: [0, 128] }),
+    runGit(
+      dir,
+      [...args, '--git-path', 'index', '--git-path', JOURNAL, 'HEAD', 'HEAD^{tree}', '--symbolic-full-name', 'HEAD'],
+      {
+        okCodes: [0, 128],
+      },
+    ),
   ]);
-  const [isInside, prefix = '', root = '', index = '', journal = ''] = out.stdout.toString('utf8').split('\n');
-  if (out.code !== 0 || isInside !== 'true')
+  const lines = out.stdout.toString('utf8').split('\n');
+  const [isInside, prefix = '', root = '', index = '', journal = '', commit = '', tree = '', ref = ''] = lines;
+  // Outside a work tree git prints nothing; before the first commit it prints the layout, then fails on HEAD.
+  if (isInside !== 'true' || lines.length < 6)
     return { version, inside: false, prefix: '', root: '', index: '', journal: '' };
-  return { version, inside: true, prefix, root, index: resolve(dir, index), journal: resolve(dir, journal) };
+  const head = out.code === 0 ? { commit, tree, ref } : undefined;
+  return { version, inside: true, prefix, root, index: resolve(dir, index), journal: resolve(dir, journal), head };
 }
 
 /**
@@ -45,7 +56,7 @@ export async function probeRepository(dir: string): Promise<RepoLayout> {
  * sync never touches them). `layout` is probeRepository's answer when the caller already has it.
  */
 export async function checkRepository(dir: string, layout?: RepoLayout): Promise<ProjectRepo> {
-  const { version, inside, prefix } = layout ?? (await probeRepository(dir));
+  const { version, inside, prefix, head } = layout ?? (await probeRepository(dir));
   const [major, minor] = version;
   if (major < 2 || (major === 2 && minor < 38)) {
     throw new UserError(
@@ -57,17 +68,10 @@ export async function checkRepository(dir: string, layout?: RepoLayout): Promise
       `${dir} is not inside a git work tree; sync merges with git. Run "git init && git add -A && git commit -m init" first.`,
     );
   }
-  // The status runs beside the one call for the commit, its tree and the branch ("HEAD" when detached), which fails
-  // only without a commit (and that failure is the one reported first).
-  const statusRun = runGit(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=no']);
-  statusRun.catch(() => {}); // awaited below; a rejection before then is not unhandled
-  const refs = await runGit(dir, ['rev-parse', 'HEAD', 'HEAD^{tree}', '--symbolic-full-name', 'HEAD'], {
-    okCodes: [0, 128],
-  });
-  if (refs.code !== 0)
+  // The probe asked for the commit, its tree and the branch: only a repository without a commit has none.
+  if (!head)
     throw new UserError('The repository has no commits yet; commit the project first (git add -A && git commit).');
-  const status = await statusRun;
-  const [head = '', headTree = '', ref = ''] = refs.stdout.toString('utf8').split('\n');
+  const status = await runGit(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=no']);
   const dirty = status.stdout
     .toString('utf8')
     .split('\0')
@@ -79,8 +83,8 @@ export async function checkRepository(dir: string, layout?: RepoLayout): Promise
   }
   return {
     prefix,
-    head,
-    headTree,
-    branch: ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined,
+    head: head.commit,
+    headTree: head.tree,
+    branch: head.ref.startsWith('refs/heads/') ? head.ref.slice('refs/heads/'.length) : undefined,
   };
 }
