@@ -23,7 +23,7 @@ if (args[0] === 'fleet') {
   const [repos = 200, concurrency = 8] = args.slice(1).map(Number);
   console.log(formatFleetBench(await runFleetBench(repos, concurrency)));
 } else if (args[0] === 'binary') {
-  const [runs = 3] = args.slice(1).map(Number);
+  const [runs = 5] = args.slice(1).map(Number);
   console.log(formatBinaryBench(runBinaryBench(binarySizeMb(), runs)).join('\n'));
 } else if (args[0] === 'startup') {
   const [runs = 15] = args.slice(1).map(Number);
@@ -67,7 +67,7 @@ function runAll(scratch: string): string {
   const startup = benchStartup(ours.bin, scratch, quick ? 3 : 15);
   const t = Object.fromEntries(startup.map((x) => [x.name, x.medianMs]));
   const [small, large] = runSyncBench(quick ? 200 : 5000, quick ? 10 : 300, quick ? 2 : 5);
-  const binary = runBinaryBench(quick ? 16 : binarySizeMb(), quick ? 1 : 3);
+  const binary = runBinaryBench(quick ? 16 : binarySizeMb(), quick ? 1 : 5);
   const vite = measureInstalled(`create-vite@${PEERS['create-vite']}`);
   const ms = (v: number) => `${v.toFixed(0)} ms`;
   const mb = (v: number) => `${(v / 1e6).toFixed(1)} MB`;
