@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { detmlBundlePlugin, LAZY_BUNDLES, lazyBundlesPlugin } from './bundle-plugin.mjs';
 import { compileSchemas } from './compile-schemas.mjs';
+import { precompileTemplates } from './precompile-templates.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 // One bundle per file in src/entries/ (src/cli.ts routes to them by name; tests/unit/cli-route.test.ts keeps both in step).
@@ -16,6 +17,8 @@ const commands = readdirSync(new URL('../src/entries', import.meta.url)).map((f)
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 // JSON Schemas become plain validator code now, so no run of the CLI compiles a schema (or loads ajv's compiler).
 compileSchemas();
+// The built-in templates' Handlebars sources become functions in the bundles, so a render compiles none of them.
+precompileTemplates();
 const common = {
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },

@@ -1,0 +1,63 @@
+// Compiled Handlebars templates, so a render compiles nothing it (or the build) has compiled before: parsing and
+// compiling each `.hbs` was the largest piece of create's own start-up work (bench/README.md). Specs come from the
+// build's table of the built-in templates' sources (scripts/precompile-templates.mjs), else from this process's memo,
+// else from the compiler. Everything is keyed by the source text, so older template versions that sync re-renders
+// hit the same entries wherever their sources are unchanged, and an edited source can never find a stale entry.
+import { createHash } from 'node:crypto';
+import { PRECOMPILED } from '../generated/compiled-templates.js';
+import { compileSpec, type TemplateSpec } from './handlebars-compiler.ts';
+
+/** The options every template source is compiled with: no HTML escaping, and a missing variable is an error. */
+export const COMPILE_OPTIONS: Readonly<CompileOptions> = { noEscape: true, strict: true };
+
+/** The key of one source: a hash of everything its compiled code depends on (scripts/precompile-templates.mjs). */
+export function templateKey(handlebarsVersion: string, source: string): string {
+  return createHash('sha256')
+    .update(`handlebars ${handlebarsVersion}\n${JSON.stringify(COMPILE_OPTIONS)}\n${source}`)
+    .digest('hex');
+}
+
+/** Where each spec came from since the process started (or the last reset): for tests and profiling. */
+export interface SpecCounts {
+  table: number;
+  memo: number;
+  compiled: number;
+}
+
+/** Specs by source: a precompiled table first, then those this instance compiled itself. */
+export class TemplateSpecs {
+  private readonly memo = new Map<string, TemplateSpec>();
+  /** How lookups were answered. */
+  readonly counts: SpecCounts = { table: 0, memo: 0, compiled: 0 };
+
+  /**
+   * @param handlebarsVersion the runtime's version: a table built with another one is never used
+   * @param table precompiled specs by templateKey
+   * @param compile the compiler for a miss
+   */
+  constructor(
+    private readonly handlebarsVersion: string,
+    private readonly table: Readonly<Record<string, TemplateSpec>> = PRECOMPILED,
+    private readonly compile: (source: string, options: CompileOptions) => TemplateSpec = compileSpec,
+  ) {}
+
+  /** The spec of a source; compiling it (which throws on a syntax error) only when neither table nor memo has it. */
+  spec(source: string): TemplateSpec {
+    const key = templateKey(this.handlebarsVersion, source);
+    const known = this.memo.get(key);
+    if (known) {
+      this.counts.memo++;
+      return known;
+    }
+    let spec: TemplateSpec;
+    if (Object.hasOwn(this.table, key)) {
+      this.counts.table++;
+      spec = this.table[key]!;
+    } else {
+      this.counts.compiled++;
+      spec = this.compile(source, { ...COMPILE_OPTIONS });
+    }
+    this.memo.set(key, spec);
+    return spec;
+  }
+}
