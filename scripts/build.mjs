@@ -6,7 +6,13 @@
 // is in scripts/bundle-plugin.mjs.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
-import { detmlBundlePlugin, LAZY_BUNDLES, lazyBundlesPlugin } from './bundle-plugin.mjs';
+import {
+  detmlBundlePlugin,
+  LAZY_BUNDLES,
+  LAZY_COMPILER,
+  lazyBundlesPlugin,
+  lazyCompilerPlugin,
+} from './bundle-plugin.mjs';
 import { compileSchemas } from './compile-schemas.mjs';
 import { precompileTemplates } from './precompile-templates.mjs';
 
@@ -34,7 +40,7 @@ const common = {
   // before esbuild's own "use strict", so it repeats the directive to keep the bundles in strict mode.
   define: { __DETML_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__detml_import_meta_url' },
   banner: { js: "'use strict'; var __detml_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [detmlBundlePlugin],
+  plugins: [detmlBundlePlugin, lazyCompilerPlugin],
   logLevel: 'warning',
 };
 const others = commands.filter((c) => c !== 'create');
@@ -46,9 +52,13 @@ await build({
 await build({
   ...common,
   entryPoints: { create: 'src/entries/create.ts' },
-  plugins: [detmlBundlePlugin, lazyBundlesPlugin],
+  plugins: [detmlBundlePlugin, lazyCompilerPlugin, lazyBundlesPlugin],
 });
 await build({
   ...common,
-  entryPoints: Object.fromEntries(Object.entries(LAZY_BUNDLES).map(([file, pkg]) => [`lazy/${file}`, pkg])),
+  entryPoints: {
+    ...Object.fromEntries(Object.entries(LAZY_BUNDLES).map(([file, pkg]) => [`lazy/${file}`, pkg])),
+    ...LAZY_COMPILER,
+  },
+  plugins: [detmlBundlePlugin],
 });
