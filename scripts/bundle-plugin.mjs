@@ -210,8 +210,8 @@ export const lazyCompilerPlugin = {
     b.onLoad({ filter: /.*/, namespace: 'detml-lazy-compiler' }, () => ({
       contents: `const { loadBundle } = require(${JSON.stringify(new URL('src/code-cache.ts', root).pathname)});
         let compiler;
-        exports.compileSpec = (source, options) => (compiler ??= loadBundle(
-          require('node:path').join(__dirname, 'lazy', 'handlebars-compiler.cjs')).exports).compileSpec(source, options);`,
+        exports.precompileSource = (source, options) => (compiler ??= loadBundle(
+          require('node:path').join(__dirname, 'lazy', 'handlebars-compiler.cjs')).exports).precompileSource(source, options);`,
       loader: 'js',
       resolveDir: modulesDir,
     }));
