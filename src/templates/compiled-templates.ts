@@ -1,8 +1,9 @@
 // Compiled Handlebars templates, so a render compiles nothing it (or the build) has compiled before: parsing and
 // compiling each `.hbs` was the largest piece of create's own start-up work (bench/README.md). Specs come from the
 // build's table of the built-in templates' sources (scripts/precompile-templates.mjs), else from this process's memo,
-// else from the per-user disk cache (spec-disk-cache.ts), else from the compiler. Everything is keyed by the source text, so older template versions that sync re-renders
-// hit the same entries wherever their sources are unchanged, and an edited source can never find a stale entry.
+// else from the per-user disk cache (spec-disk-cache.ts), else from the compiler. Everything is keyed by the source
+// text, so older template versions that sync re-renders hit the same entries wherever their sources are unchanged,
+// and an edited source can never find a stale entry.
 import { createHash } from 'node:crypto';
 import { PRECOMPILED } from '../generated/compiled-templates.js';
 import { precompileSource, type TemplateSpec } from './handlebars-compiler.ts';
@@ -18,7 +19,7 @@ export function templateKey(handlebarsVersion: string, source: string): string {
     .digest('hex');
 }
 
-/** Where each spec came from since the process started (or the last reset): for tests and profiling. */
+/** Where each lookup of a TemplateSpecs was answered from: for tests and profiling. */
 export interface SpecCounts {
   table: number;
   memo: number;
@@ -45,7 +46,7 @@ export class TemplateSpecs {
     private readonly store: SpecStore | undefined = new SpecDiskCache(),
   ) {}
 
-  /** The spec of a source; compiling it (which throws on a syntax error) only when neither table nor memo has it. */
+  /** The spec of a source; compiled (which throws on a syntax error) only when no table, memo or store has it. */
   spec(source: string): TemplateSpec {
     const key = templateKey(this.handlebarsVersion, source);
     const known = this.memo.get(key);
