@@ -72,6 +72,27 @@ describe.each(availableTemplates())('template %s, every answer set', (id) => {
 });
 
 describe('the precompiled table', () => {
+  it('fails on a missing answer with the same one-line error, naming the file, as a fresh compile', () => {
+    const { dir, manifest } = resolveTemplate('onnx');
+    const answers = { ...resolveAnswers(manifest, { name: 'strict-check' }) };
+    delete answers.seed;
+    const precompiled = specs();
+    const error = (s: TemplateSpecs) => {
+      try {
+        renderTemplate(dir, answers, manifest, HASHED_INPUTS, s);
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('rendered without the seed');
+    };
+    const viaTable = error(precompiled);
+    expect(viaTable.name).toBe('UserError');
+    expect(viaTable.message).toMatch(/^Template onnx@[^:]+: cannot render [^ ]+\.hbs: "seed" not defined in /);
+    expect(viaTable.message).not.toContain('\n');
+    expect(viaTable.message).toBe(error(new FreshSpecs(Handlebars.VERSION)).message);
+    expect(precompiled.counts.compiled).toBe(0);
+  });
+
   it('is keyed the way the runtime looks sources up, and holds every built-in source', () => {
     const sources = script.templateSources(TEMPLATES_DIR);
     expect(sources.length).toBeGreaterThan(20);
