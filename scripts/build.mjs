@@ -6,8 +6,15 @@
 // is in scripts/bundle-plugin.mjs.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
-import { detmlBundlePlugin, LAZY_BUNDLES, lazyBundlesPlugin } from './bundle-plugin.mjs';
+import {
+  detmlBundlePlugin,
+  LAZY_BUNDLES,
+  LAZY_COMPILER,
+  lazyBundlesPlugin,
+  lazyCompilerPlugin,
+} from './bundle-plugin.mjs';
 import { compileSchemas } from './compile-schemas.mjs';
+import { precompileTemplates } from './precompile-templates.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 // One bundle per file in src/entries/ (src/cli.ts routes to them by name; tests/unit/cli-route.test.ts keeps both in step).
@@ -16,6 +23,8 @@ const commands = readdirSync(new URL('../src/entries', import.meta.url)).map((f)
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 // JSON Schemas become plain validator code now, so no run of the CLI compiles a schema (or loads ajv's compiler).
 compileSchemas();
+// The built-in templates' Handlebars sources become functions in the bundles, so a render compiles none of them.
+precompileTemplates();
 const common = {
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
@@ -31,7 +40,7 @@ const common = {
   // before esbuild's own "use strict", so it repeats the directive to keep the bundles in strict mode.
   define: { __DETML_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__detml_import_meta_url' },
   banner: { js: "'use strict'; var __detml_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [detmlBundlePlugin],
+  plugins: [detmlBundlePlugin, lazyCompilerPlugin],
   logLevel: 'warning',
 };
 const others = commands.filter((c) => c !== 'create');
@@ -43,9 +52,13 @@ await build({
 await build({
   ...common,
   entryPoints: { create: 'src/entries/create.ts' },
-  plugins: [detmlBundlePlugin, lazyBundlesPlugin],
+  plugins: [detmlBundlePlugin, lazyCompilerPlugin, lazyBundlesPlugin],
 });
 await build({
   ...common,
-  entryPoints: Object.fromEntries(Object.entries(LAZY_BUNDLES).map(([file, pkg]) => [`lazy/${file}`, pkg])),
+  entryPoints: {
+    ...Object.fromEntries(Object.entries(LAZY_BUNDLES).map(([file, pkg]) => [`lazy/${file}`, pkg])),
+    ...LAZY_COMPILER,
+  },
+  plugins: [detmlBundlePlugin],
 });

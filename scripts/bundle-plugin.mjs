@@ -190,3 +190,30 @@ export const lazyBundlesPlugin = {
     }));
   },
 };
+
+/**
+ * The Handlebars compiler, in a bundle of its own (dist/lazy/handlebars-compiler.cjs): the built-in templates render
+ * from precompiled specs (src/templates/compiled-templates.ts), so the command bundles carry only Handlebars' runtime
+ * and load the compiler (its parser tables and code generator) the first time a source is not in the table.
+ */
+export const LAZY_COMPILER = { 'lazy/handlebars-compiler': 'src/templates/handlebars-compiler.ts' };
+
+/** The esbuild plugin that points the command bundles' import of the compiler module at that bundle. */
+export const lazyCompilerPlugin = {
+  name: 'detml-lazy-compiler',
+  setup(b) {
+    b.onResolve({ filter: /\/handlebars-compiler\.ts$/ }, (args) =>
+      args.importer.endsWith('/compiled-templates.ts')
+        ? { path: args.path, namespace: 'detml-lazy-compiler' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'detml-lazy-compiler' }, () => ({
+      contents: `const { loadBundle } = require(${JSON.stringify(new URL('src/code-cache.ts', root).pathname)});
+        let compiler;
+        exports.precompileSource = (source, options) => (compiler ??= loadBundle(
+          require('node:path').join(__dirname, 'lazy', 'handlebars-compiler.cjs')).exports).precompileSource(source, options);`,
+      loader: 'js',
+      resolveDir: modulesDir,
+    }));
+  },
+};

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import Handlebars from 'handlebars';
+import Handlebars from 'handlebars/runtime';
 import { valid } from 'semver';
 import { UserError } from '../errors.ts';
 import type { Answers } from './answers.ts';
 import { looksBinary } from './binary.ts';
+import { TemplateSpecs } from './compiled-templates.ts';
 import { unsafePathReason } from './containment.ts';
 import { fileDigests } from './file-digests.ts';
 import { matchesAny } from './glob.ts';
@@ -38,6 +39,9 @@ export type RenderedFile = InMemoryFile | StreamedFile;
 
 /** From this size a binary template file that is copied verbatim is streamed, never read into memory. */
 export const STREAMED_FROM = 1 << 20;
+
+/** The specs every render of this process shares: each source is compiled at most once (compiled-templates.ts). */
+export const processSpecs = new TemplateSpecs(Handlebars.VERSION);
 
 /** A whole render, sorted by path so every consumer sees the same order. */
 export type RenderedTree = RenderedFile[];
@@ -79,6 +83,7 @@ export function renderTemplate(
   answers: Answers,
   manifest = loadManifest(templateDir),
   inputs: RenderInputs = { generatorVersion: GENERATOR_VERSION },
+  specs: TemplateSpecs = processSpecs,
 ): RenderedTree {
   // The version lands in workflow `run:` lines; anything but a plain version could inject commands there.
   if (!valid(inputs.generatorVersion)) throw new UserError(`Generator version ${JSON.stringify(inputs.generatorVersion)} is not a semver version.`);
@@ -91,14 +96,14 @@ export function renderTemplate(
   const sources = new Map<string, string>(); // template-relative path -> absolute source, later layers win
   for (const layer of layers) {
     for (const rel of safeList(join(layer, 'partials'))) {
-      hbs.registerPartial(rel.replace(/\.hbs$/, ''), readFileSync(join(layer, 'partials', rel), 'utf8'));
+      hbs.registerPartial(rel.replace(/\.hbs$/, ''), partial(hbs, specs, readFileSync(join(layer, 'partials', rel), 'utf8')));
     }
     for (const rel of safeList(join(layer, 'files'))) sources.set(rel, join(layer, 'files', rel));
   }
   const context = { ...answers, template: { id: manifest.id, version: manifest.version }, generator: { version: inputs.generatorVersion } };
   const byPath = new Map<string, RenderedFile>();
   for (const [rel, abs] of sources) {
-    const path = renderPath(hbs, rel, context);
+    const path = renderPath(hbs, specs, rel, context);
     if (!path) continue;
     const unsafe = unsafePathReason(path);
     if (unsafe) throw new UserError(`Template ${manifest.id}@${manifest.version}: ${JSON.stringify(rel)} renders to ${JSON.stringify(path)}, which ${unsafe}; refusing to write it.`);
@@ -106,7 +111,7 @@ export function renderTemplate(
     const mode = matchesAny(path, manifest.executable) ? 0o755 : 0o644;
     if (isTemplated(rel)) {
       const source = readFileSync(abs, 'utf8');
-      byPath.set(path, { path, mode, contents: Buffer.from(compile(hbs, source, rel, manifest)(context), 'utf8') });
+      byPath.set(path, { path, mode, contents: Buffer.from(compile(hbs, specs, source, rel, manifest)(context), 'utf8') });
     } else byPath.set(path, { path, mode, ...verbatim(abs) });
   }
   return [...byPath.values()].sort((a, b) => compareBytes(a.path, b.path));
@@ -148,26 +153,33 @@ function verbatim(abs: string): { contents: Buffer } | { source: string; size: n
   return looksBinary(head) ? { source: abs, size } : { contents: readFileSync(abs) };
 }
 
-function renderPath(hbs: typeof Handlebars, rel: string, context: object): string | undefined {
+function renderPath(hbs: typeof Handlebars, specs: TemplateSpecs, rel: string, context: object): string | undefined {
   const segments = rel.split('/');
   const out: string[] = [];
   for (const [i, seg] of segments.entries()) {
-    const rendered = seg.includes('{{') ? hbs.compile(seg, { noEscape: true, strict: true })(context) : seg;
+    const rendered = seg.includes('{{') ? hbs.template(specs.spec(seg))(context) : seg;
     if (!rendered) return undefined;
     out.push(outputSegment(rendered, i === segments.length - 1));
   }
   return out.join('/');
 }
 
-function compile(hbs: typeof Handlebars, source: string, rel: string, manifest: TemplateManifest) {
-  const template = hbs.compile(source, { noEscape: true, strict: true });
+// Looked up (or compiled) on first use, inside the try: a syntax error names the file, as a strict-mode miss does.
+function compile(hbs: typeof Handlebars, specs: TemplateSpecs, source: string, rel: string, manifest: TemplateManifest) {
   return (context: object) => {
     try {
-      return template(context);
+      return hbs.template(specs.spec(source))(context);
     } catch (error) {
       throw new UserError(`Template ${manifest.id}@${manifest.version}: cannot render ${rel}: ${(error as Error).message}`);
     }
   };
+}
+
+// A partial as a template function, compiled only if a template uses it (as a registered string would be): the
+// runtime has no compiler for a string, and a precompiled spec does not carry the options to compile one with.
+function partial(hbs: typeof Handlebars, specs: TemplateSpecs, source: string): Handlebars.TemplateDelegate {
+  let template: Handlebars.TemplateDelegate | undefined;
+  return (context, options) => (template ??= hbs.template(specs.spec(source)))(context, options);
 }
 
 // Helpers are part of every template version's output, so they may be added but never changed.
