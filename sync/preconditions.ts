@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { runGit } from '../src/git.ts';
+import { GitError, runGit, type GitOutput } from '../src/git.ts';
 import { UserError } from '../src/errors.ts';
 import { JOURNAL } from './journal.ts';
 import { gitVersion } from './merge-trees.ts';
@@ -26,10 +26,20 @@ export interface RepoLayout {
   journal: string;
   /** The commit, its tree and the symbolic ref HEAD names ("HEAD" when detached); undefined before the first commit. */
   head?: { commit: string; tree: string; ref: string } | undefined;
+  /** `git status` of the tracked files, started with the probe (it fails outside a work tree). */
+  status?: Promise<GitOutput>;
 }
 
-/** Asks git once for the repository's layout and HEAD, and for its version at the same time. */
+const STATUS = ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=no'];
+
+/**
+ * Asks git once for the repository's layout and HEAD, and for its version at the same time. The status of tracked
+ * files starts beside them, for checkRepository: `--no-optional-locks` keeps it from writing the index, which an
+ * interrupted run being finished meanwhile may be writing.
+ */
 export async function probeRepository(dir: string): Promise<RepoLayout> {
+  const status = runGit(dir, STATUS, { okCodes: [0, 128] });
+  status.catch(() => {}); // awaited by checkRepository; a rejection before then is not unhandled
   const args = ['rev-parse', '--is-inside-work-tree', '--show-prefix', '--show-toplevel'];
   const [version, out] = await Promise.all([
     gitVersion(dir),
@@ -45,9 +55,10 @@ export async function probeRepository(dir: string): Promise<RepoLayout> {
   const [isInside, prefix = '', root = '', index = '', journal = '', commit = '', tree = '', ref = ''] = lines;
   // Outside a work tree git prints nothing; before the first commit it prints the layout, then fails on HEAD.
   if (isInside !== 'true' || lines.length < 6)
-    return { version, inside: false, prefix: '', root: '', index: '', journal: '' };
+    return { version, inside: false, prefix: '', root: '', index: '', journal: '', status };
   const head = out.code === 0 ? { commit, tree, ref } : undefined;
-  return { version, inside: true, prefix, root, index: resolve(dir, index), journal: resolve(dir, journal), head };
+  const paths = { index: resolve(dir, index), journal: resolve(dir, journal) };
+  return { version, inside: true, prefix, root, ...paths, head, status };
 }
 
 /**
@@ -56,7 +67,7 @@ export async function probeRepository(dir: string): Promise<RepoLayout> {
  * sync never touches them). `layout` is probeRepository's answer when the caller already has it.
  */
 export async function checkRepository(dir: string, layout?: RepoLayout): Promise<ProjectRepo> {
-  const { version, inside, prefix, head } = layout ?? (await probeRepository(dir));
+  const { version, inside, prefix, head, status: statusRun } = layout ?? (await probeRepository(dir));
   const [major, minor] = version;
   if (major < 2 || (major === 2 && minor < 38)) {
     throw new UserError(
@@ -71,7 +82,8 @@ export async function checkRepository(dir: string, layout?: RepoLayout): Promise
   // The probe asked for the commit, its tree and the branch: only a repository without a commit has none.
   if (!head)
     throw new UserError('The repository has no commits yet; commit the project first (git add -A && git commit).');
-  const status = await runGit(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=no']);
+  const status = await (statusRun ?? runGit(dir, STATUS));
+  if (status.code !== 0) throw new GitError(STATUS.slice(1), status);
   const dirty = status.stdout
     .toString('utf8')
     .split('\0')
