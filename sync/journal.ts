@@ -47,12 +47,12 @@ export function stageLines(conflicts: Iterable<[string, Stage[]]>): string {
  * index, stages included, is built in a temporary file and renamed into place. Returns the interrupted run's result,
  * or undefined when there was nothing to finish (a journal whose HEAD is no longer checked out is dropped). Other
  * modes (`finish` false) refuse while a journal is pending. `known` is the repository's layout when the caller has
- * already asked git for it (preconditions.ts probeRepository), which saves a git call.
+ * already asked git for it (preconditions.ts probeRepository), which saves a git call; its status run is waited for.
  */
 export async function finishInterrupted(
   dir: string,
   finish: boolean,
-  known?: { inside: boolean; root: string; journal: string },
+  known?: { inside: boolean; root: string; journal: string; status?: Promise<unknown> | undefined },
 ): Promise<unknown> {
   let root: string;
   let file: string;
@@ -68,6 +68,8 @@ export async function finishInterrupted(
     file = resolve(dir, relative);
   }
   if (!existsSync(file)) return undefined;
+  // The probe's `git status` may refresh and rewrite the index: it finishes before this run writes one.
+  await known?.status?.catch(() => {});
   const journal = JSON.parse(readFileSync(file, 'utf8')) as Journal;
   const { index } = await gitPaths(root);
   rmSync(`${index}.detml-sync`, { force: true });

@@ -1,8 +1,9 @@
 import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../src/errors.ts';
-import { runGit } from '../src/git.ts';
 import { listTree, type Listing, type ObjectStore } from './git-objects.ts';
+import { diffTrees, type TreeChange as Change } from './tree-diff.ts';
+import { withTreeReader } from './tree-reader.ts';
 import type { PlanEntry } from './policy.ts';
 
 /** The merge result would drop content the user has in HEAD; nothing was applied. */
@@ -43,13 +44,6 @@ export interface NoLossInput {
   workTree: string | undefined;
 }
 
-interface Change {
-  status: string;
-  srcMode: string;
-  srcOid: string;
-  dstOid: string;
-}
-
 const GITLINK = '160000';
 
 /**
@@ -62,7 +56,10 @@ export async function checkNoLoss(input: NoLossInput): Promise<void> {
   const destinations = [
     ...new Set([...input.renames.values(), ...input.plan.filter(listed).map((e) => input.prefix + e.path)]),
   ];
-  const [changes, present] = await Promise.all([diffTrees(input), listTree(input.store, input.tree, destinations)]);
+  const [changes, present] = await Promise.all([
+    changesAgainstHead(input),
+    listTree(input.store, input.tree, destinations),
+  ]);
   const added = new Set([...changes].filter(([, c]) => c.status === 'A').map(([, c]) => c.dstOid));
   const touched = new Set([...input.old.keys(), ...input.next.keys(), ...input.conflicts.keys(), ...input.extra]);
 
@@ -88,17 +85,9 @@ export async function checkNoLoss(input: NoLossInput): Promise<void> {
 // Plan lines that promise a file exists afterwards.
 const listed = (e: PlanEntry) => ['kept', 'applied', 'merged', 'conflicted', 'needs-relock'].includes(e.status);
 
-async function diffTrees(input: NoLossInput): Promise<Map<string, Change>> {
-  const { dir, env } = input.store;
-  const out = (await runGit(dir, ['diff-tree', '-r', '-z', '--no-renames', input.headTree, input.tree], { env })).stdout
-    .toString('utf8')
-    .split('\0');
-  const changes = new Map<string, Change>();
-  for (let i = 0; i + 1 < out.length; i += 2) {
-    const [srcMode = '', , srcOid = '', dstOid = '', status = ''] = out[i]!.slice(1).split(' ');
-    changes.set(out[i + 1]!, { status, srcMode, srcOid, dstOid });
-  }
-  return changes;
+// What the result changes against HEAD (`git diff-tree -r --no-renames`), read through the run's tree reader.
+function changesAgainstHead(input: NoLossInput): Promise<Map<string, Change>> {
+  return withTreeReader(input.store, (reader) => diffTrees(reader, input.headTree, input.tree));
 }
 
 // A path the result adds (absent from HEAD) that exists on disk is an untracked or ignored file, or a folder with

@@ -30,12 +30,12 @@ export interface RepoLayout {
   status?: Promise<GitOutput>;
 }
 
-const STATUS = ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=no'];
+const STATUS = ['status', '--porcelain=v1', '-z', '--untracked-files=no'];
 
 /**
  * Asks git once for the repository's layout and HEAD, and for its version at the same time. The status of tracked
- * files starts beside them, for checkRepository: `--no-optional-locks` keeps it from writing the index, which an
- * interrupted run being finished meanwhile may be writing.
+ * files starts beside them, for checkRepository: it also refreshes the index's file times, which `read-tree -m -u`
+ * relies on, so an interrupted run is finished only after it (journal.ts).
  */
 export async function probeRepository(dir: string): Promise<RepoLayout> {
   const status = runGit(dir, STATUS, { okCodes: [0, 128] });
@@ -83,7 +83,7 @@ export async function checkRepository(dir: string, layout?: RepoLayout): Promise
   if (!head)
     throw new UserError('The repository has no commits yet; commit the project first (git add -A && git commit).');
   const status = await (statusRun ?? runGit(dir, STATUS));
-  if (status.code !== 0) throw new GitError(STATUS.slice(1), status);
+  if (status.code !== 0) throw new GitError(STATUS, status);
   const dirty = status.stdout
     .toString('utf8')
     .split('\0')

@@ -85,7 +85,7 @@ describe('15.2.10 crash safety of sync --local', () => {
     };
     resetCounter();
     const whole = await run(reference, args, env(0));
-    expect(whole.code).toBe(3);
+    expect(whole.code, whole.stderr).toBe(3);
     const steps = readdirSync(join(work, 'counter')).length;
     const expected = observe(reference);
 
