@@ -14,9 +14,8 @@ export interface ProjectRepo {
   branch: string | undefined;
 }
 
-/** What one look at the repository tells before anything else runs: git's version and where its files are. */
+/** What one look at the repository tells before anything else runs: where its files are, and its HEAD. */
 export interface RepoLayout {
-  version: [number, number];
   /** False outside a work tree (or in a bare repository); the paths below are then empty. */
   inside: boolean;
   prefix: string;
@@ -33,7 +32,7 @@ export interface RepoLayout {
 const STATUS = ['status', '--porcelain=v1', '-z', '--untracked-files=no'];
 
 /**
- * Asks git once for the repository's layout and HEAD, and for its version at the same time. The status of tracked
+ * Asks git once for the repository's layout and HEAD (its version only when a command fails: refuseOldGit). The status of tracked
  * files starts beside them, for checkRepository: it also refreshes the index's file times, which `read-tree -m -u`
  * relies on, so an interrupted run is finished only after it (journal.ts).
  */
@@ -41,39 +40,28 @@ export async function probeRepository(dir: string): Promise<RepoLayout> {
   const status = runGit(dir, STATUS, { okCodes: [0, 128] });
   status.catch(() => {}); // awaited by checkRepository; a rejection before then is not unhandled
   const args = ['rev-parse', '--is-inside-work-tree', '--show-prefix', '--show-toplevel'];
-  const [version, out] = await Promise.all([
-    gitVersion(dir),
-    runGit(
-      dir,
-      [...args, '--git-path', 'index', '--git-path', JOURNAL, 'HEAD', 'HEAD^{tree}', '--symbolic-full-name', 'HEAD'],
-      {
-        okCodes: [0, 128],
-      },
-    ),
-  ]);
+  const out = await runGit(
+    dir,
+    [...args, '--git-path', 'index', '--git-path', JOURNAL, 'HEAD', 'HEAD^{tree}', '--symbolic-full-name', 'HEAD'],
+    { okCodes: [0, 128] },
+  );
   const lines = out.stdout.toString('utf8').split('\n');
   const [isInside, prefix = '', root = '', index = '', journal = '', commit = '', tree = '', ref = ''] = lines;
   // Outside a work tree git prints nothing; before the first commit it prints the layout, then fails on HEAD.
   if (isInside !== 'true' || lines.length < 6)
-    return { version, inside: false, prefix: '', root: '', index: '', journal: '', status };
+    return { inside: false, prefix: '', root: '', index: '', journal: '', status };
   const head = out.code === 0 ? { commit, tree, ref } : undefined;
   const paths = { index: resolve(dir, index), journal: resolve(dir, journal) };
-  return { version, inside: true, prefix, root, ...paths, head, status };
+  return { inside: true, prefix, root, ...paths, head, status };
 }
 
 /**
  * Checks everything that would make sync unsafe before anything is computed, each failure one line naming the fix:
- * git new enough, a work tree with a commit, and no uncommitted changes to tracked files (untracked ones are fine:
+ * a work tree with a commit, and no uncommitted changes to tracked files (untracked ones are fine:
  * sync never touches them). `layout` is probeRepository's answer when the caller already has it.
  */
 export async function checkRepository(dir: string, layout?: RepoLayout): Promise<ProjectRepo> {
-  const { version, inside, prefix, head, status: statusRun } = layout ?? (await probeRepository(dir));
-  const [major, minor] = version;
-  if (major < 2 || (major === 2 && minor < 38)) {
-    throw new UserError(
-      `create-detml sync needs git 2.38 or newer (found ${major}.${minor}) for "git merge-tree --write-tree"; upgrade git.`,
-    );
-  }
+  const { inside, prefix, head, status: statusRun } = layout ?? (await probeRepository(dir));
   if (!inside) {
     throw new UserError(
       `${dir} is not inside a git work tree; sync merges with git. Run "git init && git add -A && git commit -m init" first.`,
@@ -99,4 +87,17 @@ export async function checkRepository(dir: string, layout?: RepoLayout): Promise
     headTree: head.tree,
     branch: head.ref.startsWith('refs/heads/') ? head.ref.slice('refs/heads/'.length) : undefined,
   };
+}
+
+/**
+ * After a git command failed: when git is older than sync needs (merge-tree --write-tree, git 2.38), that is the
+ * one line to report instead. Asked only then, so a sync that works starts no process for it.
+ */
+export async function refuseOldGit(dir: string): Promise<void> {
+  const [major, minor] = await gitVersion(dir).catch((): [number, number] => [0, 0]);
+  if (major < 2 || (major === 2 && minor < 38)) {
+    throw new UserError(
+      `create-detml sync needs git 2.38 or newer (found ${major}.${minor}) for "git merge-tree --write-tree"; upgrade git.`,
+    );
+  }
 }

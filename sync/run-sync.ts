@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { UserError } from '../src/errors.ts';
-import { runGit } from '../src/git.ts';
+import { GitError, runGit } from '../src/git.ts';
 import { buildState, readState, serializeState, STATE_PATH } from '../src/state/state-file.ts';
 import type { RawAnswers } from '../src/templates/answers.ts';
 import { ownershipOf } from '../src/templates/ownership.ts';
@@ -15,7 +15,7 @@ import { finishInterrupted } from './journal.ts';
 import { checkNoLoss } from './no-loss.ts';
 import type { PlanEntry } from './policy.ts';
 import { syncTrailer } from './pr-marker.ts';
-import { checkRepository, probeRepository } from './preconditions.ts';
+import { checkRepository, probeRepository, refuseOldGit } from './preconditions.ts';
 import { renderPair } from './render-pair.ts';
 import { createScratch, removeStaleScratch } from './scratch.ts';
 import {
@@ -67,6 +67,16 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
  * none when the run only finished an interrupted `--local` one.
  */
 export async function syncWithTarget(options: SyncOptions): Promise<{ result: SyncResult; next?: SourcedTemplate }> {
+  try {
+    return await syncSteps(options);
+  } catch (error) {
+    // git's version is asked only now: an old git fails on the first command it lacks, before anything is applied.
+    if (error instanceof GitError) await refuseOldGit(options.cwd);
+    throw error;
+  }
+}
+
+async function syncSteps(options: SyncOptions): Promise<{ result: SyncResult; next?: SourcedTemplate }> {
   const progress = options.onProgress ?? (() => {});
   const source = options.source ?? {};
 

@@ -44,7 +44,7 @@ describe('git processes of one sync --local', () => {
           .replace(/\/\S+/g, 'PATH'),
       ),
     );
-    expect(large.length).toBeLessThanOrEqual(11);
+    expect(large.length).toBeLessThanOrEqual(10);
     // The only index sync writes is the user's own (through its temporary copy, renamed into place).
     expect(large.filter((c) => c.env.GIT_INDEX_FILE).map(command)).toEqual(['read-tree']);
     expect(large.filter((c) => c.env.GIT_INDEX_FILE)[0]!.env.GIT_INDEX_FILE).toMatch(/index\.detml-sync$/);

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runSync } from '../../sync/run-sync.ts';
 import { createProject } from '../helpers/sync-project.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -32,6 +32,35 @@ describe('sync refuses unsafe starts with one clear line and changes nothing', (
     p.write('.detml/state.json', '{"schema": 1}');
     await expect(p.sync({ to: '1.1.0' })).rejects.toThrow(/^Uncommitted changes to tracked files \(.*config\.txt/);
   });
+
+  for (const [version, lacks] of [
+    ['2.35.1', '--batch-command'],
+    ['2.37.0', '--write-tree'],
+  ] as const) {
+    it(`git ${version}, which lacks ${lacks}: the version is named, and nothing changes`, async () => {
+      const p = await createProject();
+      const before = p.snapshot();
+      // A git that says it is older and, like it, refuses the option it lacks (a usage error, exit 129).
+      const bin = tempDir('detml-old-git-');
+      const real = execFileSync('sh', ['-c', 'command -v git']).toString().trim();
+      writeFileSync(
+        join(bin, 'git'),
+        `#!/bin/sh\n[ "$1" = --version ] && { echo "git version ${version}"; exit 0; }\n` +
+          `for a in "$@"; do [ "$a" = ${lacks} ] && { echo "usage: unknown option" >&2; exit 129; }; done\n` +
+          `exec ${real} "$@"\n`,
+        { mode: 0o755 },
+      );
+      vi.stubEnv('PATH', `${bin}:${process.env.PATH}`);
+      try {
+        await expect(p.sync({ to: '1.1.0' })).rejects.toThrow(
+          `create-detml sync needs git 2.38 or newer (found ${version.split('.').slice(0, 2).join('.')}) for "git merge-tree --write-tree"; upgrade git.`,
+        );
+      } finally {
+        vi.unstubAllEnvs();
+      }
+      expect(p.snapshot()).toBe(before);
+    });
+  }
 
   it('corrupt state file', async () => {
     const p = await createProject();
