@@ -178,9 +178,16 @@ export async function writeTree(
   return editTree(storeOf(repo), entries, base);
 }
 
-/** Builds several trees from entries (no base) with one git process; their ids in order. */
-export async function writeTrees(repo: Repo, list: readonly ReadonlyMap<string, Entry | null>[]): Promise<string[]> {
-  return writeNewTrees(storeOf(repo), list);
+/**
+ * Builds several trees from entries (no base) with one git process; their ids in order. With `missing`, entries may
+ * name objects not written yet (their ids computed ahead, sync/object-ids.ts).
+ */
+export async function writeTrees(
+  repo: Repo,
+  list: readonly ReadonlyMap<string, Entry | null>[],
+  options: { missing?: boolean } = {},
+): Promise<string[]> {
+  return writeNewTrees(storeOf(repo), list, options);
 }
 
 /**

@@ -32,10 +32,10 @@ export function writeJournal(file: string, journal: Journal): void {
 
 /** The index lines that give each conflicted path its stages (and drop its stage-0 entry). */
 export function stageLines(conflicts: Iterable<[string, Stage[]]>): string {
-  const zero = '0'.repeat(40);
   const lines: string[] = [];
   for (const [path, stages] of conflicts) {
-    lines.push(`0 ${zero}\t${path}`);
+    // The null id in the repository's hash (64 digits in a SHA-256 one), which git reads as "remove".
+    lines.push(`0 ${'0'.repeat(stages[0]?.oid.length ?? 40)}\t${path}`);
     for (const s of stages) lines.push(`${s.mode} ${s.oid} ${s.stage}\t${path}`);
   }
   return lines.join('\0') + '\0';

@@ -19,7 +19,9 @@ import {
 } from './git-objects.ts';
 import { mergeTrees, type Stage } from './merge-trees.ts';
 import { applyPolicy, type PlanEntry } from './policy.ts';
+import { formatOf, objectId } from './object-ids.ts';
 import { writeSyntheticCommits } from './synthetic-commits.ts';
+import { newTreeIds } from './tree-edit.ts';
 
 /** Inputs of the three-way sync merge. */
 export interface ThreeWayInput {
@@ -89,32 +91,46 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
   const old = input.old.map((f) => atPath(f, oldPath(f.path)));
   const next = input.next.map((f) => atPath(f, prefix + f.path));
 
-  // One fast-import for every blob we know up front: both renders and the extra files.
+  // Every blob we know up front (both renders and the extra files), the two render trees and the synthetic history
+  // O (old render), the merge base of U (yours) and N (new render). Their ids are computed first where every blob's
+  // can be, so the three writes (one process each, only for what the repository lacks) run side by side; a SHA-256
+  // repository's large binaries, whose remembered digests are SHA-1, are written first instead.
   const all = [...old, ...next];
   const extra = [...input.extra];
   // The blobs of your HEAD at the template's paths exist: an unchanged model is found among them without asking git.
   const inHead = new Set([...yoursAtTemplate.values()].filter((e) => e.mode !== GITLINK).map((e) => e.oid));
-  const oids = await writeBlobs(
-    store,
-    [
-      ...all.map((f): BlobSource => ('contents' in f ? f.contents : { file: f.source, size: f.size })),
-      ...extra.map(([, contents]) => contents),
-    ],
-    inHead,
-  );
+  const contents = [
+    ...all.map((f): BlobSource => ('contents' in f ? f.contents : { file: f.source, size: f.size })),
+    ...extra.map(([, contents]) => contents),
+  ];
+  const format = formatOf(input.headTree);
+  const computed = computedBlobIds(contents, format);
+  const writingBlobs = writeBlobs(store, contents, inHead);
+  writingBlobs.catch(() => {}); // awaited below
+  const oids = computed ?? (await writingBlobs);
   const entryOf = (i: number): Entry => ({ mode: all[i]!.mode === 0o755 ? '100755' : '100644', oid: oids[i]! });
   const oldEntries = new Map(old.map((f, i) => [f.path, entryOf(i)]));
   const nextEntries = new Map(next.map((f, i) => [f.path, entryOf(old.length + i)]));
   all.forEach((f, i) => isBinaryRender(f) && binary.add(oids[i]!));
   for (const [oid, data] of yoursBlobs) if (looksBinary(data)) binary.add(oid);
-
-  // 2. Trees and a synthetic history: O (old render) is the merge base of U (yours) and N (new render).
-  const [oldTree, nextTree] = (await writeTrees(store, [oldEntries, nextEntries])) as [string, string];
-  const [o, u, n] = (await writeSyntheticCommits(store, [
+  const trees = [oldEntries, nextEntries];
+  const [oldTree, nextTree] = (computed ? newTreeIds(trees, format) : await writeTrees(store, trees)) as [
+    string,
+    string,
+  ];
+  const history = [
     { tree: oldTree, parents: [], message: 'old render' },
     { tree: yoursTree, parents: [0], message: 'yours' },
     { tree: nextTree, parents: [0], message: 'new render' },
-  ])) as [string, string, string];
+  ];
+  const [written, , [o, u, n]] = await Promise.all([
+    writingBlobs,
+    // Written before its blobs may be: `--missing` (the ids are ours, and each must come back as computed).
+    computed ? writeTrees(store, trees, { missing: true }) : undefined,
+    writeSyntheticCommits(store, history) as Promise<[string, string, string]>,
+  ]);
+  if (written.some((oid, i) => oid !== oids[i]))
+    throw new Error(`git wrote blobs as ${written.join(', ')}, where ${oids.join(', ')} were computed`);
 
   // 3. git's merge, and the template's own renames for the plan's explanations.
   // git pairs a rename from a path the new render drops with one it adds: without both, there is none to ask for.
@@ -270,4 +286,16 @@ async function relabelConflicts(
   const rewritten = paths.map((p) => relabelMarkers(blobs.get(merged.get(p)!.oid)!, labels));
   const oids = await writeBlobs(store, rewritten);
   paths.forEach((p, i) => overrides.set(p, { mode: merged.get(p)!.mode, oid: oids[i]! }));
+}
+
+// The ids of blobs to write, where all can be computed here: a large binary's are its remembered SHA-1 digests.
+function computedBlobIds(contents: readonly BlobSource[], format: 'sha1' | 'sha256'): string[] | undefined {
+  if (format === 'sha256' && contents.some((c) => !Buffer.isBuffer(c))) return undefined;
+  return contents.map((c) =>
+    Buffer.isBuffer(c)
+      ? format === 'sha1'
+        ? blobId(c)
+        : objectId('blob', c, format)
+      : fileDigests(c.file, ['blobId']).blobId,
+  );
 }

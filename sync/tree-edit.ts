@@ -63,10 +63,14 @@ export async function editTree(
   }
 }
 
-/** Writes several trees from scratch (no base) with at most one `git mktree --batch`, and returns their ids in order. */
+/**
+ * Writes several trees from scratch (no base) with at most one `git mktree --batch` (`--missing` with `missing`: the
+ * entries' objects may be written later), and returns their ids in order.
+ */
 export async function writeNewTrees(
   store: ObjectStore,
   list: readonly ReadonlyMap<string, Entry | null>[],
+  options: { missing?: boolean } = {},
 ): Promise<string[]> {
   return writeFolders(
     store,
@@ -75,7 +79,14 @@ export async function writeNewTrees(
       const oid = edits.find((e) => e.item)?.item?.oid;
       return { dirs: apply(edits, new Map([['', new Map()]])), format: oid ? formatOf(oid) : undefined };
     }),
+    undefined,
+    options.missing ? ['--missing'] : [],
   );
+}
+
+/** The ids writeNewTrees would give the same trees, computed without git. */
+export function newTreeIds(list: readonly ReadonlyMap<string, Entry | null>[], format: 'sha1' | 'sha256'): string[] {
+  return list.map((entries) => folderIds(apply(parseEdits(entries), new Map([['', new Map()]])), format).get('')!);
 }
 
 interface Edit {
@@ -168,6 +179,7 @@ async function writeFolders(
   store: ObjectStore,
   trees: readonly { dirs: Map<string, Map<string, Item>>; format: 'sha1' | 'sha256' | undefined }[],
   writer?: Promise<GitSession>,
+  flags: readonly string[] = [],
 ): Promise<string[]> {
   const expected = trees.map((t) => (t.format ? folderIds(t.dirs, t.format) : undefined));
   const roots = expected.map((ids) => ids?.get(''));
@@ -177,7 +189,7 @@ async function writeFolders(
   const present = new Set(found.flatMap((a) => (a?.type === 'tree' ? [a.oid] : [])));
   const todo = [...trees.keys()].filter((i) => !present.has(roots[i] ?? ''));
   if (!todo.length) return roots as string[];
-  const session = await (writer ?? startGit(store.dir, ['mktree', '--batch', '-z'], { env: store.env }));
+  const session = await (writer ?? startGit(store.dir, ['mktree', '--batch', '-z', ...flags], { env: store.env }));
   try {
     const out = [...roots];
     for (const i of todo) out[i] = await writeLevels(session, trees[i]!.dirs, expected[i]);
