@@ -129,8 +129,14 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
     computed ? writeTrees(store, trees, { missing: true }) : undefined,
     writeSyntheticCommits(store, history) as Promise<[string, string, string]>,
   ]);
-  if (written.some((oid, i) => oid !== oids[i]))
-    throw new Error(`git wrote blobs as ${written.join(', ')}, where ${oids.join(', ')} were computed`);
+  // Only a template file changed while sync read it (a large binary is read by git itself) gives git other bytes.
+  const changed = written.findIndex((oid, i) => oid !== oids[i]);
+  if (changed >= 0) {
+    const f = all[changed];
+    throw new UserError(
+      `${f && !('contents' in f) ? f.source : 'A template file'} changed while sync was reading it; nothing was changed, run sync again.`,
+    );
+  }
 
   // 3. git's merge, and the template's own renames for the plan's explanations.
   // git pairs a rename from a path the new render drops with one it adds: without both, there is none to ask for.
