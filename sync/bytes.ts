@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { looksBinary } from '../src/templates/binary.ts';
+import { objectId } from './object-ids.ts';
 
 // A sync asks for the id of the same render buffers more than once; a model-sized one costs seconds to hash.
 const ids = new WeakMap<Buffer, string>();
@@ -8,7 +8,7 @@ const ids = new WeakMap<Buffer, string>();
 export function blobId(data: Buffer): string {
   let id = ids.get(data);
   if (id === undefined) {
-    id = createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex');
+    id = objectId('blob', data, 'sha1');
     ids.set(data, id);
   }
   return id;

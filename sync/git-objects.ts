@@ -55,6 +55,11 @@ const LARGE_BLOB = 1 << 20;
 /** A blob to write: bytes in memory, or a file git reads itself (a large binary streamed from a template). */
 export type BlobSource = Buffer | { file: string; size: number };
 
+/** git's SHA-1 id of a blob, without a git call; a file's comes from its digests (remembered per file state). */
+export function sha1BlobId(source: BlobSource): string {
+  return Buffer.isBuffer(source) ? blobId(source) : fileDigests(source.file, ['blobId']).blobId;
+}
+
 /**
  * Writes many blobs and returns their object ids, in order, writing only those the repository lacks: small ones
  * with one `git fast-import`; large ones (model files) each with `git hash-object -w`, so an unchanged model costs a
@@ -71,7 +76,7 @@ export async function writeBlobs(
   // A SHA-1 id is only a question: it is used when it names an object that exists (a blob of a tree the repository
   // has, or git's answer; in a SHA-256 repository none does, and the blob is simply written), so a wrong guess can
   // never reach a tree.
-  const guesses = contents.map((c) => (Buffer.isBuffer(c) ? blobId(c) : fileDigests(c.file, ['blobId']).blobId));
+  const guesses = contents.map(sha1BlobId);
   const isSmall = (c: BlobSource) => Buffer.isBuffer(c) && c.length < LARGE_BLOB;
   const reader = sharedTreeReader(store);
   const ask = [...new Set(guesses.filter((g, i) => !present.has(g) && (reader || !isSmall(contents[i]!))))];

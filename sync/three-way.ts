@@ -1,27 +1,23 @@
 import { UserError } from '../src/errors.ts';
 import { runGit } from '../src/git.ts';
 import type { Ownership } from '../src/templates/manifest.ts';
-import { fileDigests } from '../src/templates/file-digests.ts';
 import { compareBytes, type RenderedFile, type RenderedTree } from '../src/templates/render.ts';
 import { looksBinary } from '../src/templates/binary.ts';
-import { blobId, inUserEol, relabelMarkers } from './bytes.ts';
+import { inUserEol, relabelMarkers } from './bytes.ts';
 import {
   listTree,
   readBlobs,
+  sha1BlobId,
   storeOf,
   writeBlobs,
   writeTree,
-  writeTrees,
-  type BlobSource,
   type Entry,
   type Listing,
   type ObjectStore,
 } from './git-objects.ts';
 import { mergeTrees, type Stage } from './merge-trees.ts';
 import { applyPolicy, type PlanEntry } from './policy.ts';
-import { formatOf, objectId } from './object-ids.ts';
-import { writeSyntheticCommits } from './synthetic-commits.ts';
-import { newTreeIds } from './tree-edit.ts';
+import { blobSourceOf, writeMergeInputs } from './merge-inputs.ts';
 
 /** Inputs of the three-way sync merge. */
 export interface ThreeWayInput {
@@ -70,7 +66,7 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
   const moved = moves.size ? await moveEntries(store, input.headTree, moves) : new Map<string, Entry | null>();
   const yoursTree = moved.size ? await writeTree(store, moved, input.headTree) : input.headTree;
   const yoursAtTemplate = await listTree(store, yoursTree, templatePaths);
-  const renderIds = new Set([...input.old, ...input.next].map(renderBlobId));
+  const renderIds = new Set([...input.old, ...input.next].map((f) => sha1BlobId(blobSourceOf(f))));
   // The user's bytes only serve to follow their line endings in text renders and to tell binaries apart, so where
   // every render is binary (a model they replaced) they are never loaded: their file counts as binary like the
   // template's there, which is all the policy asks.
@@ -91,52 +87,22 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
   const old = input.old.map((f) => atPath(f, oldPath(f.path)));
   const next = input.next.map((f) => atPath(f, prefix + f.path));
 
-  // Every blob we know up front (both renders and the extra files), the two render trees and the synthetic history
-  // O (old render), the merge base of U (yours) and N (new render). Their ids are computed first where every blob's
-  // can be, so the three writes (one process each, only for what the repository lacks) run side by side; a SHA-256
-  // repository's large binaries, whose remembered digests are SHA-1, are written first instead.
+  // 2. The merge's inputs: blobs, render trees and the synthetic history O, U, N (merge-inputs.ts).
   const all = [...old, ...next];
   const extra = [...input.extra];
   // The blobs of your HEAD at the template's paths exist: an unchanged model is found among them without asking git.
-  const inHead = new Set([...yoursAtTemplate.values()].filter((e) => e.mode !== GITLINK).map((e) => e.oid));
-  const contents = [
-    ...all.map((f): BlobSource => ('contents' in f ? f.contents : { file: f.source, size: f.size })),
-    ...extra.map(([, contents]) => contents),
-  ];
-  const format = formatOf(input.headTree);
-  const computed = computedBlobIds(contents, format);
-  const writingBlobs = writeBlobs(store, contents, inHead);
-  writingBlobs.catch(() => {}); // awaited below
-  const oids = computed ?? (await writingBlobs);
-  const entryOf = (i: number): Entry => ({ mode: all[i]!.mode === 0o755 ? '100755' : '100644', oid: oids[i]! });
-  const oldEntries = new Map(old.map((f, i) => [f.path, entryOf(i)]));
-  const nextEntries = new Map(next.map((f, i) => [f.path, entryOf(old.length + i)]));
+  const present = new Set([...yoursAtTemplate.values()].filter((e) => e.mode !== GITLINK).map((e) => e.oid));
+  const { oids, oldEntries, nextEntries, oldTree, nextTree, history } = await writeMergeInputs(store, {
+    old,
+    next,
+    extra: extra.map(([, contents]) => contents),
+    present,
+    headTree: input.headTree,
+    yoursTree,
+  });
+  const { o, u, n } = history;
   all.forEach((f, i) => isBinaryRender(f) && binary.add(oids[i]!));
   for (const [oid, data] of yoursBlobs) if (looksBinary(data)) binary.add(oid);
-  const trees = [oldEntries, nextEntries];
-  const [oldTree, nextTree] = (computed ? newTreeIds(trees, format) : await writeTrees(store, trees)) as [
-    string,
-    string,
-  ];
-  const history = [
-    { tree: oldTree, parents: [], message: 'old render' },
-    { tree: yoursTree, parents: [0], message: 'yours' },
-    { tree: nextTree, parents: [0], message: 'new render' },
-  ];
-  const [written, , [o, u, n]] = await Promise.all([
-    writingBlobs,
-    // Written before its blobs may be: `--missing` (the ids are ours, and each must come back as computed).
-    computed ? writeTrees(store, trees, { missing: true }) : undefined,
-    writeSyntheticCommits(store, history) as Promise<[string, string, string]>,
-  ]);
-  // Only a template file changed while sync read it (a large binary is read by git itself) gives git other bytes.
-  const changed = written.findIndex((oid, i) => oid !== oids[i]);
-  if (changed >= 0) {
-    const f = all[changed];
-    throw new UserError(
-      `${f && !('contents' in f) ? f.source : 'A template file'} changed while sync was reading it; nothing was changed, run sync again.`,
-    );
-  }
 
   // 3. git's merge, and the template's own renames for the plan's explanations.
   // git pairs a rename from a path the new render drops with one it adds: without both, there is none to ask for.
@@ -189,11 +155,6 @@ export async function threeWayMerge(input: ThreeWayInput): Promise<ThreeWayResul
     .sort((a, b) => compareBytes(a.path, b.path))
     .map((e) => ({ ...e, path: e.path.slice(prefix.length) }));
   return { tree, plan, conflicts: decision.conflicts, old: oldEntries, next: nextEntries, renames, moves };
-}
-
-// git's blob id of a render, without a git call; a streamed file's comes from its digests (remembered per file).
-function renderBlobId(f: RenderedFile): string {
-  return 'contents' in f ? blobId(f.contents) : fileDigests(f.source, ['blobId']).blobId;
 }
 
 function isBinaryRender(f: RenderedFile): boolean {
@@ -292,16 +253,4 @@ async function relabelConflicts(
   const rewritten = paths.map((p) => relabelMarkers(blobs.get(merged.get(p)!.oid)!, labels));
   const oids = await writeBlobs(store, rewritten);
   paths.forEach((p, i) => overrides.set(p, { mode: merged.get(p)!.mode, oid: oids[i]! }));
-}
-
-// The ids of blobs to write, where all can be computed here: a large binary's are its remembered SHA-1 digests.
-function computedBlobIds(contents: readonly BlobSource[], format: 'sha1' | 'sha256'): string[] | undefined {
-  if (format === 'sha256' && contents.some((c) => !Buffer.isBuffer(c))) return undefined;
-  return contents.map((c) =>
-    Buffer.isBuffer(c)
-      ? format === 'sha1'
-        ? blobId(c)
-        : objectId('blob', c, format)
-      : fileDigests(c.file, ['blobId']).blobId,
-  );
 }
