@@ -3,22 +3,12 @@
 // it, V8 deserialises the bytecode it produced on the previous run instead (bench/RESULTS.md has the difference).
 // Where Node has its own compile cache (module.enableCompileCache, Node >= 22.1), that one is used instead.
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import vm from 'node:vm';
+import { writeCacheFile } from './cache-dir.ts';
 
 /**
  * How a load used the cache: read and accepted, absent (written at exit), rejected by V8 (rewritten), off, or handed
@@ -131,13 +121,11 @@ function readIfOwned(path: string): Buffer | undefined {
 
 /** Best effort and atomic: a read-only or full disk only costs the next run its cache, and readers never see half a file. */
 function writeCache(dir: string, prefix: string, path: string, script: vm.Script): void {
-  const partial = `${path}.${process.pid}.partial`;
   try {
     // Entries of this bundle's earlier versions are dead weight once it changed.
     for (const name of readdirSync(dir))
       if (name.startsWith(prefix) && name.endsWith('.bin')) rmSync(join(dir, name), { force: true });
-    writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
-    renameSync(partial, path);
+    writeCacheFile(path, script.createCachedData());
   } catch {
     // The cache is an optimisation; the command's own result is what matters.
   }

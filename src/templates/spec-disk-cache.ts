@@ -5,8 +5,9 @@
 // NODE_DISABLE_COMPILE_CACHE), every entry must be owned by us, and an entry whose checksum does not match its code
 // (a torn or corrupt file) is ignored and rewritten.
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeCacheFile } from '../cache-dir.ts';
 import { codeCacheDir } from '../code-cache.ts';
 
 /** Where precompiled code is kept between runs, by template key. */
@@ -42,10 +43,8 @@ export class SpecDiskCache implements SpecStore {
   write(key: string, code: string): void {
     const file = this.file(key);
     if (!file) return;
-    const partial = `${file}.${process.pid}.partial`;
     try {
-      writeFileSync(partial, `${header(code)}\n${code}`, { mode: 0o600 });
-      renameSync(partial, file);
+      writeCacheFile(file, `${header(code)}\n${code}`);
     } catch {
       // An optimisation only: a read-only or full disk costs the next run a compile.
     }
