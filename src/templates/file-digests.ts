@@ -28,14 +28,29 @@ const CHUNK = 1 << 20;
 export function fileDigests<K extends DigestKind>(file: string, kinds: readonly K[]): Pick<FileDigests, K> {
   const before = statSync(file, { bigint: true });
   const key = memoKey(file, before);
-  const known = readMemo(key, before);
+  const known = inProcess.get(key) ?? readMemo(key, before);
   const missing = kinds.filter((k) => known[k] === undefined);
   if (missing.length) {
+    const started = BigInt(Date.now()) * 1_000_000n;
     Object.assign(known, hashFile(file, missing, before.size));
     // A file that changed while it was read gets no entry; the next run hashes it again.
-    if (memoKey(file, statSync(file, { bigint: true })) === key) writeMemo(key, known);
-  }
+    if (memoKey(file, statSync(file, { bigint: true })) !== key) return pick(known, kinds);
+    writeMemo(key, known);
+    // Held for this process only when its last change was a whole second before the read began (the racy rule).
+    if (lastChange(before) + 1_000_000_000n < started) inProcess.set(key, known);
+  } else inProcess.set(key, known);
+  return pick(known, kinds);
+}
+
+// Digests this process already has, by file state: a sync asks for the same template file's several times.
+const inProcess = new Map<string, Partial<FileDigests>>();
+
+function pick<K extends DigestKind>(known: Partial<FileDigests>, kinds: readonly K[]): Pick<FileDigests, K> {
   return Object.fromEntries(kinds.map((k) => [k, known[k]!])) as Pick<FileDigests, K>;
+}
+
+function lastChange(st: BigIntStats): bigint {
+  return st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs;
 }
 
 function hashFile(file: string, kinds: readonly DigestKind[], size: bigint): Partial<FileDigests> {
@@ -58,7 +73,7 @@ function hashFile(file: string, kinds: readonly DigestKind[], size: bigint): Par
 }
 
 function memoKey(file: string, st: BigIntStats): string {
-  return ['v1', realpathSync(file), st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join('\0');
+  return ['v1', realpathSync.native(file), st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join('\0');
 }
 
 function memoFile(key: string): string {
@@ -69,7 +84,7 @@ function readMemo(key: string, st: BigIntStats): Partial<FileDigests> {
   const file = memoFile(key);
   try {
     // Written in the same clock tick as the file's last change, the entry may predate a second change in that tick.
-    if (statSync(file, { bigint: true }).mtimeNs <= (st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs)) return {};
+    if (statSync(file, { bigint: true }).mtimeNs <= lastChange(st)) return {};
     const entry = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     if (entry.key !== key) return {};
     const out: Partial<FileDigests> = {};
