@@ -2,101 +2,15 @@
 // it replaced (a throwaway index: read-tree, update-index --index-info, write-tree), kept here as the reference and
 // run against the same real repository for every edit pattern, including the ones git refuses.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { runGit } from '../../src/git.ts';
-import { listTree, writeTree, type Entry, type Listing } from '../../sync/git-objects.ts';
-import { indexAcceptsPath } from '../../sync/index-path.ts';
-import { suiteTempDir, tempDir } from '../helpers/tmp.ts';
+import { describe, expect, it } from 'vitest';
+import { writeTree, type Entry } from '../../sync/git-objects.ts';
+import { tempDir } from '../helpers/tmp.ts';
 import { readGitTrace } from '../helpers/git-trace.ts';
+import { indexWriteTree, outcome, useTreeFixture, type Edits } from '../helpers/tree-fixture.ts';
 
-type Edits = Map<string, Entry | null>;
-
-// The implementation writeTree had before: every file of the base through a temporary index.
-async function indexWriteTree(dir: string, entries: Edits, base?: string): Promise<string> {
-  const scratch = mkdtempSync(join(dir, '..', 'index-'));
-  const env = { GIT_INDEX_FILE: join(scratch, 'index') };
-  try {
-    if (base) await runGit(dir, ['read-tree', base], { env });
-    const zero = '0'.repeat(40);
-    const lines = [...entries].map(([path, e]) => (e ? `${e.mode} ${e.oid}\t${path}` : `0 ${zero}\t${path}`));
-    if (lines.length)
-      await runGit(dir, ['update-index', '--add', '--remove', '-z', '--index-info'], {
-        env,
-        input: lines.join('\0') + '\0',
-      });
-    return (await runGit(dir, ['write-tree'], { env })).stdout.toString('utf8').trim();
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
-
-async function outcome(write: () => Promise<string>): Promise<string> {
-  try {
-    return await write();
-  } catch {
-    return 'error';
-  }
-}
-
-let dir = '';
-const blob: Entry[] = [];
-const exec = (oid: string): Entry => ({ mode: '100755', oid });
-const link = (oid: string): Entry => ({ mode: '120000', oid });
-const gitlink: Entry = { mode: '160000', oid: '1234567890123456789012345678901234567890' };
-const git = (args: string[], input?: Buffer | string) =>
-  execFileSync('git', args, { cwd: dir, input, encoding: 'utf8' }).trim();
-
-// A base tree with deep folders, a gitlink, a symlink, names with spaces, newlines, tabs, a leading R and unicode,
-// a name that is not UTF-8 and an empty subtree (git never writes one, but a tree may hold it).
-let base = '';
-const baseFiles: string[] = [];
-beforeAll(async () => {
-  dir = join(suiteTempDir('detml-tree-edit-'), 'repo');
-  execFileSync('git', ['init', '-q', dir]);
-  for (let i = 0; i < 6; i++) blob.push({ mode: '100644', oid: git(['hash-object', '-w', '--stdin'], `blob ${i}\n`) });
-  const files: [string, Entry][] = [
-    ['README.md', blob[0]!],
-    ['f', blob[1]!],
-    ['d/one/a.txt', blob[2]!],
-    ['d/one/b.txt', blob[3]!],
-    ['d/two/c.txt', blob[2]!],
-    ['d/two/deeper/e.txt', blob[4]!],
-    ['dd/x', blob[1]!],
-    ['dd/y/z', blob[1]!],
-    ['same/a', blob[2]!],
-    ['copy/a', blob[2]!],
-    ['run.sh', exec(blob[5]!.oid)],
-    ['latest', link(blob[0]!.oid)],
-    ['vendor/lib', gitlink],
-    ['with space/file name.txt', blob[3]!],
-    ['new\nline/R leading', blob[4]!],
-    ['R/Rename.txt', blob[4]!],
-    ['tab\there/ü ñ 日本.txt', blob[5]!],
-    ['data/d1/f1.txt', blob[0]!],
-    ['data/d2/f2.txt', blob[1]!],
-  ];
-  baseFiles.push(...files.map(([p]) => p));
-  const plain = await indexWriteTree(dir, new Map(files));
-  // Add a non-UTF-8 name and an empty subtree inside "d/" with git's own mktree.
-  const d = git(['rev-parse', `${plain}:d`]);
-  const empty = git(['mktree'], '');
-  const listing = execFileSync('git', ['ls-tree', '-z', d], { cwd: dir });
-  const extra = Buffer.concat([
-    Buffer.from(`100644 blob ${blob[5]!.oid}\t`),
-    Buffer.from([0x6c, 0xe9, 0x74, 0xe9]), // "lété" in latin1: not UTF-8
-    Buffer.from([0]),
-    Buffer.from(`040000 tree ${empty}\tempty\0`),
-  ]);
-  const newD = git(['mktree', '-z'], Buffer.concat([listing, extra]));
-  const rootListing = execFileSync('git', ['ls-tree', '-z', plain], { cwd: dir })
-    .toString('latin1')
-    .split('\0')
-    .filter(Boolean)
-    .map((l) => (l.endsWith('\td') ? l.replace(/ [0-9a-f]{40}\t/, ` ${newD}\t`) : l));
-  base = git(['mktree', '-z'], Buffer.from(rootListing.join('\0') + '\0', 'latin1'));
-}, 60_000);
+const fx = useTreeFixture();
+const { blob, exec, link, gitlink } = fx;
 
 const patterns: [string, () => Edits][] = [
   [
@@ -247,7 +161,7 @@ const patterns: [string, () => Edits][] = [
         ['a\\b', blob[0]!],
       ]),
   ],
-  ['every file deleted', () => new Map(baseFiles.map((p) => [p, null]))],
+  ['every file deleted', () => new Map(fx.baseFiles.map((p) => [p, null]))],
   ['no edits', () => new Map()],
 ];
 
@@ -255,9 +169,9 @@ describe('writeTree without an index', () => {
   for (const [name, edits] of patterns) {
     it(`gives the index's tree id: ${name}`, async () => {
       const e = edits();
-      for (const b of [base, undefined]) {
-        const expected = await outcome(() => indexWriteTree(dir, e, b));
-        expect(await outcome(() => writeTree(dir, e, b))).toBe(expected);
+      for (const b of [fx.base, undefined]) {
+        const expected = await outcome(() => indexWriteTree(fx.dir, e, b));
+        expect(await outcome(() => writeTree(fx.dir, e, b))).toBe(expected);
       }
     });
   }
@@ -293,9 +207,9 @@ describe('writeTree without an index', () => {
     for (let round = 0; round < 150; round++) {
       const edits: Edits = new Map();
       for (let i = 1 + rand(5); i > 0; i--) edits.set(names[rand(names.length)]!, values[rand(values.length)]!);
-      const b = rand(4) ? base : undefined;
-      const expected = await outcome(() => indexWriteTree(dir, edits, b));
-      expect(await outcome(() => writeTree(dir, edits, b)), JSON.stringify([...edits])).toBe(expected);
+      const b = rand(4) ? fx.base : undefined;
+      const expected = await outcome(() => indexWriteTree(fx.dir, edits, b));
+      expect(await outcome(() => writeTree(fx.dir, edits, b)), JSON.stringify([...edits])).toBe(expected);
     }
   }, 120_000);
 
@@ -328,40 +242,6 @@ describe('writeTree without an index', () => {
     );
     const files = execFileSync('git', ['ls-tree', '-r', '--name-only', tree], { cwd: repo, encoding: 'utf8' });
     expect(files).toBe('a/d\nf\n');
-  });
-
-  it('lists paths as git ls-tree -r does (files, folders with all they hold, gitlinks, missing paths)', async () => {
-    const lsTree = async (paths: string[]): Promise<Listing> => {
-      const args = ['ls-tree', '-r', '-z', '--full-tree', base, '--', ...paths.map((p) => `:(literal)${p}`)];
-      const listing: Listing = new Map();
-      for (const record of (await runGit(dir, args)).stdout.toString('utf8').split('\0')) {
-        if (!record) continue;
-        const tab = record.indexOf('\t');
-        const [mode, type, oid] = record.slice(0, tab).split(' ') as [string, string, string];
-        if (type === 'blob' || type === 'commit') listing.set(record.slice(tab + 1), { mode, oid });
-      }
-      return listing;
-    };
-    const cases = [
-      ['README.md', 'f', 'run.sh', 'latest'],
-      ['d'],
-      ['d/two', 'd/two/deeper/e.txt', 'd/one/a.txt'],
-      ['vendor/lib', 'vendor'],
-      ['nothing', 'd/nothing', 'f/below-a-file', 'd/one/a.txt/x'],
-      ['with space/file name.txt', 'new\nline/R leading', 'R', 'tab\there'],
-      ['data', 'dd', 'same', 'copy/a', 'data/d1'],
-      baseFiles,
-    ];
-    for (const paths of cases)
-      expect([...(await listTree(dir, base, paths))], paths.join()).toEqual([...(await lsTree(paths))]);
-  });
-
-  it('takes the same paths as git index (the rule on its own)', () => {
-    expect(indexAcceptsPath('a/b c/d', 0o100644)).toBe(true);
-    for (const p of ['.git', 'x/.Git/y', 'git~1', '.git ', '.git::$INDEX_ALLOCATION', 'a\\.git', '..', 'a/./b', ''])
-      expect(indexAcceptsPath(p, 0o100644), p).toBe(false);
-    expect(indexAcceptsPath('.gitmodules', 0o100644)).toBe(true);
-    expect(indexAcceptsPath('.gitmodules', 0o120000)).toBe(false);
   });
 
   it('reads and writes only the folders along the edited paths, in one cat-file and one mktree', async () => {
