@@ -59,6 +59,18 @@ describe('file digests', () => {
     expect(fileDigests(file, ['sha256']).sha256).toBe(FAKE);
   });
 
+  it('are held for the rest of the process once the file last changed a second before it was read', () => {
+    const file = join(tempDir(), 'model.bin');
+    const data = bytes(1 << 20, 7);
+    writeFileSync(file, data);
+    const changed = statSync(file, { bigint: true }).ctimeNs;
+    while (BigInt(Date.now()) * 1_000_000n <= changed + 1_050_000_000n) execFileSync('sleep', ['0.05']);
+    fileDigests(file, ['sha256']);
+    // The disk entry now lies, but this process asks it no more (a new process would: the test above).
+    tamper();
+    expect(fileDigests(file, ['sha256']).sha256).toBe(createHash('sha256').update(data).digest('hex'));
+  });
+
   it('are computed again after any change to the file, even one that keeps its size and modification time', () => {
     const file = join(tempDir(), 'model.bin');
     writeFileSync(file, bytes(1 << 20, 3));
