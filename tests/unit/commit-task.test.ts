@@ -1,10 +1,11 @@
-import { mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { create as memFs } from 'mem-fs';
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import { setModifiedFileState } from 'mem-fs-editor/state';
+import { createCommitTransform } from 'mem-fs-editor/transform';
 import { describe, expect, it } from 'vitest';
 import type { EnvironmentBase } from 'yeoman-environment';
 import { commitRender, concurrentCommit } from '../../src/create/commit-task.ts';
@@ -38,6 +39,45 @@ describe('concurrent commit (src/create/commit-task.ts)', () => {
       expect(readFileSync(f.path, 'utf8')).toBe(`file ${i}\n`);
       expect(statSync(f.path).mode & 0o777).toBe(i % 5 ? 0o644 : 0o755);
     }
+  });
+
+  it("leaves each file as mem-fs-editor's own commit does: same bytes and modes, through the umask and over existing files", async () => {
+    const ours = tempDir();
+    const theirs = tempDir();
+    const layout = (dir: string) => [
+      pending(join(dir, 'run.sh'), '#!/bin/sh\n', 0o775), // group-writable: the umask (022) would narrow it
+      pending(join(dir, 'old.txt'), 'replaced\n', 0o600), // exists with another mode and longer contents
+      pending(join(dir, 'deep', 'er', 'new.json'), '{}\n', 0o644),
+      { path: join(dir, 'gone.txt'), contents: null, state: 'deleted' },
+    ];
+    for (const dir of [ours, theirs]) {
+      writeFileSync(join(dir, 'old.txt'), 'the previous, longer contents\n', { mode: 0o666 });
+      writeFileSync(join(dir, 'gone.txt'), 'removed by the commit\n');
+    }
+    const previous = process.umask(0o022);
+    try {
+      await commitAll(layout(ours), 4);
+      await pipeline(
+        Readable.from(layout(theirs)),
+        createCommitTransform(),
+        new Writable({ objectMode: true, write: (_f, _e, done) => done() }),
+      );
+    } finally {
+      process.umask(previous);
+    }
+    const snapshot = (dir: string) =>
+      ['run.sh', 'old.txt', 'deep/er/new.json', 'gone.txt'].map((p) =>
+        existsSync(join(dir, p))
+          ? [p, readFileSync(join(dir, p), 'utf8'), statSync(join(dir, p)).mode & 0o7777]
+          : [p, 'absent'],
+      );
+    expect(snapshot(ours)).toEqual(snapshot(theirs));
+    expect(snapshot(ours)).toEqual([
+      ['run.sh', '#!/bin/sh\n', 0o775],
+      ['old.txt', 'replaced\n', 0o600],
+      ['deep/er/new.json', '{}\n', 0o644],
+      ['gone.txt', 'absent'],
+    ]);
   });
 
   it('a failed write fails the commit (it never hangs or reports success)', async () => {
