@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { timeInterleaved, usersEnv, type Timing } from './harness.ts';
+import { setAside, timeInterleaved, usersEnv, type Timing } from './harness.ts';
 import { installPeers } from './peers.ts';
 
 const EXTRA_CA_CERTS_NODE = 'node -e 0, with NODE_EXTRA_CA_CERTS';
@@ -10,12 +10,14 @@ export function benchStartup(bin: string, scratch: string, runs: number): Timing
   const peers = installPeers(join(scratch, 'peers'));
   const work = join(scratch, 'work');
   mkdirSync(work, { recursive: true });
-  const fresh = (name: string) => () => rmSync(join(work, name), { recursive: true, force: true });
+  const graveyard = join(scratch, 'set-aside');
+  const aside = setAside(graveyard);
+  const fresh = (name: string) => aside(join(work, name));
   const env = usersEnv();
   const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS
     ? [{ name: EXTRA_CA_CERTS_NODE, argv: [process.execPath, '-e', '0'], cwd: work }]
     : [];
-  return timeInterleaved(
+  const timings = timeInterleaved(
     [
       { name: 'node -e 0', argv: [process.execPath, '-e', '0'], cwd: work, env },
       ...extraCaCerts,
@@ -62,6 +64,8 @@ export function benchStartup(bin: string, scratch: string, runs: number): Timing
     ],
     runs,
   );
+  rmSync(graveyard, { recursive: true, force: true });
+  return timings;
 }
 
 /** The start-up targets of issue 20 (ratio ceilings), each against the floor it is measured next to. */

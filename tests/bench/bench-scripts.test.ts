@@ -1,6 +1,8 @@
 // The benchmarks are measured by `npm run bench`, never here; this only keeps their scripts working on a tiny setting.
 import { describe, expect, it } from 'vitest';
-import { timeInterleaved } from '../../bench/harness.ts';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setAside, timeInterleaved } from '../../bench/harness.ts';
 import { formatBinaryBench, runBinaryBench } from '../../bench/large-binary.ts';
 import { formatStartup, startupNote } from '../../bench/startup.ts';
 import { usersEnv } from '../../bench/harness.ts';
@@ -13,6 +15,24 @@ describe('benchmark scripts (small setting)', () => {
     expect(timings).toHaveLength(1);
     expect(timings[0]!.samples).toHaveLength(3);
     expect(timings[0]!.medianMs).toBeGreaterThan(0);
+  });
+
+  it("set-aside clears an output before each run by moving it, so no run's deletion is billed to a later one", () => {
+    const dir = tempDir();
+    const output = join(dir, 'demo');
+    const clear = setAside(join(dir, 'graveyard'))(output);
+    clear(); // nothing there yet
+    for (const text of ['first', 'second']) {
+      mkdirSync(output);
+      writeFileSync(join(output, 'a.txt'), text);
+      clear();
+      expect(existsSync(output)).toBe(false);
+    }
+    expect(
+      readdirSync(join(dir, 'graveyard'))
+        .sort()
+        .map((n) => readFileSync(join(dir, 'graveyard', n, 'a.txt'), 'utf8')),
+    ).toEqual(['first', 'second']);
   });
 
   it('the start-up rows hold create to ≤ 1.5× create-vite warm and ≤ 2× on a first run, each with its floor', () => {
