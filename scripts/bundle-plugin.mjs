@@ -55,9 +55,9 @@ const BY_IMPORTER = [
       export function execaSync() { throw new Error('create-detml does not look generators up'); }`,
       'which-package-manager': `export async function whichPackageManager() { throw new Error('create-detml installs dependencies itself'); }`,
       // The environment's own commit task is replaced by create's (src/create/commit-task.ts), which asks the
-      // conflicter only about a folder that already holds files: loaded on first use, not with the environment.
-      // (By file: the package exports only an "import" condition, which a require() does not match.)
-      '@yeoman/conflicter': `const real = () => require(${JSON.stringify(`${modulesDir}@yeoman/conflicter/dist/index.js`)});
+      // conflicter only about a folder that already holds files: loaded on first use, from its own bundle
+      // (LAZY_BUNDLES), not with the environment.
+      '@yeoman/conflicter': `const real = () => require('@yeoman/conflicter');
       export const createConflicterTransform = (...args) => real().createConflicterTransform(...args);
       export const createYoResolveTransform = (...args) => real().createYoResolveTransform(...args);
       export const forceYoFiles = (...args) => real().forceYoFiles(...args);`,
@@ -169,11 +169,18 @@ export const detmlBundlePlugin = {
 };
 
 /**
- * Packages only a create that commits, installs or prompts needs, built into bundles of their own (dist/lazy/<name>.cjs,
+ * Packages only a create that commits, installs, prompts or writes into a folder holding files needs, built into bundles of their own (dist/lazy/<name>.cjs,
  * scripts/build.mjs): create's bundle reads, parses and caches a third less, and loads each one, through the same code
  * cache (src/code-cache.ts), the first time it is used.
  */
-export const LAZY_BUNDLES = { 'simple-git': 'simple-git', execa: 'execa', clack: '@clack/prompts' };
+export const LAZY_BUNDLES = {
+  'simple-git': 'simple-git',
+  execa: 'execa',
+  clack: '@clack/prompts',
+  // yeoman's conflicter, with its diff, table and binary-detection modules: only a create into a folder that holds
+  // files asks it anything (src/create/commit-task.ts).
+  conflicter: '@yeoman/conflicter',
+};
 
 /** The esbuild plugin that points create's imports of LAZY_BUNDLES at those bundles. */
 export const lazyBundlesPlugin = {

@@ -1,20 +1,22 @@
 // What `create` loads decides how fast it starts (bench/README.md, "Where create's start-up went"): a run that needs
 // no git, no install and no prompt loads none of the Node modules those need.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/paths.ts';
 import { cliEnv } from '../helpers/run-cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
-/** Runs the built CLI and returns the Node built-in modules it loaded. */
-function builtinsLoadedBy(args: string[], cwd: string): string[] {
+/** Runs the built CLI; returns the Node built-in modules it loaded and the bundle files (dist/**.cjs) it opened. */
+function loadedBy(args: string[], cwd: string): { builtins: string[]; bundles: string[] } {
   const record = join(tempDir(), 'record.cjs');
-  const out = join(tempDir(), 'modules.txt');
+  const out = join(tempDir(), 'modules.json');
   writeFileSync(
     record,
-    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, process.moduleLoadList.join('\\n')));\n`,
+    `const fs = require('node:fs'); const bundles = []; const open = fs.openSync;
+    fs.openSync = (path, ...rest) => { if (String(path).endsWith('.cjs')) bundles.push(String(path)); return open(path, ...rest); };
+    process.on('exit', () => fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify({ modules: process.moduleLoadList, bundles })));\n`,
   );
   const r = spawnSync(process.execPath, ['--require', record, BIN, ...args], {
     cwd,
@@ -23,11 +25,14 @@ function builtinsLoadedBy(args: string[], cwd: string): string[] {
   });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
-  return readFileSync(out, 'utf8')
-    .split('\n')
-    .filter((m) => m.startsWith('NativeModule '))
-    .map((m) => m.slice('NativeModule '.length));
+  const { modules, bundles } = JSON.parse(readFileSync(out, 'utf8')) as { modules: string[]; bundles: string[] };
+  return {
+    builtins: modules.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length)),
+    bundles: bundles.map((b) => relative(dirname(BIN), b)),
+  };
 }
+
+const builtinsLoadedBy = (args: string[], cwd: string) => loadedBy(args, cwd).builtins;
 
 describe('what create loads', () => {
   it('--help and --version load neither crypto nor vm (the bundle loader is not needed for them)', () => {
@@ -42,5 +47,17 @@ describe('what create loads', () => {
     const loaded = builtinsLoadedBy(['p', '--template', 'onnx', '--yes', '--no-git', '--no-install'], tempDir());
     expect(loaded).toContain('fs/promises'); // the list is real: yeoman's commit writes through it
     for (const name of ['child_process', 'dgram']) expect(loaded).not.toContain(name);
+  });
+
+  it("into a new folder opens create's bundle and none of dist/lazy/; into a folder holding files, the conflicter's too", () => {
+    const cwd = tempDir();
+    const create = ['--template', 'onnx', '--yes', '--no-git', '--no-install'];
+    expect(loadedBy(['p', ...create], cwd).bundles).toEqual(['dist/create.cjs']);
+    mkdirSync(join(cwd, 'taken'));
+    writeFileSync(join(cwd, 'taken', 'README.md'), 'theirs\n');
+    expect(loadedBy(['taken', ...create, '--force'], cwd).bundles).toEqual([
+      'dist/create.cjs',
+      'dist/lazy/conflicter.cjs',
+    ]);
   });
 });
