@@ -11,6 +11,7 @@ export default tseslint.config(
       'node_modules/**',
       'templates/**',
       'src/generated/*.js',
+      'src/generated/compiled-templates/**',
       'tests/fixtures/**',
       'coverage/**',
       '.cache/**',

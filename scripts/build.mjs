@@ -5,6 +5,7 @@
 // scripts (src/code-cache.ts), and an ESM entry would start the ESM loader for nothing. What the bundles swap out
 // is in scripts/bundle-plugin.mjs.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename } from 'node:path';
 import { build } from 'esbuild';
 import {
   detmlBundlePlugin,
@@ -12,6 +13,7 @@ import {
   LAZY_COMPILER,
   lazyBundlesPlugin,
   lazyCompilerPlugin,
+  precompiledTablesPlugin,
 } from './bundle-plugin.mjs';
 import { compileSchemas } from './compile-schemas.mjs';
 import { precompileTemplates } from './precompile-templates.mjs';
@@ -23,8 +25,9 @@ const commands = readdirSync(new URL('../src/entries', import.meta.url)).map((f)
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 // JSON Schemas become plain validator code now, so no run of the CLI compiles a schema (or loads ajv's compiler).
 compileSchemas();
-// The built-in templates' Handlebars sources become functions in the bundles, so a render compiles none of them.
-precompileTemplates();
+// The built-in templates' Handlebars sources become functions, one table per template folder, so a render compiles
+// none of them; the tables are built beside the bundles at the end.
+const [, ...precompiledTables] = precompileTemplates();
 const common = {
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
@@ -40,7 +43,7 @@ const common = {
   // before esbuild's own "use strict", so it repeats the directive to keep the bundles in strict mode.
   define: { __DETML_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__detml_import_meta_url' },
   banner: { js: "'use strict'; var __detml_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [detmlBundlePlugin, lazyCompilerPlugin],
+  plugins: [detmlBundlePlugin, lazyCompilerPlugin, precompiledTablesPlugin],
   logLevel: 'warning',
 };
 const others = commands.filter((c) => c !== 'create');
@@ -52,7 +55,7 @@ await build({
 await build({
   ...common,
   entryPoints: { create: 'src/entries/create.ts' },
-  plugins: [detmlBundlePlugin, lazyCompilerPlugin, lazyBundlesPlugin],
+  plugins: [detmlBundlePlugin, lazyCompilerPlugin, precompiledTablesPlugin, lazyBundlesPlugin],
 });
 await build({
   ...common,
@@ -61,4 +64,12 @@ await build({
     ...LAZY_COMPILER,
   },
   plugins: [detmlBundlePlugin],
+});
+// Each template folder's precompiled table, loaded by the bundles when a render first needs it.
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(
+    precompiledTables.map((path) => [`compiled-templates/${basename(path, '.cjs')}`, path]),
+  ),
+  plugins: [],
 });

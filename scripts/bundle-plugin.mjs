@@ -224,3 +224,25 @@ export const lazyCompilerPlugin = {
     }));
   },
 };
+
+/**
+ * The built-in templates' precompiled tables, one per folder of templates/ (scripts/precompile-templates.mjs), as files
+ * of their own beside the bundles (dist/compiled-templates/<folder>.cjs, scripts/build.mjs): a run loads, through the
+ * code cache, only the tables of the template it renders.
+ */
+export const precompiledTablesPlugin = {
+  name: 'detml-precompiled-tables',
+  setup(b) {
+    b.onResolve({ filter: /\/precompiled-table-file\.ts$/ }, (args) => ({
+      path: args.path,
+      namespace: 'detml-precompiled-tables',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'detml-precompiled-tables' }, () => ({
+      contents: `const { loadBundle } = require(${JSON.stringify(new URL('src/code-cache.ts', root).pathname)});
+        exports.loadPrecompiledTable = (folder) =>
+          loadBundle(require('node:path').join(__dirname, 'compiled-templates', folder + '.cjs')).exports;`,
+      loader: 'js',
+      resolveDir: modulesDir,
+    }));
+  },
+};

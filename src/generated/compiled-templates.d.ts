@@ -1,5 +1,4 @@
-// Types of the table scripts/precompile-templates.mjs generates from templates/** (the .js is a build output).
-import type { TemplateSpec } from '../templates/handlebars-compiler.ts';
+// Types of the index scripts/precompile-templates.mjs generates from templates/** (the .js is a build output).
 
-/** Precompiled Handlebars specs of the built-in templates' sources, by templateKey(version, source). */
-export const PRECOMPILED: Readonly<Record<string, TemplateSpec>>;
+/** Which folder of templates/ holds the precompiled spec of each source, by templateKey(version, source). */
+export const PRECOMPILED_INDEX: Readonly<Record<string, string>>;

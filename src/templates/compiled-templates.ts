@@ -1,12 +1,12 @@
 // Compiled Handlebars templates, so a render compiles nothing it (or the build) has compiled before: parsing and
 // compiling each `.hbs` was the largest piece of create's own start-up work (bench/README.md). Specs come from the
-// build's table of the built-in templates' sources (scripts/precompile-templates.mjs), else from this process's memo,
+// build's tables of the built-in templates' sources (precompiled-tables.ts), else from this process's memo,
 // else from the per-user disk cache (spec-disk-cache.ts), else from the compiler. Everything is keyed by the source
 // text, so older template versions that sync re-renders hit the same entries wherever their sources are unchanged,
 // and an edited source can never find a stale entry.
 import { createHash } from 'node:crypto';
-import { PRECOMPILED } from '../generated/compiled-templates.js';
 import { precompileSource, type TemplateSpec } from './handlebars-compiler.ts';
+import { builtInSpec, type SpecLookup } from './precompiled-tables.ts';
 import { SpecDiskCache, type SpecStore } from './spec-disk-cache.ts';
 
 /** The options every template source is compiled with: no HTML escaping, and a missing variable is an error. */
@@ -27,7 +27,7 @@ export interface SpecCounts {
   compiled: number;
 }
 
-/** Specs by source: a precompiled table first, then those this instance has seen, then the disk, then a compile. */
+/** Specs by source: the precompiled tables first, then those this instance has seen, then the disk, then a compile. */
 export class TemplateSpecs {
   private readonly memo = new Map<string, TemplateSpec>();
   /** How lookups were answered. */
@@ -35,13 +35,13 @@ export class TemplateSpecs {
 
   /**
    * @param handlebarsVersion the runtime's version: a table built with another one is never used
-   * @param table precompiled specs by templateKey
+   * @param table precompiled specs by templateKey (the built-in templates' tables)
    * @param precompile the compiler for a miss: the source's precompiled code
    * @param store precompiled code kept between runs (undefined: none)
    */
   constructor(
     private readonly handlebarsVersion: string,
-    private readonly table: Readonly<Record<string, TemplateSpec>> = PRECOMPILED,
+    private readonly table: SpecLookup = builtInSpec,
     private readonly precompile: (source: string, options: CompileOptions) => string = precompileSource,
     private readonly store: SpecStore | undefined = new SpecDiskCache(),
   ) {}
@@ -54,14 +54,15 @@ export class TemplateSpecs {
       this.counts.memo++;
       return known;
     }
-    const spec = Object.hasOwn(this.table, key) ? this.fromTable(key) : (this.fromStore(key) ?? this.compiled(key, source));
+    const spec = this.fromTable(key) ?? this.fromStore(key) ?? this.compiled(key, source);
     this.memo.set(key, spec);
     return spec;
   }
 
-  private fromTable(key: string): TemplateSpec {
-    this.counts.table++;
-    return this.table[key]!;
+  private fromTable(key: string): TemplateSpec | undefined {
+    const spec = this.table(key);
+    if (spec) this.counts.table++;
+    return spec;
   }
 
   private fromStore(key: string): TemplateSpec | undefined {

@@ -49,15 +49,15 @@ describe('what create loads', () => {
     for (const name of ['child_process', 'dgram']) expect(loaded).not.toContain(name);
   });
 
-  it("into a new folder opens create's bundle and none of dist/lazy/; into a folder holding files, the conflicter's too", () => {
+  it("into a new folder opens create's bundle and its template's tables, no other and none of dist/lazy/; into a folder holding files, the conflicter's too", () => {
     const cwd = tempDir();
     const create = ['--template', 'onnx', '--yes', '--no-git', '--no-install'];
-    expect(loadedBy(['p', ...create], cwd).bundles).toEqual(['dist/create.cjs']);
+    const tables = ['dist/compiled-templates/_common.cjs', 'dist/compiled-templates/onnx.cjs'];
+    expect(loadedBy(['p', ...create], cwd).bundles.sort()).toEqual(['dist/create.cjs', ...tables].sort());
     mkdirSync(join(cwd, 'taken'));
     writeFileSync(join(cwd, 'taken', 'README.md'), 'theirs\n');
-    expect(loadedBy(['taken', ...create, '--force'], cwd).bundles).toEqual([
-      'dist/create.cjs',
-      'dist/lazy/conflicter.cjs',
-    ]);
+    expect(loadedBy(['taken', ...create, '--force'], cwd).bundles.sort()).toEqual(
+      ['dist/create.cjs', 'dist/lazy/conflicter.cjs', ...tables].sort(),
+    );
   });
 });

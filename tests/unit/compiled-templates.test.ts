@@ -1,16 +1,17 @@
 // The precompiled-template layer (src/templates/compiled-templates.ts, scripts/precompile-templates.mjs) must never
 // change a byte of any render: every built-in template, in every answer set that reaches a branch, renders exactly
 // what a fresh Handlebars.compile renders, and a table that does not know a source only costs it a compile.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without types
 import * as precompileScript from '../../scripts/precompile-templates.mjs';
 import { answerSets, HASHED_INPUTS } from '../../scripts/release-inputs.ts';
-import { PRECOMPILED } from '../../src/generated/compiled-templates.js';
+import { PRECOMPILED_INDEX } from '../../src/generated/compiled-templates.js';
 import { resolveAnswers } from '../../src/templates/answers.ts';
 import { COMPILE_OPTIONS, TemplateSpecs, templateKey } from '../../src/templates/compiled-templates.ts';
+import { builtInSpec, lookupIn } from '../../src/templates/precompiled-tables.ts';
 import type { SpecStore } from '../../src/templates/spec-disk-cache.ts';
 import type { TemplateSpec } from '../../src/templates/handlebars-compiler.ts';
 import { loadManifest } from '../../src/templates/manifest.ts';
@@ -23,7 +24,7 @@ import { tempDir } from '../helpers/tmp.ts';
 const script = precompileScript as {
   templateKey: (version: string, source: string) => string;
   templateSources: (dir: string) => string[];
-  precompileTemplates: (dir?: string) => string;
+  precompileTemplates: (dir?: string) => string[];
 };
 
 /** What Handlebars.compile builds on first use (its compileInput): parse, compile, and the spec as functions. */
@@ -48,7 +49,7 @@ class FreshSpecs extends TemplateSpecs {
 /** No disk store: counts then say exactly what the table, the memo and the compiler did. */
 const NO_STORE: SpecStore = { read: () => undefined, write: () => {} };
 const specs = (table?: Record<string, TemplateSpec>, version = Handlebars.VERSION) =>
-  new TemplateSpecs(version, table, undefined, NO_STORE);
+  new TemplateSpecs(version, table && lookupIn(table), undefined, NO_STORE);
 
 const NAME: Record<string, string> = { vllm: 'hash_check' };
 const bytes = (tree: RenderedTree) =>
@@ -93,20 +94,29 @@ describe('the precompiled table', () => {
     expect(precompiled.counts.compiled).toBe(0);
   });
 
-  it('is keyed the way the runtime looks sources up, and holds every built-in source', () => {
+  it("is keyed the way the runtime looks sources up, and holds every built-in source in its own folder's table", () => {
     const sources = script.templateSources(TEMPLATES_DIR);
     expect(sources.length).toBeGreaterThan(20);
-    for (const source of sources) {
-      expect(script.templateKey(Handlebars.VERSION, source)).toBe(templateKey(Handlebars.VERSION, source));
-      expect(Object.hasOwn(PRECOMPILED, templateKey(Handlebars.VERSION, source))).toBe(true);
+    const folders = readdirSync(TEMPLATES_DIR, { withFileTypes: true }).filter((e) => e.isDirectory());
+    for (const { name: folder } of folders) {
+      for (const source of script.templateSources(join(TEMPLATES_DIR, folder))) {
+        const key = templateKey(Handlebars.VERSION, source);
+        expect(script.templateKey(Handlebars.VERSION, source)).toBe(key);
+        expect(PRECOMPILED_INDEX[key], source.slice(0, 40)).toBe(folder);
+        expect(builtInSpec(key)).toEqual(expect.objectContaining({ main: expect.any(Function) }));
+      }
     }
-    expect(Object.keys(PRECOMPILED)).toHaveLength(sources.length);
+    expect(Object.keys(PRECOMPILED_INDEX)).toHaveLength(sources.length);
+    expect(builtInSpec(templateKey(Handlebars.VERSION, 'a source no template has'))).toBeUndefined();
   });
 
   it('is the same bytes for the same templates', () => {
-    const path = script.precompileTemplates();
-    const first = readFileSync(path);
-    expect(readFileSync(script.precompileTemplates())).toEqual(first);
+    const first = script.precompileTemplates();
+    const bytes = first.map((path) => readFileSync(path));
+    expect(first.length).toBeGreaterThan(3); // the index, and a table per folder with sources
+    const again = script.precompileTemplates();
+    expect(again).toEqual(first);
+    expect(again.map((path) => readFileSync(path))).toEqual(bytes);
   });
 
   it('compiles an edited source rather than use another entry, and renders the edit', () => {

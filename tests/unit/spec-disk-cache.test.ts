@@ -15,7 +15,7 @@ const KEY = templateKey(Handlebars.VERSION, SOURCE);
 
 /** A render of SOURCE through a fresh process's specs (empty table, so only the store can spare the compile). */
 function renderOnce(dir: string | undefined, store = new SpecDiskCache(() => dir)) {
-  const specs = new TemplateSpecs(Handlebars.VERSION, {}, undefined, store);
+  const specs = new TemplateSpecs(Handlebars.VERSION, () => undefined, undefined, store);
   const out = Handlebars.template(specs.spec(SOURCE))({ name: 'x' });
   return { out, counts: specs.counts };
 }
