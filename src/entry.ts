@@ -11,6 +11,15 @@ else if (route.kind === 'version') process.stdout.write(`${GENERATOR_VERSION}\n`
 else void runBundle(route.bundle);
 
 async function runBundle(bundle: BundleName): Promise<void> {
+  // A sync's first git commands (its status and one look at the repository, in this folder) run while its bundle
+  // loads; the sync takes them over when it asks (src/git.ts). Not for its help, which runs no git.
+  if (bundle === 'sync' && !argv.includes('--help') && !argv.includes('-h')) {
+    const [{ startGitEarly }, { FIRST_GIT }] = await Promise.all([
+      import('./git-process.ts'),
+      import('../sync/first-git.ts'),
+    ]);
+    for (const args of FIRST_GIT) startGitEarly(process.cwd(), args);
+  }
   // The loader brings crypto and vm with it: loaded here, so --help and --version never pay for them.
   const { loadBundle } = await import('./code-cache.ts');
   // The bundle's main owns the process from here: it reports errors and exits (src/main.ts).

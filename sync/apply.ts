@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { UserError } from '../src/errors.ts';
-import { fallbackIdentity, runGit, STREAM_LARGE_BLOBS } from '../src/git.ts';
+import { fallbackIdentity, STREAM_LARGE_BLOBS } from '../src/git.ts';
+import { runGit } from '../src/git-process.ts';
 import { commitTree } from './git-objects.ts';
 import { gitPaths, stageLines, writeJournal, type Journal } from './journal.ts';
 

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGit, STREAM_LARGE_BLOBS } from '../src/git.ts';
+import { STREAM_LARGE_BLOBS } from '../src/git.ts';
+import { runGit } from '../src/git-process.ts';
 import { fileDigests } from '../src/templates/file-digests.ts';
 import { blobId } from './bytes.ts';
 import { editTree, writeNewTrees } from './tree-edit.ts';

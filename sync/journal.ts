@@ -1,7 +1,9 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../src/errors.ts';
-import { runGit, STREAM_LARGE_BLOBS } from '../src/git.ts';
+import { STREAM_LARGE_BLOBS } from '../src/git.ts';
+import { runGit } from '../src/git-process.ts';
+import { JOURNAL } from './first-git.ts';
 import type { Stage } from './merge-trees.ts';
 
 /** What a `--local` sync is about to write, recorded before the work tree changes so a killed run can be finished. */
@@ -14,7 +16,6 @@ export interface Journal {
 }
 
 /** The journal's file name in the repository's git folder. */
-export const JOURNAL = 'detml-sync-journal.json';
 
 /** The absolute paths of the index and the journal in the repository's git folder (gitfiles, linked worktrees). */
 export async function gitPaths(root: string): Promise<{ index: string; journal: string }> {

@@ -1,4 +1,4 @@
-import { runGit } from '../src/git.ts';
+import { runGit } from '../src/git-process.ts';
 import { storeOf, type Repo } from './git-objects.ts';
 
 /** One index stage of a conflicted path: 1 = the old render (base), 2 = yours (HEAD), 3 = the new render. */

@@ -1,4 +1,4 @@
-import { runGit } from '../src/git.ts';
+import { runGit } from '../src/git-process.ts';
 
 /** What create-detml records about its own pull request, hidden in the PR body as an HTML comment. */
 export interface SyncMarker {

@@ -1,4 +1,4 @@
-import { runGit } from '../src/git.ts';
+import { runGit } from '../src/git-process.ts';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../src/version.ts';
 import { commitTree, listTree, writeBlob, writeTree, type Entry } from './git-objects.ts';
 import { prReport, REPORT_PATH, type PrBodyInput } from './pr-body.ts';

@@ -1,5 +1,5 @@
 import { EXIT, UserError } from '../src/errors.ts';
-import { runGit } from '../src/git.ts';
+import { runGit } from '../src/git-process.ts';
 
 /** Flags and environment that say which GitHub repository the pull request goes to. */
 export interface TargetOptions {

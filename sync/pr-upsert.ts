@@ -1,5 +1,5 @@
 import { UserError } from '../src/errors.ts';
-import { runGit } from '../src/git.ts';
+import { runGit } from '../src/git-process.ts';
 import { STATE_PATH } from '../src/state/state-file.ts';
 import { compareSemver } from '../src/templates/semver.ts';
 import { syncBranch } from './apply.ts';

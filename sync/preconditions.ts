@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { GitError, runGit, type GitOutput } from '../src/git.ts';
+import { GitError, runGit, type GitOutput } from '../src/git-process.ts';
 import { UserError } from '../src/errors.ts';
-import { JOURNAL } from './journal.ts';
+import { PROBE, STATUS } from './first-git.ts';
 import { gitVersion } from './merge-trees.ts';
 
 /** Where the project sits in its repository, found while checking that sync may run. */
@@ -29,22 +29,16 @@ export interface RepoLayout {
   status?: Promise<GitOutput>;
 }
 
-const STATUS = ['status', '--porcelain=v1', '-z', '--untracked-files=no'];
-
 /**
  * Asks git once for the repository's layout and HEAD (its version only when a command fails: refuseOldGit). The status of tracked
  * files starts beside them, for checkRepository: it also refreshes the index's file times, which `read-tree -m -u`
- * relies on, so an interrupted run is finished only after it (journal.ts).
+ * relies on, so an interrupted run is finished only after it (journal.ts). Both usually started while the sync bundle
+ * loaded (first-git.ts), and are taken over here.
  */
 export async function probeRepository(dir: string): Promise<RepoLayout> {
   const status = runGit(dir, STATUS, { okCodes: [0, 128] });
   status.catch(() => {}); // awaited by checkRepository; a rejection before then is not unhandled
-  const args = ['rev-parse', '--is-inside-work-tree', '--show-prefix', '--show-toplevel'];
-  const out = await runGit(
-    dir,
-    [...args, '--git-path', 'index', '--git-path', JOURNAL, 'HEAD', 'HEAD^{tree}', '--symbolic-full-name', 'HEAD'],
-    { okCodes: [0, 128] },
-  );
+  const out = await runGit(dir, PROBE, { okCodes: [0, 128] });
   const lines = out.stdout.toString('utf8').split('\n');
   const [isInside, prefix = '', root = '', index = '', journal = '', commit = '', tree = '', ref = ''] = lines;
   // Outside a work tree git prints nothing; before the first commit it prints the layout, then fails on HEAD.

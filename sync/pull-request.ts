@@ -1,5 +1,5 @@
 import { UserError } from '../src/errors.ts';
-import { runGit } from '../src/git.ts';
+import { runGit } from '../src/git-process.ts';
 import { resolveAuth, type AuthOptions } from './auth.ts';
 import { connectGitHub } from './github.ts';
 import { changelogBetween, readChangelog, type ChangelogEntry } from './pr-changelog.ts';

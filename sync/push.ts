@@ -1,5 +1,6 @@
 import { UserError } from '../src/errors.ts';
-import { runGit, STREAM_LARGE_BLOBS } from '../src/git.ts';
+import { STREAM_LARGE_BLOBS } from '../src/git.ts';
+import { runGit } from '../src/git-process.ts';
 import { redact } from './pr-errors.ts';
 
 /** Where sync keeps the remote branches it fetched (never a remote-tracking ref the user sees in `git branch -r`). */

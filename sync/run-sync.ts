@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { UserError } from '../src/errors.ts';
-import { GitError, runGit } from '../src/git.ts';
+import { GitError, runGit } from '../src/git-process.ts';
 import { buildState, readState, serializeState, STATE_PATH } from '../src/state/state-file.ts';
 import type { RawAnswers } from '../src/templates/answers.ts';
 import { ownershipOf } from '../src/templates/ownership.ts';

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGit } from '../src/git.ts';
+import { runGit } from '../src/git-process.ts';
 import { storeOf, SYNTHETIC, type Repo } from './git-objects.ts';
 import { formatOf, objectId } from './object-ids.ts';
 import { sharedTreeReader } from './tree-reader.ts';

@@ -1,5 +1,5 @@
 import { UserError } from '../src/errors.ts';
-import { runGit } from '../src/git.ts';
+import { runGit } from '../src/git-process.ts';
 import type { Ownership } from '../src/templates/manifest.ts';
 import { compareBytes, type RenderedFile, type RenderedTree } from '../src/templates/render.ts';
 import { looksBinary } from '../src/templates/binary.ts';

@@ -4,7 +4,7 @@
 // edits with `update-index --index-info` and `write-tree` gives (tests/sync/tree-edit.test.ts compares both), which
 // git has no single command for: hence this walk.
 import { UserError } from '../src/errors.ts';
-import { startGit, type GitSession } from '../src/git.ts';
+import { startGit, type GitSession } from '../src/git-process.ts';
 import type { Entry, ObjectStore } from './git-objects.ts';
 import { indexAcceptsPath } from './index-path.ts';
 import { formatOf, objectId, treeBody, type RawTreeEntry } from './object-ids.ts';

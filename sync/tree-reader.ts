@@ -2,7 +2,7 @@
 // edit rewrites) instead of one `ls-tree` or `cat-file` process per question: each git process costs a fork of this
 // one, which grows with its memory. Hand-written because git's own listing (`ls-tree`) answers one tree per process.
 import { UserError } from '../src/errors.ts';
-import { startGit, type GitSession } from '../src/git.ts';
+import { startGit, type GitSession } from '../src/git-process.ts';
 import type { Entry, Listing, ObjectStore } from './git-objects.ts';
 
 /** A tree's entry; trees have mode "040000". Names are latin1 strings (one character per byte). */

@@ -2,7 +2,7 @@
 // per git command (an http.<url>.extraHeader through GIT_CONFIG_* variables, credential helpers off), never in a URL or in .git/config.
 import { join } from 'node:path';
 import { UserError } from '../../src/errors.ts';
-import { runGit } from '../../src/git.ts';
+import { runGit } from '../../src/git-process.ts';
 import { redact } from '../pr-errors.ts';
 import { serverUrl } from '../pr-target.ts';
 import { gitAuthEnv } from '../push.ts';

@@ -1,7 +1,7 @@
 // Fork mode, as scverse's template sync does it: for a repository the bot cannot push to, the sync branch goes to the
 // bot's fork (created through the API when missing) and the pull request comes from `forkOwner:branch`.
 import { UserError } from '../../src/errors.ts';
-import { runGit } from '../../src/git.ts';
+import { runGit } from '../../src/git-process.ts';
 import type { TemplateSource } from '../../src/templates/registry.ts';
 import { connectGitHub, type GitHubClient } from '../github.ts';
 import { changelogBetween, readChangelog, type ChangelogEntry } from '../pr-changelog.ts';

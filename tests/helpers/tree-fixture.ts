@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll } from 'vitest';
-import { runGit } from '../../src/git.ts';
+import { runGit } from '../../src/git-process.ts';
 import type { Entry } from '../../sync/git-objects.ts';
 import { suiteTempDir } from './tmp.ts';
 

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/paths.ts';
 import { cliEnv, runCli } from '../helpers/run-cli.ts';
+import { FIRST_GIT } from '../../sync/first-git.ts';
+import { readGitTrace } from '../helpers/git-trace.ts';
 import { createProject } from '../helpers/sync-project.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 const editLine = (n: number, text: string) =>
   Array.from({ length: 20 }, (_, i) => (i + 1 === n ? `${text}\n` : `line ${i + 1}\n`)).join('');
@@ -18,6 +21,24 @@ describe('create-detml sync (the built CLI)', () => {
     expect(r.stdout).toMatch(/Synced demo 1\.0\.0 -> 1\.1\.0:/);
     expect(r.stdout).toMatch(/^ {2}applied {6}untouched\.txt +template change$/m);
     expect(r.stdout).toMatch(/review with "git diff --cached"/);
+  });
+
+  it('starts its status and repository probe while its bundle loads, once each and before any other git; --help runs no git', async () => {
+    const p = await createProject();
+    const trace = join(tempDir(), 'trace.jsonl');
+    const args = ['sync', '--local', '--to', '1.1.0', '--template-root', p.templateRoot];
+    expect((await runCli(args, { cwd: p.dir, env: { DETML_GIT_TRACE: trace } })).code).toBe(0);
+    const commands = readGitTrace(trace).map((c) => c.args.join(' '));
+    expect(commands.slice(0, 2)).toEqual(FIRST_GIT.map((a) => a.join(' ')));
+    for (const first of FIRST_GIT) expect(commands.filter((c) => c === first.join(' '))).toHaveLength(1);
+    expect(commands.length).toBeLessThanOrEqual(10); // tests/sync/git-spawns.test.ts: no more processes than before
+    // They start before the sync's own code runs: a command line the sync then rejects has started them too.
+    const early = join(tempDir(), 'early.jsonl');
+    expect((await runCli([...args, '--no-such-flag'], { cwd: p.dir, env: { DETML_GIT_TRACE: early } })).code).toBe(2);
+    expect(readGitTrace(early).map((c) => c.args)).toEqual(FIRST_GIT);
+    const helpTrace = join(tempDir(), 'help.jsonl');
+    expect((await runCli(['sync', '--help'], { cwd: p.dir, env: { DETML_GIT_TRACE: helpTrace } })).code).toBe(0);
+    expect(existsSync(helpTrace)).toBe(false);
   });
 
   it('exits 3 with conflicts and names the files to fix', async () => {

@@ -1,7 +1,7 @@
 // listTree reads the files at given paths through sync's tree reader instead of `git ls-tree -r`; it must list exactly
 // what git lists, and take exactly the paths git's index takes.
 import { describe, expect, it } from 'vitest';
-import { runGit } from '../../src/git.ts';
+import { runGit } from '../../src/git-process.ts';
 import { listTree, type Listing } from '../../sync/git-objects.ts';
 import { indexAcceptsPath } from '../../sync/index-path.ts';
 import { useTreeFixture } from '../helpers/tree-fixture.ts';
