@@ -12,7 +12,7 @@ else void runBundle(route.bundle);
 
 async function runBundle(bundle: BundleName): Promise<void> {
   // A sync's first git commands (its status and one look at the repository, in this folder) run while its bundle
-  // loads; the sync takes them over when it asks (src/git.ts). Not for its help, which runs no git.
+  // loads; the sync takes them over when it asks (src/git-process.ts). Not for its help, which runs no git.
   if (bundle === 'sync' && !argv.includes('--help') && !argv.includes('-h')) {
     const [{ startGitEarly }, { FIRST_GIT }] = await Promise.all([
       import('./git-process.ts'),
