@@ -180,12 +180,7 @@ export function runBinaryBench(sizeMb: number, runs: number): BinaryBenchResult 
     const hashDir = join(work, 'hash');
     const measures = measure(
       [
-        {
-          name: 'create',
-          argv: create(same, '--no-git'),
-          cwd: join(work, 'c1'),
-          prepare: fresh(join(work, 'c1')),
-        },
+        { name: 'create', argv: create(same, '--no-git'), cwd: join(work, 'c1'), prepare: fresh(join(work, 'c1')) },
         {
           name: 'create without the binary',
           argv: create(none, '--no-git'),

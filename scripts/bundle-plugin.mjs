@@ -169,9 +169,9 @@ export const detmlBundlePlugin = {
 };
 
 /**
- * Packages only a create that commits, installs, prompts or writes into a folder holding files needs, built into bundles of their own (dist/lazy/<name>.cjs,
- * scripts/build.mjs): create's bundle reads, parses and caches a third less, and loads each one, through the same code
- * cache (src/code-cache.ts), the first time it is used.
+ * Packages only a create that commits, installs, prompts or writes into a folder holding files needs, built into
+ * bundles of their own (dist/lazy/<name>.cjs, scripts/build.mjs): create's bundle reads, parses and caches a third
+ * less, and loads each one, through the same code cache (src/code-cache.ts), the first time it is used.
  */
 export const LAZY_BUNDLES = {
   'simple-git': 'simple-git',

@@ -45,6 +45,7 @@ const earlyRuns = (): EarlyRuns => ((globalThis as { [EARLY_RUNS]?: EarlyRuns })
 const earlyKey = (dir: string, args: readonly string[]) => JSON.stringify([dir, args]);
 
 function takeEarly(dir: string, args: readonly string[]): Promise<GitOutput> | undefined {
+  if (earlyRuns().size === 0) return undefined; // the common case: nothing was started early, or all was taken
   const key = earlyKey(dir, args);
   const run = earlyRuns().get(key);
   earlyRuns().delete(key);

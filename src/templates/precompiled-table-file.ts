@@ -4,10 +4,10 @@
 import { createRequire } from 'node:module';
 import type { TemplateSpec } from './handlebars-compiler.ts';
 
+/** One folder's precompiled specs, by templateKey. */
+export type PrecompiledTable = Readonly<Record<string, TemplateSpec>>;
+
 /** The precompiled specs of one folder of templates/, by templateKey. */
-export function loadPrecompiledTable(folder: string): Readonly<Record<string, TemplateSpec>> {
-  return createRequire(import.meta.url)(`../generated/compiled-templates/${folder}.cjs`) as Record<
-    string,
-    TemplateSpec
-  >;
+export function loadPrecompiledTable(folder: string): PrecompiledTable {
+  return createRequire(import.meta.url)(`../generated/compiled-templates/${folder}.cjs`) as PrecompiledTable;
 }

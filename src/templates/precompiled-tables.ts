@@ -2,12 +2,12 @@
 // reads the tables of the template it renders (and its layers) only: they were 28% of create's bundle as one table.
 import { PRECOMPILED_INDEX } from '../generated/compiled-templates.js';
 import type { TemplateSpec } from './handlebars-compiler.ts';
-import { loadPrecompiledTable } from './precompiled-table-file.ts';
+import { loadPrecompiledTable, type PrecompiledTable } from './precompiled-table-file.ts';
 
 /** Looks a spec up by templateKey; undefined when no table has it. */
 export type SpecLookup = (key: string) => TemplateSpec | undefined;
 
-const tables = new Map<string, Readonly<Record<string, TemplateSpec>>>();
+const tables = new Map<string, PrecompiledTable>();
 
 /** The built-in spec of a key, loading its folder's table the first time one of its keys is asked for. */
 export const builtInSpec: SpecLookup = (key) => {
@@ -15,10 +15,10 @@ export const builtInSpec: SpecLookup = (key) => {
   const folder = PRECOMPILED_INDEX[key]!;
   let table = tables.get(folder);
   if (!table) tables.set(folder, (table = loadPrecompiledTable(folder)));
-  return Object.hasOwn(table, key) ? table[key] : undefined;
+  return lookupIn(table)(key);
 };
 
 /** A lookup in a fixed table (tests, and tables built elsewhere). */
-export function lookupIn(table: Readonly<Record<string, TemplateSpec>>): SpecLookup {
+export function lookupIn(table: PrecompiledTable): SpecLookup {
   return (key) => (Object.hasOwn(table, key) ? table[key] : undefined);
 }
