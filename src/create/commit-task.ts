@@ -16,69 +16,76 @@ import { copyStreamed, StreamedContents } from './streamed-copy.ts';
 const COPIES_IN_FLIGHT = 16;
 
 /**
- * The generator's commit (yeoman's `customCommitTask` feature): the environment's own pipeline, conflicter and
- * mem-fs-editor writer, with three differences. It reads no `.yo-resolve` files: yeoman looks for them in every folder
- * above each file, so a file outside the project could make create skip files its state records, and each miss costs a
- * failed stat per folder per file. It writes each file without a thread-pool round trip per call (writeCommitted).
- * And into an empty folder (create's staging folder always is: collisions with the target were settled by the
- * conflicter before it was made, src/create/collisions.ts) it skips the conflicter's stages, whose every answer there
- * is "create".
+ * The generator's commit (yeoman's `customCommitTask` feature): yeoman's conflicter and mem-fs-editor's writer, with
+ * three differences. It reads no `.yo-resolve` files: yeoman looks for them in every folder above each file, so a file
+ * outside the project could make create skip files its state records, and each miss costs a failed stat per folder
+ * per file. It writes each file without a thread-pool round trip per call (writeCommitted). And into an empty folder
+ * (create's staging folder always is: collisions with the target were settled by the conflicter before it was made,
+ * src/create/collisions.ts) it skips the conflicter, whose every answer there is "create", and with it the stream
+ * pipeline the conflicter needs: Node compiles its stream functions on first call, a cost every create paid.
  */
 export async function commitRender(env: EnvironmentBase, destination: string): Promise<void> {
-  // yeoman-environment carries its own copy of mem-fs, whose stream types differ from mem-fs-editor's only in name.
-  const pipeline = env.sharedFs.pipeline.bind(env.sharedFs) as (...steps: unknown[]) => Promise<void>;
   // The conflicter (and the diff and table modules it brings) loads only for a folder that holds files.
   const conflicter = isEmptyFolder(destination) ? undefined : await import('@yeoman/conflicter');
-  const stages = conflicter
-    ? [conflicter.forceYoFiles(), conflicter.createConflicterTransform(env.adapter, env.conflicterOptions)]
-    : [];
-  await pipeline({ filter: isFilePending }, ...stages, concurrentCommit(COPIES_IN_FLIGHT));
+  const files = conflicter ? await approvedBy(conflicter, env) : env.sharedFs.all().filter(isFilePending);
+  await commitFiles(files, COPIES_IN_FLIGHT);
+}
+
+// The pending files the conflicter lets through (it clears the state of those it skips), in the store's order.
+async function approvedBy(conflicter: typeof import('@yeoman/conflicter'), env: EnvironmentBase): Promise<object[]> {
+  // yeoman-environment carries its own copy of mem-fs, whose stream types differ from mem-fs-editor's only in name.
+  const pipeline = env.sharedFs.pipeline.bind(env.sharedFs) as (...steps: unknown[]) => Promise<void>;
+  const approved: object[] = [];
+  const collect = new Transform({
+    objectMode: true,
+    transform(file: object, _encoding, done) {
+      if (isFilePending(file as never)) approved.push(file);
+      done(null, file); // passed on: mem-fs keeps in its store only the files that come out of the pipeline
+    },
+  });
+  const stages = [conflicter.forceYoFiles(), conflicter.createConflicterTransform(env.adapter, env.conflicterOptions)];
+  await pipeline({ filter: isFilePending }, ...stages, collect);
+  return approved;
 }
 
 /**
- * Writes each file as mem-fs-editor's commit does, and passes the written files on. Files with bytes are written on
- * the spot (writeCommitted says why); large binaries are copied by the kernel, at most `width` at once.
+ * Writes each file as mem-fs-editor's commit does. Files with bytes are written on the spot (writeCommitted says
+ * why); large binaries are copied by the kernel, at most `width` at once. A failure fails the commit once the copies
+ * under way have settled; from the moment one is known, no further file is started.
  */
-export function concurrentCommit(width: number): Transform {
-  const inFlight = new Set<Promise<void>>();
+export async function commitFiles(files: Iterable<object>, width: number): Promise<void> {
   const folders = new Set<string>();
-  return new Transform({
-    objectMode: true,
-    transform(file, _encoding, done) {
-      const written = commitOne(file, folders).then((out) => {
-        inFlight.delete(written);
-        this.push(out);
-      });
-      inFlight.add(written);
-      // A failed write fails the pipeline, so nothing later is published; the others settle on their own.
-      written.catch((error: Error) => this.destroy(error));
-      if (inFlight.size < width) done();
-      else
-        Promise.race(inFlight).then(
-          () => done(),
-          () => undefined,
-        );
-    },
-    flush(done) {
-      Promise.all(inFlight).then(
-        () => done(),
-        () => undefined,
+  const copies = new Set<Promise<void>>();
+  let failed: { error: unknown } | undefined;
+  try {
+    for (const file of files) {
+      if (failed) break;
+      const f = file as PendingFile & { streamed?: unknown };
+      if (!(f.streamed instanceof StreamedContents)) {
+        writeCommitted(f, folders);
+        continue;
+      }
+      const copy: Promise<void> = commitStreamed(f, f.streamed).then(
+        () => void copies.delete(copy),
+        (error: unknown) => {
+          copies.delete(copy);
+          failed ??= { error };
+        },
       );
-    },
-  });
+      copies.add(copy);
+      if (copies.size >= width) await Promise.race(copies);
+    }
+  } finally {
+    await Promise.all(copies); // each settles without rejecting: failures are kept in `failed`
+  }
+  if (failed) throw failed.error;
 }
 
 // mem-fs-editor's writer takes bytes; a large binary is copied by the kernel instead and marked committed the same way.
-async function commitOne<T>(file: T, folders: Set<string>): Promise<T> {
-  const f = file as { path: string; streamed?: unknown; stat?: { mode?: number } };
-  if (f.streamed instanceof StreamedContents) {
-    setCommittedFile(file as never);
-    await copyStreamed(f.path, f.streamed, f.stat?.mode ?? 0o644);
-    clearFileState(file as never);
-    return file;
-  }
-  writeCommitted(file as PendingFile, folders);
-  return file;
+async function commitStreamed(file: PendingFile, streamed: StreamedContents): Promise<void> {
+  setCommittedFile(file as never);
+  await copyStreamed(file.path, streamed, file.stat?.mode ?? 0o644);
+  clearFileState(file as never);
 }
 
 /** What the writer reads of a mem-fs file. */

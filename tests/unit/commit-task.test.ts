@@ -1,14 +1,17 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { create as memFs } from 'mem-fs';
 import type { MemFsEditorFile } from 'mem-fs-editor';
-import { setModifiedFileState } from 'mem-fs-editor/state';
+import { isFilePending, setModifiedFileState } from 'mem-fs-editor/state';
 import { createCommitTransform } from 'mem-fs-editor/transform';
 import { describe, expect, it } from 'vitest';
 import type { EnvironmentBase } from 'yeoman-environment';
-import { commitRender, concurrentCommit } from '../../src/create/commit-task.ts';
+import { commitFiles, commitRender } from '../../src/create/commit-task.ts';
+import { StreamedContents } from '../../src/create/streamed-copy.ts';
+import type { StreamedFile } from '../../src/templates/render.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 // What mem-fs-editor's writer reads of a mem-fs file: a path, contents, mode, and the "modified" state.
@@ -19,22 +22,14 @@ const pending = (path: string, text: string, mode = 0o644) => ({
   state: 'modified',
 });
 
-async function commitAll(files: object[], width: number): Promise<object[]> {
-  const out: object[] = [];
-  const sink = new Writable({ objectMode: true, write: (file, _enc, done) => (out.push(file), done()) });
-  await pipeline(Readable.from(files), concurrentCommit(width), sink);
-  return out;
-}
-
-describe('concurrent commit (src/create/commit-task.ts)', () => {
-  it('writes every file, with its mode, through more files than writes in flight, and passes each on once', async () => {
+describe('the commit of a list of files (commitFiles)', () => {
+  it('writes every file, with its mode, and leaves none pending', async () => {
     const dir = tempDir();
     const files = Array.from({ length: 23 }, (_, i) =>
       pending(join(dir, `d${i % 4}`, 'deeper', `f${i}.txt`), `file ${i}\n`, i % 5 ? 0o644 : 0o755),
     );
-    const out = await commitAll(files, 4);
-    expect(new Set(out)).toEqual(new Set(files));
-    expect(out).toHaveLength(files.length);
+    await commitFiles(files, 4);
+    expect(files.filter((f) => isFilePending(f as never))).toEqual([]);
     for (const [i, f] of files.entries()) {
       expect(readFileSync(f.path, 'utf8')).toBe(`file ${i}\n`);
       expect(statSync(f.path).mode & 0o777).toBe(i % 5 ? 0o644 : 0o755);
@@ -56,7 +51,7 @@ describe('concurrent commit (src/create/commit-task.ts)', () => {
     }
     const previous = process.umask(0o022);
     try {
-      await commitAll(layout(ours), 4);
+      await commitFiles(layout(ours), 4);
       await pipeline(
         Readable.from(layout(theirs)),
         createCommitTransform(),
@@ -80,6 +75,22 @@ describe('concurrent commit (src/create/commit-task.ts)', () => {
     ]);
   });
 
+  it('a failed copy of a large binary fails the commit, once the copies under way have settled', async () => {
+    const dir = tempDir();
+    const source = join(dir, 'model.bin');
+    writeFileSync(source, 'weights');
+    const sha256 = createHash('sha256').update('weights').digest('hex');
+    const large = (name: string, from: string) => ({
+      ...pending(join(dir, 'out', name), ''),
+      contents: null,
+      streamed: new StreamedContents({ path: name, mode: 0o644, source: from, size: 7 } as StreamedFile, sha256),
+    });
+    const files = [large('a.bin', source), large('b.bin', join(dir, 'missing.bin')), large('c.bin', source)];
+    await expect(commitFiles(files, 3)).rejects.toThrow(/missing\.bin/);
+    expect(readFileSync(join(dir, 'out', 'a.bin'), 'utf8')).toBe('weights');
+    expect(readFileSync(join(dir, 'out', 'c.bin'), 'utf8')).toBe('weights');
+  });
+
   it('a failed write fails the commit (it never hangs or reports success)', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'blocker'), 'a file where a folder must go');
@@ -89,7 +100,7 @@ describe('concurrent commit (src/create/commit-task.ts)', () => {
       pending(join(dir, 'blocker', 'inside.txt'), 'y'),
       ...Array.from({ length: 6 }, (_, i) => pending(join(dir, 'ok', `g${i}`), 'x')),
     ];
-    await expect(commitAll(files, 3)).rejects.toThrow(/blocker/);
+    await expect(commitFiles(files, 3)).rejects.toThrow(/blocker/);
   });
 });
 

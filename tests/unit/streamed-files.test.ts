@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { create as memFs } from 'mem-fs';
 import { create as memFsEditor, type MemFsEditorFile } from 'mem-fs-editor';
 import { isFilePending } from 'mem-fs-editor/state';
-import { concurrentCommit } from '../../src/create/commit-task.ts';
+import { commitFiles } from '../../src/create/commit-task.ts';
 import { DetmlGenerator } from '../../src/create/generator.ts';
 import { sameBytesAs } from '../../src/create/streamed-copy.ts';
 import { resolveAnswers } from '../../src/templates/answers.ts';
@@ -49,7 +49,7 @@ async function generate(tree: RenderedTree, digests: Record<string, string>): Pr
   });
   generator.writing();
   // create's own commit task's writer (src/create/commit-task.ts), over the same store.
-  await (fs.store.pipeline as (...steps: unknown[]) => Promise<void>)({ filter: isFilePending }, concurrentCommit(4));
+  await commitFiles(fs.store.all().filter(isFilePending), 4);
   return dir;
 }
 
