@@ -41,6 +41,47 @@ const STUBS = {
 const STUB_DIRS = { 'lodash-es': 'lodash-es', 'yeoman-environment': 'yeoman-environment' };
 
 /**
+ * Modules yeoman's packages load at import and use only for diagnostics create never shows, each of which costs every
+ * create its own start-up: debug and chalk each load node:tty (and with it node:net), assert its error classes.
+ * debug stays real when DEBUG is set; chalk only colours error texts from generator lookups and option checks;
+ * assert.ok passes through to the real module the moment it fails, so its errors are node:assert's own.
+ */
+const DIAGNOSTICS = {
+  debug: `const real = () => require('debug/src/node.js');
+    const off = (namespace) => Object.assign(() => {}, { enabled: false, namespace, extend: (sub, d = ':') => off(namespace + d + sub) });
+    export default function createDebug(namespace) { return process.env.DEBUG ? real()(namespace) : off(namespace); }`,
+  chalk: `const plain = new Proxy((...texts) => texts.join(' '), { get: (target, key) => (key in target ? target[key] : plain) });
+    export default plain;`,
+  'node:assert': `const real = () => require('assert');
+    function ok(value, ...rest) { if (!value) real().ok(value, ...rest); }
+    export default new Proxy(ok, { get: (target, key) => (key === 'ok' ? ok : real()[key]) });`,
+};
+
+/**
+ * mem-fs-editor's globbing and templating (copy, copyTpl, delete and dump with patterns), which create never calls:
+ * their modules come from bundles of their own (LAZY_BUNDLES), read and initialised only on first use.
+ */
+const GLOBS_ON_USE = {
+  // ejs's lazy bundle is built from its ES module (a default export); a bundle that inlines it gets the CommonJS one.
+  ejs: `const real = () => { const ejs = require('ejs'); return ejs.default ?? ejs; };
+    export default new Proxy({}, { get: (_, key) => real()[key] });`,
+  multimatch: `export default (...args) => require('multimatch').default(...args);`,
+  minimatch: `export const minimatch = (...args) => require('minimatch').minimatch(...args);
+    export class Minimatch { constructor(...args) { return new (require('minimatch').Minimatch)(...args); } }`,
+  tinyglobby: `const real = () => require('tinyglobby');
+    export const glob = (...args) => real().glob(...args);
+    export const globSync = (...args) => real().globSync(...args);
+    export const isDynamicPattern = (...args) => real().isDynamicPattern(...args);`,
+};
+
+/** node:fs/promises, which loads readline with it, for the few file calls mem-fs-editor and yeoman-generator make. */
+const FS_PROMISES_ON_USE = {
+  'node:fs/promises': `const real = () => require('fs/promises');
+    export const stat = (...args) => real().stat(...args);
+    export default new Proxy({}, { get: (_, key) => real()[key] });`,
+};
+
+/**
  * Imports that yeoman's packages make for features detml never calls (generator lookup, package-manager installs,
  * `this.spawnCommand`, `this.git`, `this._`). Lookup and installs throw if reached; spawn, git and the conflicter
  * load the real module on first use, so a generator that calls them still works, but nothing loads child_process at
@@ -50,6 +91,7 @@ const BY_IMPORTER = [
   [
     /\/yeoman-environment\//,
     {
+      ...DIAGNOSTICS,
       globby: `export function globbySync() { throw new Error('create-detml does not look generators up'); }`,
       execa: `export function execa() { throw new Error('create-detml installs dependencies itself'); }
       export function execaSync() { throw new Error('create-detml does not look generators up'); }`,
@@ -63,6 +105,11 @@ const BY_IMPORTER = [
       export const forceYoFiles = (...args) => real().forceYoFiles(...args);`,
     },
   ],
+  [/\/mem-fs-editor\//, { ...DIAGNOSTICS, ...FS_PROMISES_ON_USE, ...GLOBS_ON_USE }],
+  // vinyl tees a file's contents only when they are a stream (create's are bytes); teex brings streamx.
+  [/\/vinyl\//, { teex: "module.exports = (...args) => require('teex')(...args);" }],
+  // yeoman's file-pipeline filters, which match patterns only when a generator passes some.
+  [/\/@yeoman\/transform\//, { minimatch: GLOBS_ON_USE.minimatch }],
   [
     // yeoman-generator imports all of lodash only to hand it to generators as \`this._\`, which create's generator
     // never reads; without it the bundle keeps only the dozen lodash functions yeoman calls itself (72 KB less to
@@ -73,6 +120,8 @@ const BY_IMPORTER = [
   [
     /\/yeoman-generator\//,
     {
+      ...DIAGNOSTICS,
+      ...FS_PROMISES_ON_USE,
       'simple-git': `const real = () => require('simple-git');
       const lazyObject = (key) => new Proxy({}, { get: (_, k) => real()[key][k], has: (_, k) => k in real()[key],
         ownKeys: () => Reflect.ownKeys(real()[key]), getOwnPropertyDescriptor: (_, k) => Reflect.getOwnPropertyDescriptor(real()[key], k) });
@@ -180,6 +229,12 @@ export const LAZY_BUNDLES = {
   // yeoman's conflicter, with its diff, table and binary-detection modules: only a create into a folder that holds
   // files asks it anything (src/create/commit-task.ts).
   conflicter: '@yeoman/conflicter',
+  // mem-fs-editor's globbing and templating (GLOBS_ON_USE).
+  ejs: 'ejs',
+  multimatch: 'multimatch',
+  minimatch: 'minimatch',
+  tinyglobby: 'tinyglobby',
+  teex: 'teex',
 };
 
 /** The esbuild plugin that points create's imports of LAZY_BUNDLES at those bundles. */

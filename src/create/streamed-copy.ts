@@ -1,9 +1,9 @@
 // Large binaries (model weights) reach the project without ever being held in memory: create's commit task copies the
 // template file with the kernel's copy, checked against the sha256 the state file records; collisions compare by
-// streaming.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { chmod, copyFile, mkdir } from 'node:fs/promises';
+// streaming. Through fs's callbacks, not node:fs/promises, which every create would otherwise load for these calls only.
+import { chmod, closeSync, copyFile, mkdir, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { promisify } from 'node:util';
 import { UserError } from '../errors.ts';
 import { fileDigests } from '../templates/file-digests.ts';
 import type { StreamedFile } from '../templates/render.ts';
@@ -23,9 +23,9 @@ export class StreamedContents {
  * is not read a second time.
  */
 export async function copyStreamed(path: string, contents: StreamedContents, mode: number): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await copyFile(contents.file.source, path);
-  await chmod(path, mode);
+  await promisify(mkdir)(dirname(path), { recursive: true });
+  await promisify(copyFile)(contents.file.source, path);
+  await promisify(chmod)(path, mode);
   if (fileDigests(contents.file.source, ['sha256']).sha256 !== contents.sha256)
     throw new UserError(`${contents.file.source} changed while it was being copied; run the command again.`);
 }

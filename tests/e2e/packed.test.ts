@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/paths.ts';
 import { suiteTempDir } from '../helpers/tmp.ts';
+// @ts-expect-error: a plain .mjs build script without types
+import { LAZY_BUNDLES } from '../../scripts/bundle-plugin.mjs';
 
 describe('the packed package, run as npm create would', () => {
   let scratch = '';
@@ -26,8 +28,9 @@ describe('the packed package, run as npm create would', () => {
     expect(listing).toContain('package/bin.cjs');
     for (const bundle of ['main', 'create', 'sync', 'fleet', 'verify', 'pins'])
       expect(listing).toContain(`package/dist/${bundle}.cjs`);
-    // What only git, installs and prompts use, loaded by create on first use (scripts/bundle-plugin.mjs).
-    for (const lazy of ['simple-git', 'execa', 'clack', 'handlebars-compiler'])
+    // What only git, installs, prompts, a folder holding files or mem-fs-editor's globbing use, loaded by create on
+    // first use (scripts/bundle-plugin.mjs).
+    for (const lazy of [...Object.keys(LAZY_BUNDLES), 'handlebars-compiler'])
       expect(listing).toContain(`package/dist/lazy/${lazy}.cjs`);
     expect(listing).toContain('package/templates/onnx/template.json');
     expect(listing.some((f) => f.startsWith('package/tests/') || f.startsWith('package/src/'))).toBe(false);
