@@ -122,6 +122,8 @@ const BY_IMPORTER = [
     {
       ...DIAGNOSTICS,
       ...FS_PROMISES_ON_USE,
+      // The one semver function yeoman-generator calls, without the index that initialises all of them.
+      semver: "export { default as lte } from 'semver/functions/lte.js';",
       'simple-git': `const real = () => require('simple-git');
       const lazyObject = (key) => new Proxy({}, { get: (_, k) => real()[key][k], has: (_, k) => k in real()[key],
         ownKeys: () => Reflect.ownKeys(real()[key]), getOwnPropertyDescriptor: (_, k) => Reflect.getOwnPropertyDescriptor(real()[key], k) });

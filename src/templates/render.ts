@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Handlebars from 'handlebars/runtime';
-import { valid } from 'semver';
+import valid from 'semver/functions/valid.js';
 import { UserError } from '../errors.ts';
 import type { Answers } from './answers.ts';
 import { looksBinary } from './binary.ts';
