@@ -1,9 +1,9 @@
 // Builds dist/: a small entry (dist/main.cjs: --help, --version, routing, the code-cache loader) and one bundle per
 // command (dist/<command>.cjs) with every dependency inlined, so the published package needs no install of its own
-// and each run reads only its command's code (create's git, install and prompt libraries sit in dist/lazy/, loaded
-// on first use). CommonJS throughout: on Node 20 V8's code cache is only reachable for
-// scripts (src/code-cache.ts), and an ESM entry would start the ESM loader for nothing. What the bundles swap out
-// is in scripts/bundle-plugin.mjs.
+// and each run reads only its command's code (libraries only some runs need, such as git porcelain, installs,
+// prompts and GitHub's client, sit in dist/lazy/, loaded on first use). CommonJS throughout: on Node 20 V8's code
+// cache is only reachable for scripts (src/code-cache.ts), and an ESM entry would start the ESM loader for nothing.
+// What the bundles swap out is in scripts/bundle-plugin.mjs.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import { build } from 'esbuild';
@@ -46,16 +46,12 @@ const common = {
   plugins: [detmlBundlePlugin, lazyCompilerPlugin, precompiledTablesPlugin],
   logLevel: 'warning',
 };
-const others = commands.filter((c) => c !== 'create');
+// Each bundle leaves what only some of its runs need (git porcelain, installs, prompts, GitHub's client) to bundles
+// of their own, loaded on first use (LAZY_BUNDLES in bundle-plugin.mjs).
 await build({
   ...common,
-  entryPoints: { main: 'src/entry.ts', ...Object.fromEntries(others.map((c) => [c, `src/entries/${c}.ts`])) },
-});
-// create's bundle leaves git, installs and prompts to bundles of their own, loaded on first use (bundle-plugin.mjs).
-await build({
-  ...common,
-  entryPoints: { create: 'src/entries/create.ts' },
-  plugins: [detmlBundlePlugin, lazyCompilerPlugin, precompiledTablesPlugin, lazyBundlesPlugin],
+  entryPoints: { main: 'src/entry.ts', ...Object.fromEntries(commands.map((c) => [c, `src/entries/${c}.ts`])) },
+  plugins: [...common.plugins, lazyBundlesPlugin],
 });
 await build({
   ...common,

@@ -220,9 +220,10 @@ export const detmlBundlePlugin = {
 };
 
 /**
- * Packages only a create that commits, installs, prompts or writes into a folder holding files needs, built into
- * bundles of their own (dist/lazy/<name>.cjs, scripts/build.mjs): create's bundle reads, parses and caches a third
- * less, and loads each one, through the same code cache (src/code-cache.ts), the first time it is used.
+ * Packages only some runs need, built into bundles of their own (dist/lazy/<name>.cjs, scripts/build.mjs): a create
+ * that commits, installs, prompts or writes into a folder holding files, and a sync or fleet that talks to GitHub.
+ * The command bundles read, parse and cache that much less, and load each one, through the same code cache
+ * (src/code-cache.ts), the first time it is used.
  */
 export const LAZY_BUNDLES = {
   'simple-git': 'simple-git',
@@ -237,9 +238,15 @@ export const LAZY_BUNDLES = {
   minimatch: 'minimatch',
   tinyglobby: 'tinyglobby',
   teex: 'teex',
+  // GitHub's client with its plugins, and the limiter for write spacing (sync/octokit.ts imports them on first use):
+  // a sync --local never loads them. plugin-throttling brings its own light build of bottleneck.
+  'octokit-rest': '@octokit/rest',
+  'octokit-throttling': '@octokit/plugin-throttling',
+  'octokit-retry': '@octokit/plugin-retry',
+  bottleneck: 'bottleneck',
 };
 
-/** The esbuild plugin that points create's imports of LAZY_BUNDLES at those bundles. */
+/** The esbuild plugin that points the command bundles' imports of LAZY_BUNDLES at those bundles. */
 export const lazyBundlesPlugin = {
   name: 'detml-lazy-bundles',
   setup(b) {

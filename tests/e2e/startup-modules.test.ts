@@ -6,6 +6,7 @@ import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/paths.ts';
 import { cliEnv } from '../helpers/run-cli.ts';
+import { createProject } from '../helpers/sync-project.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 /** Runs the built CLI; returns the Node built-in modules it loaded and the bundle files (dist/**.cjs) it opened. */
@@ -38,7 +39,7 @@ function loadedBy(args: string[], cwd: string): { builtins: string[]; bundles: s
 
 const builtinsLoadedBy = (args: string[], cwd: string) => loadedBy(args, cwd).builtins;
 
-describe('what create loads', () => {
+describe('what create and sync load', () => {
   it('--help and --version load neither crypto nor vm (the bundle loader is not needed for them)', () => {
     for (const flag of ['--help', '--version']) {
       const loaded = builtinsLoadedBy([flag], tempDir());
@@ -65,5 +66,12 @@ describe('what create loads', () => {
     expect(loadedBy(['taken', ...create, '--force'], cwd).bundles.sort()).toEqual(
       ['dist/create.cjs', 'dist/lazy/conflicter.cjs', ...tables].sort(),
     );
+  });
+
+  it("sync --local opens its own bundle and none of dist/lazy/ (GitHub's client, git porcelain and installs stay unread)", async () => {
+    const p = await createProject();
+    const { bundles } = loadedBy(['sync', '--local', '--to', '1.1.0', '--template-root', p.templateRoot], p.dir);
+    expect(bundles).toContain('dist/sync.cjs'); // the list is real
+    expect(bundles.filter((b) => b.startsWith('dist/lazy/'))).toEqual([]);
   });
 });
