@@ -50,8 +50,8 @@ async function approvedBy(conflicter: typeof import('@yeoman/conflicter'), env: 
 
 /**
  * Writes each file as mem-fs-editor's commit does. Files with bytes are written on the spot (writeCommitted says
- * why); large binaries are copied by the kernel, at most `width` at once. A failure fails the commit once the copies
- * under way have settled; from the moment one is known, no further file is started.
+ * why); large binaries are cloned or copied in pieces (file-copy.ts), at most `width` at once. A failure fails the
+ * commit once the copies under way have settled; from the moment one is known, no further file is started.
  */
 export async function commitFiles(files: Iterable<object>, width: number): Promise<void> {
   const folders = new Set<string>();
@@ -81,7 +81,7 @@ export async function commitFiles(files: Iterable<object>, width: number): Promi
   if (failed) throw failed.error;
 }
 
-// mem-fs-editor's writer takes bytes; a large binary is copied by the kernel instead and marked committed the same way.
+// mem-fs-editor's writer takes bytes; a large binary is copied from its file instead and marked committed the same way.
 async function commitStreamed(file: PendingFile, streamed: StreamedContents): Promise<void> {
   setCommittedFile(file as never);
   await copyStreamed(file.path, streamed, file.stat?.mode ?? 0o644);

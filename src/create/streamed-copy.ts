@@ -1,12 +1,13 @@
 // Large binaries (model weights) reach the project without ever being held in memory: create's commit task copies the
-// template file with the kernel's copy, checked against the sha256 the state file records; collisions compare by
-// streaming. Through fs's callbacks, not node:fs/promises, which every create would otherwise load for these calls only.
-import { chmod, closeSync, copyFile, mkdir, openSync, readSync, statSync } from 'node:fs';
+// template file (file-copy.ts), checked against the sha256 the state file records; collisions compare by streaming.
+// Through fs's callbacks, not node:fs/promises, which every create would otherwise load for these calls only.
+import { chmod, closeSync, mkdir, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { UserError } from '../errors.ts';
 import { fileDigests } from '../templates/file-digests.ts';
 import type { StreamedFile } from '../templates/render.ts';
+import { copyFileContents } from './file-copy.ts';
 
 /** A large binary's place in yeoman's mem-fs: which template file to copy, and the sha256 the state file records. */
 export class StreamedContents {
@@ -17,14 +18,14 @@ export class StreamedContents {
 }
 
 /**
- * Copies a large binary into place with the kernel's file copy (never through memory), with its mode, then checks
- * that the template file still has the sha256 the state file records: the digest is remembered for the file's exact
- * state (file-digests.ts), so a file that changed while it was copied is hashed again and fails, and an unchanged one
- * is not read a second time.
+ * Copies a large binary into place (a clone, or a copy in pieces: never the whole file in memory), with its mode,
+ * then checks that the template file still has the sha256 the state file records: the digest is remembered for the
+ * file's exact state (file-digests.ts), so a file that changed while it was copied is hashed again and fails, and an
+ * unchanged one is not read a second time.
  */
 export async function copyStreamed(path: string, contents: StreamedContents, mode: number): Promise<void> {
   await promisify(mkdir)(dirname(path), { recursive: true });
-  await promisify(copyFile)(contents.file.source, path);
+  await copyFileContents(contents.file.source, path);
   await promisify(chmod)(path, mode);
   if (fileDigests(contents.file.source, ['sha256']).sha256 !== contents.sha256)
     throw new UserError(`${contents.file.source} changed while it was being copied; run the command again.`);

@@ -1,0 +1,47 @@
+// Copies a model-sized file without holding it in memory and without making the user wait for the disk. Hand-written
+// around fs.copyFile (libuv's copy), which truncates the new file before it copies into it; ext4 takes a file that
+// was truncated and rewritten for an editor saving in place and, to protect it, writes the whole file to disk when it
+// is closed (the auto_da_alloc heuristic). For a model that write-back ran inside create: 166–181 ms to copy 256 MB on
+// the development machine, against 95 ms for cp and for the copy below, which writes into a new file.
+import { close, constants, copyFile, open, read, rm, write } from 'node:fs';
+import { promisify } from 'node:util';
+
+/** Bytes moved per read and write: large enough that the calls cost nothing next to the copying, small in memory. */
+const PIECE = 4 << 20;
+
+/**
+ * Copies `from` to `to` (replacing it): as a clone where the filesystem has them (btrfs, XFS: no bytes move), else
+ * read and written `piece` bytes at a time into a new file. A clone that fails for any reason falls back to the copy,
+ * which reports a real problem (a missing source, no permission, a full disk) itself.
+ */
+export async function copyFileContents(from: string, to: string, piece = PIECE): Promise<void> {
+  try {
+    await promisify(copyFile)(from, to, constants.COPYFILE_FICLONE_FORCE);
+    return;
+  } catch {
+    // No clone here: the copy below says what, if anything, is wrong.
+  }
+  await promisify(rm)(to, { force: true });
+  const source = await promisify(open)(from, 'r');
+  try {
+    const target = await promisify(open)(to, 'wx');
+    try {
+      await copyPieces(source, target, Buffer.allocUnsafe(piece));
+    } finally {
+      await promisify(close)(target);
+    }
+  } finally {
+    await promisify(close)(source);
+  }
+}
+
+async function copyPieces(source: number, target: number, buffer: Buffer): Promise<void> {
+  for (;;) {
+    const { bytesRead } = await promisify(read)(source, buffer, 0, buffer.length, null);
+    if (bytesRead === 0) return;
+    for (let done = 0; done < bytesRead;) {
+      const { bytesWritten } = await promisify(write)(target, buffer, done, bytesRead - done);
+      done += bytesWritten;
+    }
+  }
+}
