@@ -8,9 +8,9 @@ import { copyFileContents } from '../../src/create/file-copy.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 describe('copyFileContents', () => {
-  it('copies every byte, through many pieces and a short last one', async () => {
+  it('copies every byte, through many pieces (more than one turn of the event loop) and a short last one', async () => {
     const dir = tempDir();
-    const bytes = randomBytes(10_500);
+    const bytes = randomBytes(40_500);
     writeFileSync(join(dir, 'model.bin'), bytes);
     await copyFileContents(join(dir, 'model.bin'), join(dir, 'copy.bin'), 1000);
     expect(readFileSync(join(dir, 'copy.bin')).equals(bytes)).toBe(true);
