@@ -3,7 +3,7 @@
 // and each run reads only its command's code (libraries only some runs need, such as git porcelain, installs,
 // prompts and GitHub's client, sit in dist/lazy/, loaded on first use). CommonJS throughout: on Node 20 V8's code
 // cache is only reachable for scripts (src/code-cache.ts), and an ESM entry would start the ESM loader for nothing.
-// What the bundles swap out is in scripts/bundle-plugin.mjs.
+// What the bundles swap out is in scripts/bundle-swaps.mjs.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import { build } from 'esbuild';

@@ -14,7 +14,7 @@ export interface RunGeneratorOptions {
 /**
  * Runs the detml generator in yeoman's base environment (queue, mem-fs, conflicter, commit) without `yo`: the full
  * environment only adds the yo CLI and generator installs, and the bundle carries the base alone
- * (scripts/bundle-plugin.mjs). Yeoman is imported here, lazily, because only `create` needs it. Its console output
+ * (scripts/bundle-swaps.mjs). Yeoman is imported here, lazily, because only `create` needs it. Its console output
  * is swallowed: the CLI prints its own summary.
  */
 export async function runGenerator(options: RunGeneratorOptions): Promise<void> {

@@ -1,5 +1,5 @@
 // The bundles give yeoman's packages stand-ins for modules they load at import but use only for diagnostics, rare
-// file calls, globbing or templating (scripts/bundle-plugin.mjs): each must behave as the real one wherever create
+// file calls, globbing or templating (scripts/bundle-swaps.mjs): each must behave as the real one wherever create
 // could reach it, and load the real one only when that happens.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -55,7 +55,7 @@ const DIAGNOSTICS = `import createDebug from 'debug';
 const runAsMemFsEditor = (body: string, env: NodeJS.ProcessEnv = {}) =>
   runAs('mem-fs-editor', `${DIAGNOSTICS}\n${body}`, env);
 
-describe("stand-ins for yeoman's diagnostics modules (scripts/bundle-plugin.mjs)", () => {
+describe("stand-ins for yeoman's diagnostics modules (scripts/bundle-swaps.mjs)", () => {
   it('load none of node:assert, node:tty, node:net or node:fs/promises while nothing fails, prints or reads', async () => {
     const r = await runAsMemFsEditor(`
       assert.ok(true, 'holds');
@@ -96,7 +96,7 @@ describe("stand-ins for yeoman's diagnostics modules (scripts/bundle-plugin.mjs)
   });
 });
 
-describe("mem-fs-editor's globbing and templating, from dist/lazy/ (scripts/bundle-plugin.mjs GLOBS_ON_USE)", () => {
+describe("mem-fs-editor's globbing and templating, from dist/lazy/ (scripts/bundle-swaps.mjs GLOBS_ON_USE)", () => {
   it('are not loaded until called, then answer as the real modules do', async () => {
     const r = await runAsMemFsEditor(`
       import ejs from 'ejs';
